@@ -1,0 +1,29 @@
+#include "cmd/common.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <toml++/toml.h>
+
+namespace nianbao {
+
+std::string DefaultDatabasePath() {
+  std::string config = "/etc/nianbao/nianbao.toml";
+  if (const char* env = std::getenv("NIANBAO_CONFIG"); env && *env) config = env;
+  std::error_code ignored;
+  if (std::filesystem::exists(config, ignored)) {
+    try {
+      toml::table table = toml::parse_file(config);
+      if (auto database = table["database"].value<std::string>()) return *database;
+    } catch (const toml::parse_error&) {
+      // A broken config is reported by the daemon, which owns it; the default still works here.
+    }
+  }
+  return "var/nianbao.db";
+}
+
+std::shared_ptr<const RuleSet> LoadRules(const std::string& dir) {
+  return dir.empty() ? RuleSet::LoadEmbedded() : RuleSet::LoadDirectory(dir);
+}
+
+}  // namespace nianbao

@@ -1,0 +1,8 @@
+// PLACEHOLDER(foundation): registers nothing yet; its owner replaces this file.
+#include "cmd/commands.h"
+
+namespace nianbao {
+
+void AddExtractCommands(CLI::App&, int*) {}
+
+}  // namespace nianbao

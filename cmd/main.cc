@@ -1,0 +1,22 @@
+// nianbao: one binary, one subcommand per job. See README.md for every command.
+#include <CLI/CLI.hpp>
+
+#include "cmd/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"nianbao — harvests the statistics of Chinese government information-disclosure annual reports"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", NIANBAO_VERSION_STRING);
+  int exit_code = 0;
+  nianbao::AddExtractCommands(app, &exit_code);
+  nianbao::AddStoreCommands(app, &exit_code);
+  nianbao::AddCrawlCommands(app, &exit_code);
+  nianbao::AddDaemonCommands(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int status = app.exit(e);
+    return status == 0 ? 0 : 2;
+  }
+  return exit_code;
+}

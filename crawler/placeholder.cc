@@ -1,0 +1,2 @@
+// PLACEHOLDER(foundation): the crawler owner deletes this file when crawler/ has real sources.
+namespace nianbao {}

@@ -1,0 +1,106 @@
+#include "extract/extraction.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace nianbao {
+namespace {
+
+// Integers up to 2^53 are exact in a double; print them without a fraction.
+constexpr double kMaxExactInteger = 9007199254740992.0;
+
+template <typename Json>
+Json OptionalString(const std::optional<std::string>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+std::optional<std::string> StringOrNull(const nlohmann::json& json, const char* key) {
+  if (!json.contains(key) || json.at(key).is_null()) return std::nullopt;
+  return json.at(key).get<std::string>();
+}
+
+}  // namespace
+
+nlohmann::json ValueToJson(const Value& value) {
+  if (!value) return nullptr;
+  double v = *value;
+  if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= kMaxExactInteger) {
+    return static_cast<int64_t>(v);
+  }
+  return v;
+}
+
+nlohmann::ordered_json ToJson(const Extraction& e) {
+  using Json = nlohmann::ordered_json;
+  Json out;
+  out["template"] = OptionalString<Json>(e.template_id);
+  out["year"] = e.year ? Json(*e.year) : Json(nullptr);
+  out["issuer"] = OptionalString<Json>(e.issuer);
+  out["title"] = OptionalString<Json>(e.title);
+  out["published"] = OptionalString<Json>(e.published);
+  Json fields = Json::object();
+  for (const auto& [id, value] : e.fields) fields[id] = ValueToJson(value);
+  out["fields"] = std::move(fields);
+  Json cells = Json::object();
+  for (const auto& [id, cell] : e.cells) {
+    cells[id] = {{"raw", cell.raw},
+                 {"label", cell.label},
+                 {"table", cell.table},
+                 {"row", cell.row},
+                 {"column", cell.column}};
+  }
+  out["cells"] = std::move(cells);
+  Json checks = Json::array();
+  for (const auto& c : e.checks) {
+    checks.push_back({{"identity", c.identity},
+                      {"total_field", c.total_field},
+                      {"fields", c.fields},
+                      {"expected", ValueToJson(c.expected)},
+                      {"found", ValueToJson(c.found)}});
+  }
+  out["checks"] = std::move(checks);
+  Json unmatched = Json::array();
+  for (const auto& u : e.unmatched) {
+    unmatched.push_back({{"kind", u.kind},
+                         {"label", u.label},
+                         {"table", u.table},
+                         {"row", u.row},
+                         {"column", u.column}});
+  }
+  out["unmatched"] = std::move(unmatched);
+  out["warnings"] = e.warnings;
+  return out;
+}
+
+Extraction FromJson(const nlohmann::json& json) {
+  Extraction e;
+  e.template_id = StringOrNull(json, "template");
+  if (json.contains("year") && !json.at("year").is_null()) e.year = json.at("year").get<int>();
+  e.issuer = StringOrNull(json, "issuer");
+  e.title = StringOrNull(json, "title");
+  e.published = StringOrNull(json, "published");
+  // nlohmann::json sorts object keys; the catalogue order is restored by the caller when it matters.
+  for (const auto& [id, value] : json.at("fields").items()) {
+    e.fields.emplace_back(id, value.is_null() ? Value() : Value(value.get<double>()));
+  }
+  for (const auto& [id, cell] : json.at("cells").items()) {
+    e.cells[id] = FieldCell{cell.at("raw").get<std::string>(), cell.at("label").get<std::string>(),
+                            cell.at("table").get<int>(), cell.at("row").get<int>(),
+                            cell.at("column").get<int>()};
+  }
+  for (const auto& c : json.at("checks")) {
+    e.checks.push_back(CheckFailure{c.at("identity").get<std::string>(),
+                                    c.at("total_field").get<std::string>(),
+                                    c.at("fields").get<std::vector<std::string>>(),
+                                    c.at("expected").get<double>(), c.at("found").get<double>()});
+  }
+  for (const auto& u : json.at("unmatched")) {
+    e.unmatched.push_back(Unmatched{u.at("kind").get<std::string>(), u.at("label").get<std::string>(),
+                                    u.at("table").get<int>(), u.at("row").get<int>(),
+                                    u.at("column").get<int>()});
+  }
+  e.warnings = json.at("warnings").get<std::vector<std::string>>();
+  return e;
+}
+
+}  // namespace nianbao

@@ -1,0 +1,73 @@
+// The result of extracting one annual-report page: the contract between extract/, store/, the exports
+// and the tests. Plain data; ToJson/FromJson give the public JSON shape of `nianbao extract`
+// (see README "JSON output"), and FromJson(ToJson(x)) == x.
+#ifndef NIANBAO_EXTRACT_EXTRACTION_H_
+#define NIANBAO_EXTRACT_EXTRACTION_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace nianbao {
+
+// A number as printed (converted to the field's unit), or nullopt for "not reported".
+using Value = std::optional<double>;
+
+// Where a field's number came from.
+struct FieldCell {
+  std::string raw;    // the cell text as printed (whitespace collapsed)
+  std::string label;  // row path, then column path, as printed: "三、本年度办理结果/（一）予以公开 | 自然人"
+  int table = 0;      // 0-based index of the table on the page (text input: of the text grid)
+  int row = 0;        // 0-based grid row of the value's origin cell
+  int column = 0;     // 0-based grid column of the value's origin cell
+  bool operator==(const FieldCell&) const = default;
+};
+
+// One failed sum identity: `found` is the printed total, `expected` the sum of the terms.
+struct CheckFailure {
+  std::string identity;             // stable name from rules/checks, e.g. "t3.row_total.requests.new"
+  std::string total_field;          // the field id on the total side
+  std::vector<std::string> fields;  // the term field ids
+  double expected = 0;
+  double found = 0;
+  bool operator==(const CheckFailure&) const = default;
+};
+
+// A statistic row or column that no rule matched.
+struct Unmatched {
+  std::string kind;   // "row" or "column"
+  std::string label;  // the label path as printed
+  int table = 0;
+  int row = 0;
+  int column = 0;
+  bool operator==(const Unmatched&) const = default;
+};
+
+struct Extraction {
+  std::optional<std::string> template_id;  // "legacy", "v2019", "v2021"; nullopt: no statistics table
+  std::optional<int> year;                 // the report year (not the publication year)
+  std::optional<std::string> issuer;
+  std::optional<std::string> title;
+  std::optional<std::string> published;  // ISO date "YYYY-MM-DD" when the page shows one
+  // Every field of the detected template, in fields.tsv order.
+  std::vector<std::pair<std::string, Value>> fields;
+  std::map<std::string, FieldCell> cells;  // only fields that were read from a cell
+  std::vector<CheckFailure> checks;
+  std::vector<Unmatched> unmatched;
+  std::vector<std::string> warnings;  // human-readable, each naming what and where
+  bool operator==(const Extraction&) const = default;
+};
+
+// Integral values are written as JSON integers, others as JSON numbers; null for nullopt.
+nlohmann::json ValueToJson(const Value& value);
+nlohmann::ordered_json ToJson(const Extraction& extraction);
+// Throws nlohmann::json::exception on a malformed document.
+Extraction FromJson(const nlohmann::json& json);
+
+}  // namespace nianbao
+
+#endif  // NIANBAO_EXTRACT_EXTRACTION_H_

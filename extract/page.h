@@ -1,0 +1,56 @@
+// A page reduced to what the extractor reads: its tables as grids, its title, its <meta> pairs and its
+// visible text. HTML goes through Gumbo; plain text (pdftotext -layout output, a copied page, one cell
+// per line) through the text grid builder, so everything downstream has one implementation.
+//
+// Grid model: a table is a rectangle of slots. Each slot names its origin cell (or none, for a ragged
+// row). A label fills every slot it spans; a value is read once, at its origin.
+#ifndef NIANBAO_EXTRACT_PAGE_H_
+#define NIANBAO_EXTRACT_PAGE_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nianbao {
+
+struct GridCell {
+  std::string text;  // visible text, UTF-8; <br>, <p> and block boundaries become '\n'
+  int row = 0;       // origin slot
+  int column = 0;
+  int rowspan = 1;
+  int colspan = 1;
+};
+
+struct Grid {
+  int rows = 0;
+  int columns = 0;
+  std::vector<GridCell> cells;
+  std::vector<int> slots;  // rows * columns; index into cells, or -1 for an empty slot
+
+  const GridCell* At(int row, int column) const {
+    if (row < 0 || column < 0 || row >= rows || column >= columns) return nullptr;
+    int index = slots[static_cast<size_t>(row) * columns + column];
+    return index < 0 ? nullptr : &cells[index];
+  }
+};
+
+struct Page {
+  std::vector<Grid> tables;                   // in document order; nested tables after their parent
+  std::string title;                          // <title>, or the first heading line of a text page
+  std::multimap<std::string, std::string> meta;  // <meta name|http-equiv|property → content>, name lower-cased
+  std::string text;                           // visible text outside scripts/styles, one block per line
+  std::vector<std::string> warnings;
+};
+
+// `html` must be UTF-8 (see decode.h). Never throws on any input.
+Page ParseHtml(std::string_view html);
+// `text` must be UTF-8. Cells split on '|', tabs or runs of 2+ spaces; a page with one cell per
+// line (label line, value line) becomes two-column rows. Never throws on any input.
+Page ParseText(std::string_view text);
+// True when the decoded input looks like HTML rather than plain text.
+bool LooksLikeHtml(std::string_view utf8);
+
+}  // namespace nianbao
+
+#endif  // NIANBAO_EXTRACT_PAGE_H_

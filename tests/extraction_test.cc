@@ -1,0 +1,57 @@
+#include "extract/extraction.h"
+
+#include <gtest/gtest.h>
+
+namespace nianbao {
+namespace {
+
+Extraction Sample() {
+  Extraction e;
+  e.template_id = "v2021";
+  e.year = 2024;
+  e.issuer = "平潭综合实验区";
+  e.title = "平潭综合实验区2024年度政府信息公开工作年度报告";
+  e.published = "2025-03-10";
+  e.fields = {{"active.fees.amount", 18651.06}, {"requests.new.total", 218}, {"review.total", {}}};
+  e.cells["requests.new.total"] = {"218", "一、本年新收政府信息公开申请数量 | 总计", 1, 3, 9};
+  e.checks.push_back({"t3.row_total.requests.new", "requests.new.total",
+                      {"requests.new.natural_person", "requests.new.commercial"}, 218, 219});
+  e.unmatched.push_back({"row", "其他主动公开文件", 0, 5, 0});
+  e.warnings = {"table 1 row 4: cannot read \"约20\" as a number"};
+  return e;
+}
+
+TEST(ExtractionJson, IntegersPrintWithoutFraction) {
+  auto json = ToJson(Sample());
+  EXPECT_EQ(json["fields"]["requests.new.total"].dump(), "218");
+  EXPECT_EQ(json["fields"]["active.fees.amount"].dump(), "18651.06");
+  EXPECT_TRUE(json["fields"]["review.total"].is_null());
+  EXPECT_EQ(json["checks"][0]["found"].dump(), "219");
+}
+
+TEST(ExtractionJson, KeysInPublicOrder) {
+  auto json = ToJson(Sample());
+  std::vector<std::string> keys;
+  for (const auto& item : json.items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"template", "year", "issuer", "title", "published", "fields",
+                                            "cells", "checks", "unmatched", "warnings"}));
+}
+
+TEST(ExtractionJson, RoundTrips) {
+  Extraction original = Sample();
+  Extraction back = FromJson(nlohmann::json::parse(ToJson(original).dump()));
+  // FromJson returns fields in key order; compare as a set.
+  std::sort(original.fields.begin(), original.fields.end());
+  std::sort(back.fields.begin(), back.fields.end());
+  EXPECT_EQ(back, original);
+}
+
+TEST(ExtractionJson, NoTemplateIsNull) {
+  auto json = ToJson(Extraction{});
+  EXPECT_TRUE(json["template"].is_null());
+  EXPECT_TRUE(json["fields"].is_object());
+  EXPECT_TRUE(json["fields"].empty());
+}
+
+}  // namespace
+}  // namespace nianbao

@@ -1,0 +1,2 @@
+// PLACEHOLDER(foundation): deleted once tests/support has a real helper.
+namespace nianbao::testing {}
