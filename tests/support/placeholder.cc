@@ -1,2 +1,0 @@
-// PLACEHOLDER(foundation): deleted once tests/support has a real helper.
-namespace nianbao::testing {}
