@@ -1,2 +1,0 @@
-// PLACEHOLDER(foundation): the crawler owner deletes this file when crawler/ has real sources.
-namespace nianbao {}
