@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include <toml++/toml.h>
+#include "cmd/config.h"
 
 namespace nianbao {
 
@@ -13,9 +13,8 @@ std::string DefaultDatabasePath() {
   std::error_code ignored;
   if (std::filesystem::exists(config, ignored)) {
     try {
-      toml::table table = toml::parse_file(config);
-      if (auto database = table["database"].value<std::string>()) return *database;
-    } catch (const toml::parse_error&) {
+      return LoadConfigFile(config).database;
+    } catch (const ConfigError&) {
       // A broken config is reported by the daemon, which owns it; the default still works here.
     }
   }
