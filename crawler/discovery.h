@@ -1,0 +1,46 @@
+// Link discovery on list and report pages, by the rules of rules/links.toml (kept as data). A
+// page's links fall into three kinds: reports (followed as report pages), further pages of the same
+// list (pagination, including page counts written by inline scripts), and attachments (.pdf .doc …
+// by path extension). Everything else is ignored. Discovery never looks at tables. Errors:
+// LinkRules::Load throws RuleError (extract/rules.h) naming links.toml and the problem.
+#ifndef NIANBAO_CRAWLER_DISCOVERY_H_
+#define NIANBAO_CRAWLER_DISCOVERY_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nianbao {
+
+class LinkRules {
+ public:
+  // From `rules_dir`/links.toml, or the copy compiled into the binary when `rules_dir` is empty.
+  static std::shared_ptr<const LinkRules> Load(const std::string& rules_dir = "");
+  static std::shared_ptr<const LinkRules> Parse(std::string_view toml, const std::string& source);
+  ~LinkRules();
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit LinkRules(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct DiscoveredLinks {
+  std::vector<std::string> reports;  // absolute, normalised, in page order, no duplicates
+  std::vector<std::string> pages;    // further pages of this list
+  std::vector<std::string> attachments;
+};
+
+// `html` is the page decoded to UTF-8; `page_url` its (final) absolute URL.
+DiscoveredLinks DiscoverLinks(std::string_view html, const std::string& page_url,
+                              const LinkRules& rules);
+
+// True when the URL's path names an attachment by the rules' extensions.
+bool IsAttachmentUrl(const std::string& url, const LinkRules& rules);
+
+}  // namespace nianbao
+
+#endif  // NIANBAO_CRAWLER_DISCOVERY_H_
