@@ -1,0 +1,424 @@
+// DecodeToUtf8: BOM → declared charset → <meta> in the first 4 KiB → detection, then one conversion
+// pass. UTF-8 input (the common case) is validated and copied by hand; everything else goes through
+// an ICU converter whose error callback writes U+FFFD and records the byte offset.
+#include "extract/decode.h"
+
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/ucsdet.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace nianbao {
+namespace {
+
+constexpr size_t kMetaSniffBytes = 4096;
+constexpr size_t kDetectBytes = 64 * 1024;
+constexpr int kMaxOffsetWarnings = 10;
+
+// Collects the offsets of invalid byte sequences while converting; owned by one conversion call.
+struct InvalidBytes {
+  int count = 0;
+  std::vector<size_t> offsets;  // the first kMaxOffsetWarnings
+
+  void Add(size_t offset) {
+    if (count++ < kMaxOffsetWarnings) offsets.push_back(offset);
+  }
+  void Report(const std::string& charset, std::vector<std::string>* warnings) const {
+    for (size_t offset : offsets) {
+      warnings->push_back("invalid " + charset + " byte sequence at byte " +
+                          std::to_string(offset) + " (replaced by U+FFFD)");
+    }
+    if (count > kMaxOffsetWarnings) {
+      warnings->push_back(std::to_string(count - kMaxOffsetWarnings) + " more invalid " + charset +
+                          " byte sequences (replaced by U+FFFD)");
+    }
+  }
+};
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string AsciiLowerCopy(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) out.push_back(AsciiLower(c));
+  return out;
+}
+
+std::string_view TrimAscii(std::string_view s) {
+  while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
+  while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
+  return s;
+}
+
+void AppendUtf8(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is not one (Unicode Table 3-7:
+// no overlongs, no surrogates, nothing above U+10FFFF, no truncation).
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b0 = byte(i);
+  size_t left = s.size() - i;
+  if (b0 < 0x80) return 1;
+  const auto cont = [&](size_t k) { return k < left && (byte(i + k) & 0xC0) == 0x80; };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (left < 2) return 0;
+    unsigned char b1 = byte(i + 1);
+    if (b0 == 0xE0 && b1 < 0xA0) return 0;
+    if (b0 == 0xED && b1 > 0x9F) return 0;
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (left < 2) return 0;
+    unsigned char b1 = byte(i + 1);
+    if (b0 == 0xF0 && b1 < 0x90) return 0;
+    if (b0 == 0xF4 && b1 > 0x8F) return 0;
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// The length of the maximal prefix of an ill-formed sequence that ICU and browsers replace by one
+// U+FFFD: a lead byte plus the continuation bytes that could still have completed it.
+size_t Utf8InvalidLength(std::string_view s, size_t i) {
+  unsigned char b0 = static_cast<unsigned char>(s[i]);
+  size_t want = (b0 >= 0xC2 && b0 <= 0xDF)   ? 2
+                : (b0 >= 0xE0 && b0 <= 0xEF) ? 3
+                : (b0 >= 0xF0 && b0 <= 0xF4) ? 4
+                                             : 1;
+  size_t n = 1;
+  while (n < want && i + n < s.size()) {
+    // Test whether the prefix up to and including byte n could still be a valid sequence start.
+    char probe[4] = {'\x80', '\x80', '\x80', '\x80'};
+    std::memcpy(probe, s.data() + i, n + 1);
+    if (Utf8SequenceLength(std::string_view(probe, want), 0) != want) break;
+    ++n;
+  }
+  return n;
+}
+
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // Skip ASCII eight bytes at a time: most report pages are markup.
+    while (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
+    size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// UTF-8 → UTF-8 with ill-formed sequences replaced; `base` is added to reported offsets.
+std::string RepairUtf8(std::string_view s, size_t base, InvalidBytes* invalid) {
+  if (IsValidUtf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 16);
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t n = Utf8SequenceLength(s, i);
+    if (n > 0) {
+      out.append(s.data() + i, n);
+      i += n;
+    } else {
+      invalid->Add(base + i);
+      AppendUtf8(0xFFFD, &out);
+      i += Utf8InvalidLength(s, i);
+    }
+  }
+  return out;
+}
+
+// The name for labels ICU must not be left to interpret: GB2312 and GBK are subsets of GB18030 and
+// real "GB2312" pages routinely contain GBK-only characters. nullptr for other labels.
+const char* KnownCharset(std::string_view lower) {
+  static constexpr std::string_view kGbLabels[] = {
+      "gb2312",          "gbk",    "x-gbk",    "gb_2312-80",  "gb_2312",  "gb2312-80",
+      "csgb2312",        "cp936",  "ms936",    "windows-936", "chinese",  "iso-ir-58",
+      "csiso58gb231280", "euc-cn", "x-euc-cn", "gb18030",     "gb-18030", "csgb18030"};
+  for (std::string_view gb : kGbLabels) {
+    if (lower == gb) return "GB18030";
+  }
+  if (lower == "utf8" || lower == "utf-8" || lower == "unicode-1-1-utf-8" ||
+      lower == "x-unicode20utf8") {
+    return "UTF-8";
+  }
+  return nullptr;
+}
+
+// The IANA/MIME name ICU knows for `label`, or "" when ICU has no such converter.
+std::string CanonicalCharset(std::string_view label) {
+  std::string lower = AsciiLowerCopy(TrimAscii(label));
+  if (lower.empty()) return "";
+  if (const char* known = KnownCharset(lower)) return known;
+  UErrorCode status = U_ZERO_ERROR;
+  const char* name = ucnv_getCanonicalName(lower.c_str(), "", &status);
+  if (U_FAILURE(status) || name == nullptr) return "";
+  status = U_ZERO_ERROR;
+  const char* mime = ucnv_getStandardName(name, "MIME", &status);
+  if (U_FAILURE(status) || mime == nullptr) {
+    status = U_ZERO_ERROR;
+    mime = ucnv_getStandardName(name, "IANA", &status);
+  }
+  std::string result = (U_SUCCESS(status) && mime != nullptr) ? mime : name;
+  if (AsciiLowerCopy(result) == "utf-8") return "UTF-8";
+  if (AsciiLowerCopy(result) == "gb18030") return "GB18030";
+  return result;
+}
+
+// The charset named by a <meta charset=…> or <meta http-equiv=Content-Type content="…charset=…">
+// within the first 4 KiB, as written; "" when there is none.
+std::string SniffMetaCharset(std::string_view bytes) {
+  std::string head = AsciiLowerCopy(bytes.substr(0, kMetaSniffBytes));
+  size_t pos = 0;
+  while ((pos = head.find("<meta", pos)) != std::string::npos) {
+    size_t end = head.find('>', pos);
+    if (end == std::string::npos) end = head.size();
+    std::string_view tag(head.data() + pos, end - pos);
+    pos = end;
+    size_t at = tag.find("charset");
+    if (at == std::string_view::npos) continue;
+    size_t i = at + 7;
+    while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r'))
+      ++i;
+    if (i >= tag.size() || tag[i] != '=') continue;
+    ++i;
+    while (i < tag.size() && (tag[i] == ' ' || tag[i] == '"' || tag[i] == '\'')) ++i;
+    size_t start = i;
+    while (i < tag.size()) {
+      char c = tag[i];
+      bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                c == '.' || c == ':';
+      if (!ok) break;
+      ++i;
+    }
+    if (i > start) return std::string(tag.substr(start, i - start));
+  }
+  return "";
+}
+
+// ICU's guess for bytes that are not UTF-8; "" when it has none.
+std::string DetectCharset(std::string_view bytes) {
+  UErrorCode status = U_ZERO_ERROR;
+  UCharsetDetector* detector = ucsdet_open(&status);
+  if (U_FAILURE(status)) return "";
+  std::string result;
+  std::string_view sample = bytes.substr(0, kDetectBytes);
+  ucsdet_enableInputFilter(detector, true);  // ignore markup, judge the text
+  ucsdet_setText(detector, sample.data(), static_cast<int32_t>(sample.size()), &status);
+  const UCharsetMatch* match = U_SUCCESS(status) ? ucsdet_detect(detector, &status) : nullptr;
+  if (U_SUCCESS(status) && match != nullptr) {
+    const char* name = ucsdet_getName(match, &status);
+    if (U_SUCCESS(status) && name != nullptr) result = name;
+  }
+  ucsdet_close(detector);
+  return result;
+}
+
+struct CallbackContext {
+  const char* base;    // start of the converted buffer
+  size_t base_offset;  // its offset in the caller's bytes (after a BOM)
+  InvalidBytes* invalid;
+};
+
+void ReplaceInvalid(const void* context, UConverterToUnicodeArgs* args, const char* /*units*/,
+                    int32_t length, UConverterCallbackReason reason, UErrorCode* err) {
+  if (reason > UCNV_IRREGULAR) return;  // reset/close/clone: nothing to replace
+  const auto* ctx = static_cast<const CallbackContext*>(context);
+  // args->source points just past the offending bytes (it stays inside our single input buffer).
+  ptrdiff_t consumed = args->source - ctx->base;
+  ptrdiff_t offset = std::max<ptrdiff_t>(0, consumed - length);
+  ctx->invalid->Add(ctx->base_offset + static_cast<size_t>(offset));
+  *err = U_ZERO_ERROR;
+  static const UChar kReplacement = 0xFFFD;
+  ucnv_cbToUWriteUChars(args, &kReplacement, 1, 0, err);
+}
+
+// Appends UTF-16 code units as UTF-8; `pending_high` carries a high surrogate across chunks.
+void AppendUtf16(const UChar* units, size_t n, char32_t* pending_high, std::string* out) {
+  for (size_t i = 0; i < n; ++i) {
+    char32_t u = units[i];
+    if (*pending_high != 0) {
+      if (u >= 0xDC00 && u <= 0xDFFF) {
+        AppendUtf8(0x10000 + ((*pending_high - 0xD800) << 10) + (u - 0xDC00), out);
+        *pending_high = 0;
+        continue;
+      }
+      AppendUtf8(0xFFFD, out);
+      *pending_high = 0;
+    }
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      *pending_high = u;
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      AppendUtf8(0xFFFD, out);
+    } else {
+      AppendUtf8(u, out);
+    }
+  }
+}
+
+// Converts with ICU; false when ICU cannot open a converter for `charset`.
+bool ConvertWithIcu(std::string_view bytes, size_t base_offset, const std::string& charset,
+                    std::string* out, InvalidBytes* invalid) {
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter* converter = ucnv_open(charset.c_str(), &status);
+  if (U_FAILURE(status) || converter == nullptr) return false;
+  CallbackContext context{bytes.data(), base_offset, invalid};
+  ucnv_setToUCallBack(converter, ReplaceInvalid, &context, nullptr, nullptr, &status);
+  if (U_FAILURE(status)) {
+    ucnv_close(converter);
+    return false;
+  }
+  out->reserve(bytes.size() + bytes.size() / 2);
+  constexpr size_t kChunk = 16 * 1024;
+  UChar buffer[kChunk];
+  const char* source = bytes.data();
+  const char* source_limit = bytes.data() + bytes.size();
+  char32_t pending_high = 0;
+  for (;;) {
+    UChar* target = buffer;
+    status = U_ZERO_ERROR;
+    ucnv_toUnicode(converter, &target, buffer + kChunk, &source, source_limit, nullptr,
+                   /*flush=*/true, &status);
+    AppendUtf16(buffer, static_cast<size_t>(target - buffer), &pending_high, out);
+    if (status != U_BUFFER_OVERFLOW_ERROR) break;
+  }
+  if (pending_high != 0) AppendUtf8(0xFFFD, out);
+  ucnv_close(converter);
+  return true;
+}
+
+struct Bom {
+  std::string charset;
+  size_t length = 0;
+};
+
+Bom DetectBom(std::string_view bytes) {
+  auto starts = [&](std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; };
+  if (starts("\xEF\xBB\xBF")) return {"UTF-8", 3};
+  if (starts("\xFF\xFE")) return {"UTF-16LE", 2};
+  if (starts("\xFE\xFF")) return {"UTF-16BE", 2};
+  return {};
+}
+
+bool IsUtf8(const std::string& charset) { return charset == "UTF-8"; }
+
+// Pages often lie about their charset; when the declared one does not fit the bytes and another one
+// fits them exactly, the bytes win. Only applied to <meta> declarations, never to the caller's.
+std::string ReconcileWithBytes(std::string_view bytes, const std::string& declared,
+                               std::vector<std::string>* warnings) {
+  if (IsAscii(bytes)) return declared;
+  bool valid_utf8 = IsValidUtf8(bytes);
+  if (!IsUtf8(declared) && valid_utf8) {
+    warnings->push_back("page declares charset " + declared +
+                        " but its bytes are valid UTF-8; decoded as UTF-8");
+    return "UTF-8";
+  }
+  if (IsUtf8(declared) && !valid_utf8) {
+    std::string converted;
+    InvalidBytes invalid;
+    if (ConvertWithIcu(bytes, 0, "GB18030", &converted, &invalid) && invalid.count == 0) {
+      warnings->push_back(
+          "page declares charset UTF-8 but its bytes are not UTF-8 and are valid GB18030; decoded "
+          "as GB18030");
+      return "GB18030";
+    }
+  }
+  return declared;
+}
+
+// Detection for BOM-less, undeclared bytes. UTF-8 wins whenever the bytes are valid UTF-8; a Latin
+// single-byte guess on bytes that are valid GB18030 is overridden (these are Chinese pages).
+std::string ChooseByDetection(std::string_view bytes, std::vector<std::string>* warnings) {
+  if (IsValidUtf8(bytes)) return "UTF-8";
+  std::string detected = CanonicalCharset(DetectCharset(bytes));
+  bool multibyte = !detected.empty() &&
+                   (detected == "GB18030" || detected == "Big5" || detected.rfind("UTF-", 0) == 0 ||
+                    detected == "EUC-JP" || detected == "Shift_JIS" || detected == "EUC-KR");
+  if (!multibyte) {
+    std::string converted;
+    InvalidBytes invalid;
+    if (ConvertWithIcu(bytes, 0, "GB18030", &converted, &invalid) && invalid.count == 0) {
+      detected = "GB18030";
+    }
+  }
+  if (detected.empty()) {
+    detected = "GB18030";
+    warnings->push_back("charset detection failed; decoded as GB18030");
+  }
+  return detected;
+}
+
+}  // namespace
+
+Decoded DecodeToUtf8(std::string_view bytes, const std::optional<std::string>& declared) {
+  Decoded result;
+  Bom bom = DetectBom(bytes);
+  std::string_view body = bytes.substr(bom.length);
+
+  std::string charset = bom.charset;
+  if (charset.empty() && declared.has_value() && !TrimAscii(*declared).empty()) {
+    charset = CanonicalCharset(*declared);
+    if (charset.empty()) {
+      result.warnings.push_back("unknown charset \"" + *declared + "\"; detecting instead");
+    }
+  }
+  if (charset.empty()) {
+    std::string meta = SniffMetaCharset(body);
+    if (!meta.empty()) {
+      charset = CanonicalCharset(meta);
+      if (charset.empty()) {
+        result.warnings.push_back("unknown charset \"" + meta + "\" in <meta>; detecting instead");
+      } else {
+        charset = ReconcileWithBytes(body, charset, &result.warnings);
+      }
+    }
+  }
+  if (charset.empty()) charset = ChooseByDetection(body, &result.warnings);
+
+  InvalidBytes invalid;
+  if (IsUtf8(charset)) {
+    result.utf8 = RepairUtf8(body, bom.length, &invalid);
+  } else if (!ConvertWithIcu(body, bom.length, charset, &result.utf8, &invalid)) {
+    result.warnings.push_back("cannot convert from " + charset + "; decoded as UTF-8");
+    charset = "UTF-8";
+    result.utf8 = RepairUtf8(body, bom.length, &invalid);
+  }
+  result.charset = charset;
+  invalid.Report(charset, &result.warnings);
+  return result;
+}
+
+}  // namespace nianbao

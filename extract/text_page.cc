@@ -1,0 +1,634 @@
+// ParseText: plain text → the same grid model as HTML. Two shapes are recognised:
+//  (a) delimited rows — cells separated by '|', tabs, or runs of 2+ blanks (pdftotext -layout); a
+//      run of at least two such lines is one grid, with wrapped single-cell lines joined to the row
+//      above;
+//  (b) one cell per line — a label line, an optional unit line, then a value line (the shape of
+//  text
+//      copied from many report pages); a run of at least three such records is one grid with the
+//      columns label, unit, value.
+// Lines used by (a) are not looked at again by (b). Prose outside the runs never becomes rows.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "extract/page.h"
+
+namespace nianbao {
+namespace {
+
+constexpr int kMinDelimitedRows = 2;
+constexpr int kMinRecords = 3;
+constexpr size_t kMaxLabelCodePoints = 80;  // longer lines are prose, not labels
+constexpr int kMaxLabelOnlyGap = 2;         // label lines without a value allowed inside a run
+
+// ---- UTF-8 helpers --------------------------------------------------------------------------
+
+// Length of the blank character (ASCII space/tab, NBSP, U+3000) at s[i], or 0.
+size_t BlankAt(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  char c = s[i];
+  if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return 1;
+  if (s.substr(i, 2) == "\xC2\xA0") return 2;
+  if (s.substr(i, 3) == "\xE3\x80\x80") return 3;
+  return 0;
+}
+
+std::string_view Trim(std::string_view s) {
+  for (;;) {
+    size_t n = BlankAt(s, 0);
+    if (n == 0) break;
+    s.remove_prefix(n);
+  }
+  for (;;) {
+    if (s.empty()) break;
+    if (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\f' ||
+        s.back() == '\v') {
+      s.remove_suffix(1);
+    } else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xA0") {
+      s.remove_suffix(2);
+    } else if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE3\x80\x80") {
+      s.remove_suffix(3);
+    } else {
+      break;
+    }
+  }
+  return s;
+}
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Display position in code points of byte offset `i` (pdftotext -layout places one character per
+// column, whatever its width).
+size_t ColumnOf(std::string_view line, size_t i) { return CodePoints(line.substr(0, i)); }
+
+std::string RemoveBlanks(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    if (size_t n = BlankAt(s, i)) {
+      i += n;
+    } else {
+      out.push_back(s[i++]);
+    }
+  }
+  return out;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::vector<std::string_view> SplitLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') {
+      lines.push_back(text.substr(start, i - start));
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      start = i + 1;
+    }
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+// ---- what a line is ---------------------------------------------------------------------------
+
+// Numbering that starts a new row: 一、 （一） (一) 1. 1、 （1） (1) 第一
+bool StartsWithNumbering(std::string_view s) {
+  static constexpr std::string_view kChineseDigits[] = {"一", "二", "三", "四", "五",
+                                                        "六", "七", "八", "九", "十"};
+  auto chinese_digit_at = [&](std::string_view t) -> size_t {
+    for (std::string_view d : kChineseDigits) {
+      if (StartsWith(t, d)) return d.size();
+    }
+    return 0;
+  };
+  auto digits_at = [&](std::string_view t) -> size_t {
+    size_t n = 0;
+    while (n < t.size() && t[n] >= '0' && t[n] <= '9') ++n;
+    return n;
+  };
+  std::string_view t = s;
+  bool open = false;
+  if (StartsWith(t, "(")) {
+    t.remove_prefix(1), open = true;
+  } else if (StartsWith(t, "（")) {
+    t.remove_prefix(3), open = true;
+  }
+  size_t n = 0;
+  while (size_t d = chinese_digit_at(t.substr(n))) n += d;
+  if (n == 0) n = digits_at(t);
+  if (n == 0) return false;
+  t.remove_prefix(n);
+  if (open) return StartsWith(t, ")") || StartsWith(t, "）");
+  return StartsWith(t, "、") || StartsWith(t, ".") || StartsWith(t, "．") || StartsWith(t, "，");
+}
+
+// A line wholly inside one pair of brackets, like (不同渠道和方式公开相同信息计1条): an explanation
+// belonging to the label above, even though it contains digits.
+bool IsParenthetical(std::string_view s) {
+  bool ascii_open = StartsWith(s, "(");
+  bool wide_open = StartsWith(s, "（");
+  if (!ascii_open && !wide_open) return false;
+  if (!EndsWith(s, ")") && !EndsWith(s, "）")) return false;
+  // The bracket opened first must be the one closed last.
+  int depth = 0;
+  for (size_t i = 0; i < s.size();) {
+    bool open = StartsWith(s.substr(i), "(") || StartsWith(s.substr(i), "（");
+    bool close = StartsWith(s.substr(i), ")") || StartsWith(s.substr(i), "）");
+    size_t width = (s[i] == '(' || s[i] == ')') ? 1 : (open || close) ? 3 : 1;
+    if (open) ++depth;
+    if (close && --depth == 0 && i + width < s.size()) return false;
+    i += width;
+  }
+  return true;
+}
+
+// More opening than closing brackets: the label continues on the next line.
+bool HasUnclosedBracket(std::string_view s) {
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '(' || StartsWith(s.substr(i), "（") || StartsWith(s.substr(i), "〔")) ++depth;
+    if (s[i] == ')' || StartsWith(s.substr(i), "）") || StartsWith(s.substr(i), "〕")) --depth;
+  }
+  return depth > 0;
+}
+
+constexpr std::string_view kUnits[] = {"万元", "元", "亿元",   "件",   "条",   "个",  "次",
+                                       "人次", "人", "项",     "篇",   "期",   "份",  "家",
+                                       "天",   "户", "场",     "批",   "名",   "位",  "起",
+                                       "%",    "％", "万人次", "个次", "件次", "期次"};
+
+bool IsUnit(std::string_view s) {
+  return std::find(std::begin(kUnits), std::end(kUnits), s) != std::end(kUnits);
+}
+
+// A number as printed, or a "not reported" mark, optionally followed by a unit.
+bool IsValueToken(std::string_view raw) {
+  std::string s = RemoveBlanks(raw);
+  std::string_view t = s;
+  static constexpr std::string_view kMarks[] = {"——", "—",  "－", "-",      "–",  "―",
+                                                "/",  "／", "无", "不适用", "—/—"};
+  for (std::string_view mark : kMarks) {
+    if (t == mark) return true;
+  }
+  // Strip a trailing unit (longest first so 万元 wins over 元).
+  for (std::string_view unit : kUnits) {
+    if (EndsWith(t, unit) && t.size() > unit.size()) {
+      std::string_view rest = t.substr(0, t.size() - unit.size());
+      if (IsValueToken(rest)) return true;
+    }
+  }
+  if (StartsWith(t, "+") || StartsWith(t, "-"))
+    t.remove_prefix(1);
+  else if (StartsWith(t, "＋") || StartsWith(t, "－"))
+    t.remove_prefix(3);
+  int digits = 0;
+  while (!t.empty()) {
+    unsigned char c = static_cast<unsigned char>(t[0]);
+    if (c >= '0' && c <= '9') {
+      ++digits;
+      t.remove_prefix(1);
+    } else if (c == ',' || c == '.') {
+      t.remove_prefix(1);
+    } else if (StartsWith(t, "，") || StartsWith(t, "．")) {
+      t.remove_prefix(3);
+    } else if (t.size() >= 3 && c == 0xEF && static_cast<unsigned char>(t[1]) == 0xBC &&
+               static_cast<unsigned char>(t[2]) >= 0x90 &&
+               static_cast<unsigned char>(t[2]) <= 0x99) {
+      ++digits;  // full-width digit ０–９
+      t.remove_prefix(3);
+    } else {
+      return false;
+    }
+  }
+  return digits > 0;
+}
+
+enum class HeaderRole { kNone, kLabel, kUnit, kValue };
+
+HeaderRole HeaderRoleOf(std::string_view line) {
+  std::string s = RemoveBlanks(line);
+  if (s == "统计指标" || s == "指标" || s == "指标名称" || s == "项目") return HeaderRole::kLabel;
+  if (s == "单位" || s == "计量单位") return HeaderRole::kUnit;
+  if (s == "统计数" || s == "数量" || s == "数值" || s == "统计数据") return HeaderRole::kValue;
+  return HeaderRole::kNone;
+}
+
+// ---- (a) delimited rows ----------------------------------------------------------------------
+
+struct SplitRow {
+  std::vector<std::string> cells;
+  std::vector<size_t> starts;  // display column of each cell (layout-separated rows only)
+  bool rule = false;           // a |---|---| line
+  bool positional = false;     // cells separated by blanks: place them by position
+};
+
+bool IsRuleCell(std::string_view cell) {
+  if (cell.empty()) return true;
+  for (char c : cell) {
+    if (c != '-' && c != ':' && c != '=' && c != '+' && c != ' ') return false;
+  }
+  return true;
+}
+
+// Splits a line into cells; an empty result means the line is not a multi-cell row.
+SplitRow SplitDelimited(std::string_view raw) {
+  SplitRow row;
+  std::string_view line = Trim(raw);
+  if (line.empty()) return row;
+  if (line.find('|') != std::string_view::npos) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= line.size(); ++i) {
+      if (i == line.size() || line[i] == '|') {
+        parts.push_back(Trim(line.substr(start, i - start)));
+        start = i + 1;
+      }
+    }
+    bool framed = line.front() == '|' || line.back() == '|';
+    if (line.front() == '|') parts.erase(parts.begin());
+    if (line.back() == '|' && !parts.empty()) parts.pop_back();
+    if (parts.size() < 2 && !framed) return row;
+    row.rule = !parts.empty() && std::all_of(parts.begin(), parts.end(), IsRuleCell) &&
+               line.find('-') != std::string_view::npos;
+    if (!row.rule) {
+      for (std::string_view part : parts) row.cells.emplace_back(part);
+    }
+    return row;
+  }
+  if (line.find('\t') != std::string_view::npos) {
+    size_t start = 0;
+    for (size_t i = 0; i <= line.size(); ++i) {
+      if (i == line.size() || line[i] == '\t') {
+        row.cells.emplace_back(Trim(line.substr(start, i - start)));
+        start = i + 1;
+      }
+    }
+    if (row.cells.size() < 2) row.cells.clear();
+    return row;
+  }
+  // Runs of two or more blanks separate cells; positions are measured in the untrimmed line.
+  size_t offset = static_cast<size_t>(line.data() - raw.data());
+  size_t cell_start = 0;
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t n = BlankAt(line, i);
+    if (n == 0) {
+      ++i;
+      continue;
+    }
+    size_t run_start = i;
+    int blanks = 0;
+    while (size_t m = BlankAt(line, i)) {
+      i += m;
+      ++blanks;
+    }
+    if (blanks >= 2) {
+      row.cells.emplace_back(line.substr(cell_start, run_start - cell_start));
+      row.starts.push_back(ColumnOf(raw, offset + cell_start));
+      cell_start = i;
+    }
+  }
+  row.cells.emplace_back(line.substr(cell_start));
+  row.starts.push_back(ColumnOf(raw, offset + cell_start));
+  if (row.cells.size() < 2) {
+    row.cells.clear();
+    row.starts.clear();
+  }
+  row.positional = true;
+  return row;
+}
+
+struct TextGrid {
+  size_t first_line;
+  Grid grid;
+};
+
+// Builds a grid from rows of cells: cells[r][c] → slot (r, c); empty rows of `columns` are allowed.
+Grid MakeGrid(const std::vector<std::vector<std::string>>& rows, int columns) {
+  Grid grid;
+  grid.rows = static_cast<int>(rows.size());
+  grid.columns = columns;
+  grid.slots.assign(static_cast<size_t>(grid.rows) * columns, -1);
+  for (int r = 0; r < grid.rows; ++r) {
+    for (int c = 0; c < columns && c < static_cast<int>(rows[r].size()); ++c) {
+      GridCell cell;
+      cell.text = rows[r][c];
+      cell.row = r;
+      cell.column = c;
+      grid.slots[static_cast<size_t>(r) * columns + c] = static_cast<int>(grid.cells.size());
+      grid.cells.push_back(std::move(cell));
+    }
+  }
+  return grid;
+}
+
+// Places the cells of a blank-separated row with fewer cells than the widest rows at the columns
+// whose positions they are nearest to, keeping their order.
+std::vector<std::string> PlaceByPosition(const SplitRow& row, const std::vector<double>& anchors) {
+  std::vector<std::string> placed(anchors.size());
+  size_t next = 0;
+  for (size_t k = 0; k < row.cells.size(); ++k) {
+    size_t remaining = row.cells.size() - k - 1;
+    size_t last_allowed = anchors.size() - 1 - remaining;
+    size_t best = next;
+    double best_distance = 1e18;
+    for (size_t c = next; c <= last_allowed; ++c) {
+      double distance = std::abs(anchors[c] - static_cast<double>(row.starts[k]));
+      if (distance < best_distance) best_distance = distance, best = c;
+    }
+    placed[best] = row.cells[k];
+    next = best + 1;
+  }
+  return placed;
+}
+
+// Turns a run of split rows (and the single-cell lines inside it) into a grid.
+Grid BuildDelimitedGrid(const std::vector<SplitRow>& run) {
+  size_t width = 0;
+  for (const SplitRow& row : run) width = std::max(width, row.cells.size());
+  // Column anchors: the mean start position of each column over the widest positional rows.
+  std::vector<double> anchors(width, 0);
+  int widest = 0;
+  for (const SplitRow& row : run) {
+    if (!row.positional || row.cells.size() != width) continue;
+    for (size_t c = 0; c < width; ++c) anchors[c] += static_cast<double>(row.starts[c]);
+    ++widest;
+  }
+  for (double& anchor : anchors) anchor = widest > 0 ? anchor / widest : 0;
+
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<size_t>> positions;  // start positions of the cells of each built row
+  for (const SplitRow& row : run) {
+    if (row.cells.size() == 1 && !rows.empty() && row.positional && !row.starts.empty() &&
+        !StartsWithNumbering(row.cells[0])) {
+      // A wrapped line: join it to the cell of the row above that it lines up with.
+      std::vector<std::string>& above = rows.back();
+      size_t best = 0;
+      double best_distance = 1e18;
+      for (size_t c = 0; c < above.size(); ++c) {
+        if (above[c].empty()) continue;
+        double anchor = widest > 0 && c < anchors.size() ? anchors[c] : static_cast<double>(c);
+        double distance = std::abs(anchor - static_cast<double>(row.starts[0]));
+        if (distance < best_distance) best_distance = distance, best = c;
+      }
+      if (!above.empty()) {
+        above[best] += above[best].empty() ? row.cells[0] : "\n" + row.cells[0];
+        continue;
+      }
+    }
+    if (row.positional && widest > 0 && row.cells.size() < width) {
+      rows.push_back(PlaceByPosition(row, anchors));
+    } else {
+      rows.push_back(row.cells);
+    }
+  }
+  return MakeGrid(rows, static_cast<int>(width));
+}
+
+// Finds the delimited runs; marks their lines as used.
+std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& lines,
+                                         std::vector<bool>* used) {
+  std::vector<TextGrid> grids;
+  size_t i = 0;
+  while (i < lines.size()) {
+    SplitRow first = SplitDelimited(lines[i]);
+    if (first.cells.empty()) {
+      ++i;
+      continue;
+    }
+    std::vector<SplitRow> run;
+    std::vector<size_t> run_lines;
+    size_t multi = 0;
+    size_t end = i;  // one past the last line of the run
+    size_t j = i;
+    while (j < lines.size()) {
+      std::string_view trimmed = Trim(lines[j]);
+      if (trimmed.empty()) {
+        ++j;
+        continue;
+      }
+      SplitRow row = SplitDelimited(lines[j]);
+      if (row.rule) {
+        run_lines.push_back(j);
+        end = ++j;
+        continue;
+      }
+      if (row.cells.empty()) {
+        // A single-cell line continues the run only if a multi-cell row follows it soon, or it is
+        // the wrapped tail of the row above.
+        if (CodePoints(trimmed) > kMaxLabelCodePoints) break;
+        size_t k = j + 1;
+        while (k < lines.size() && Trim(lines[k]).empty()) ++k;
+        bool next_is_row = k < lines.size() && !SplitDelimited(lines[k]).cells.empty();
+        if (!next_is_row && !(j > 0 && !Trim(lines[j - 1]).empty())) break;
+        if (!next_is_row && StartsWithNumbering(trimmed)) break;
+        SplitRow single;
+        single.cells.emplace_back(trimmed);
+        single.positional = true;
+        single.starts.push_back(
+            ColumnOf(lines[j], static_cast<size_t>(trimmed.data() - lines[j].data())));
+        run.push_back(std::move(single));
+        run_lines.push_back(j);
+        end = ++j;
+        continue;
+      }
+      run.push_back(std::move(row));
+      run_lines.push_back(j);
+      ++multi;
+      end = ++j;
+    }
+    if (multi >= kMinDelimitedRows) {
+      for (size_t line : run_lines) (*used)[line] = true;
+      grids.push_back({i, BuildDelimitedGrid(run)});
+      i = end;
+    } else {
+      ++i;
+    }
+  }
+  return grids;
+}
+
+// ---- (b) one cell per line -------------------------------------------------------------------
+
+struct Record {
+  std::string label, unit, value;
+  size_t first_line = 0;
+  bool has_value = false;
+  bool header = false;
+  bool prose = false;  // too long to be a label
+};
+
+// Groups the unused lines into records: label (+ continuation lines) [+ unit] + value.
+std::vector<Record> ReadRecords(const std::vector<std::string_view>& lines,
+                                const std::vector<bool>& used) {
+  std::vector<Record> records;
+  bool open = false;  // records.back() is a label still waiting for its value
+  auto close_open = [&] { open = false; };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (used[i]) {
+      close_open();
+      continue;
+    }
+    std::string_view line = Trim(lines[i]);
+    if (line.empty()) continue;
+    if (HeaderRole role = HeaderRoleOf(line); role != HeaderRole::kNone) {
+      if (records.empty() || !records.back().header || open) {
+        close_open();
+        Record header;
+        header.header = true;
+        header.first_line = i;
+        records.push_back(std::move(header));
+      }
+      Record& header = records.back();
+      std::string& slot = role == HeaderRole::kLabel  ? header.label
+                          : role == HeaderRole::kUnit ? header.unit
+                                                      : header.value;
+      slot = std::string(line);
+      continue;
+    }
+    if (open && IsValueToken(line)) {
+      records.back().value = std::string(line);
+      records.back().has_value = true;
+      close_open();
+      continue;
+    }
+    if (open && IsUnit(RemoveBlanks(line)) && records.back().unit.empty()) {
+      records.back().unit = RemoveBlanks(line);
+      continue;
+    }
+    if (IsValueToken(line)) {  // a value without a label: not part of any record
+      close_open();
+      Record orphan;
+      orphan.first_line = i;
+      orphan.prose = true;
+      records.push_back(std::move(orphan));
+      continue;
+    }
+    if (open && records.back().unit.empty() &&
+        (IsParenthetical(line) || HasUnclosedBracket(records.back().label))) {
+      records.back().label += "\n";
+      records.back().label += line;
+      continue;
+    }
+    close_open();
+    Record record;
+    record.label = std::string(line);
+    record.first_line = i;
+    record.prose = CodePoints(line) > kMaxLabelCodePoints;
+    open = !record.prose;
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+// Cuts runs out of the records: from the first valued record to the last one, with at most a few
+// label-only records between them; a prose line or a header ends a run.
+std::vector<TextGrid> FindPerLineGrids(const std::vector<std::string_view>& lines,
+                                       const std::vector<bool>& used) {
+  std::vector<Record> records = ReadRecords(lines, used);
+  std::vector<TextGrid> grids;
+  size_t i = 0;
+  while (i < records.size()) {
+    if (!records[i].has_value) {
+      ++i;
+      continue;
+    }
+    size_t last_valued = i;
+    int gap = 0;
+    size_t j = i + 1;
+    for (; j < records.size(); ++j) {
+      const Record& r = records[j];
+      if (r.prose || r.header) break;
+      if (r.has_value) {
+        last_valued = j;
+        gap = 0;
+      } else if (++gap > kMaxLabelOnlyGap) {
+        break;
+      }
+    }
+    int valued = 0;
+    for (size_t k = i; k <= last_valued; ++k) valued += records[k].has_value;
+    if (valued >= kMinRecords) {
+      size_t begin = i;
+      if (begin > 0 && records[begin - 1].header) --begin;  // the 统计指标/单位/统计数 line(s)
+      std::vector<std::vector<std::string>> rows;
+      for (size_t k = begin; k <= last_valued; ++k) {
+        rows.push_back({records[k].label, records[k].unit, records[k].value});
+      }
+      grids.push_back({records[begin].first_line, MakeGrid(rows, 3)});
+    }
+    i = last_valued + 1;
+  }
+  return grids;
+}
+
+bool LooksLikeTitle(std::string_view line) {
+  return (line.find("年度报告") != std::string_view::npos ||
+          line.find("年报") != std::string_view::npos ||
+          line.find("工作报告") != std::string_view::npos) &&
+         CodePoints(line) <= kMaxLabelCodePoints;
+}
+
+}  // namespace
+
+Page ParseText(std::string_view text) {
+  Page page;
+  page.text = std::string(text);
+  std::vector<std::string_view> lines = SplitLines(text);
+  for (std::string_view line : lines) {
+    std::string_view trimmed = Trim(line);
+    if (!trimmed.empty() && LooksLikeTitle(trimmed)) {
+      page.title = std::string(trimmed);
+      break;
+    }
+  }
+  if (page.title.empty()) {
+    for (std::string_view line : lines) {
+      if (std::string_view trimmed = Trim(line); !trimmed.empty()) {
+        page.title = std::string(trimmed);
+        break;
+      }
+    }
+  }
+  std::vector<bool> used(lines.size(), false);
+  std::vector<TextGrid> grids = FindDelimitedGrids(lines, &used);
+  std::vector<TextGrid> per_line = FindPerLineGrids(lines, used);
+  for (TextGrid& grid : per_line) grids.push_back(std::move(grid));
+  std::stable_sort(grids.begin(), grids.end(), [](const TextGrid& a, const TextGrid& b) {
+    return a.first_line < b.first_line;
+  });
+  for (TextGrid& grid : grids) page.tables.push_back(std::move(grid.grid));
+  return page;
+}
+
+bool LooksLikeHtml(std::string_view utf8) {
+  if (utf8.substr(0, 3) == "\xEF\xBB\xBF") utf8.remove_prefix(3);
+  std::string head;
+  for (char c : utf8.substr(0, 4096)) {
+    head.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  size_t first = head.find_first_not_of(" \t\r\n\f");
+  if (first != std::string::npos && head[first] == '<') {
+    // Markup from the first character: a tag, a doctype or a comment.
+    char next = first + 1 < head.size() ? head[first + 1] : '\0';
+    if ((next >= 'a' && next <= 'z') || next == '!' || next == '?') return true;
+  }
+  for (std::string_view marker : {"<!doctype html", "<html", "<head", "<body", "<table", "<meta ",
+                                  "<div", "<p>", "<p ", "<br"}) {
+    if (head.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace nianbao

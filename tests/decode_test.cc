@@ -1,0 +1,240 @@
+// DecodeToUtf8: BOMs, declared and <meta> charsets, detection, and the U+FFFD/offset warnings.
+// The GBK/GB18030 inputs are made here by re-encoding UTF-8 text with ICU (no real GBK report page
+// is available; see tests/data/SOURCE.md for the committed GB18030 fixture made with iconv).
+#include "extract/decode.h"
+
+#include <gtest/gtest.h>
+#include <unicode/ucnv.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/support/paths.h"
+
+namespace nianbao {
+namespace {
+
+std::string Encode(const std::string& utf8, const char* charset) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::string out(utf8.size() * 4 + 16, '\0');
+  int32_t n = ucnv_convert(charset, "UTF-8", out.data(), static_cast<int32_t>(out.size()),
+                           utf8.data(), static_cast<int32_t>(utf8.size()), &status);
+  EXPECT_TRUE(U_SUCCESS(status)) << u_errorName(status);
+  out.resize(n);
+  return out;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+const std::string kChinese = "政府信息公开工作年度报告：收到申请数 782 件，其中网络申请 582 件。";
+
+TEST(DecodeTest, EmptyInputIsEmptyUtf8) {
+  Decoded d = DecodeToUtf8("");
+  EXPECT_EQ(d.utf8, "");
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_TRUE(d.warnings.empty());
+}
+
+TEST(DecodeTest, ValidUtf8PassesThroughUnchanged) {
+  Decoded d = DecodeToUtf8(kChinese);
+  EXPECT_EQ(d.utf8, kChinese);
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_TRUE(d.warnings.empty());
+}
+
+TEST(DecodeTest, Utf8BomIsStripped) {
+  Decoded d = DecodeToUtf8("\xEF\xBB\xBF" + kChinese);
+  EXPECT_EQ(d.utf8, kChinese);
+  EXPECT_EQ(d.charset, "UTF-8");
+}
+
+TEST(DecodeTest, Utf16BomsSelectUtf16) {
+  Decoded le = DecodeToUtf8("\xFF\xFE" + Encode(kChinese, "UTF-16LE"));
+  EXPECT_EQ(le.utf8, kChinese);
+  EXPECT_EQ(le.charset, "UTF-16LE");
+  Decoded be = DecodeToUtf8("\xFE\xFF" + Encode(kChinese, "UTF-16BE"));
+  EXPECT_EQ(be.utf8, kChinese);
+  EXPECT_EQ(be.charset, "UTF-16BE");
+  EXPECT_TRUE(le.warnings.empty());
+  EXPECT_TRUE(be.warnings.empty());
+}
+
+TEST(DecodeTest, BomWinsOverDeclaredCharset) {
+  Decoded d = DecodeToUtf8("\xEF\xBB\xBF" + kChinese, std::string("GBK"));
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_EQ(d.utf8, kChinese);
+}
+
+TEST(DecodeTest, GbLabelsDecodeAsGb18030) {
+  // 镕 and 堃 are GBK-only (not GB2312) characters; 𠀀 needs GB18030's four-byte form.
+  std::string text = kChinese + "朱镕基 王堃 𠀀";
+  std::string bytes = Encode(text, "GB18030");
+  for (const char* label : {"GB2312", "gbk", "x-gbk", "GB_2312-80", "gb18030", " GBK "}) {
+    Decoded d = DecodeToUtf8(bytes, std::string(label));
+    EXPECT_EQ(d.charset, "GB18030") << label;
+    EXPECT_EQ(d.utf8, text) << label;
+    EXPECT_TRUE(d.warnings.empty()) << label;
+  }
+}
+
+TEST(DecodeTest, MetaCharsetIsHonoured) {
+  for (const char* meta :
+       {"<meta charset=\"gb2312\">", "<META CHARSET=GBK>", "<meta charset='gbk' />",
+        "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">",
+        "<META HTTP-EQUIV=Content-Type CONTENT='text/html;charset=GBK'>"}) {
+    std::string html =
+        std::string("<html><head>") + meta + "</head><body>" + kChinese + "</body></html>";
+    Decoded d = DecodeToUtf8(Encode(html, "GB18030"));
+    EXPECT_EQ(d.charset, "GB18030") << meta;
+    EXPECT_EQ(d.utf8, html) << meta;
+    EXPECT_TRUE(d.warnings.empty()) << meta;
+  }
+}
+
+TEST(DecodeTest, DeclaredArgumentWinsOverMeta) {
+  std::string html = "<meta charset=\"utf-8\"><p>" + kChinese;
+  Decoded d = DecodeToUtf8(Encode(html, "GB18030"), std::string("GBK"));
+  EXPECT_EQ(d.charset, "GB18030");
+  EXPECT_EQ(d.utf8, html);
+}
+
+TEST(DecodeTest, MetaAfterFirst4KiBIsNotRead) {
+  std::string html = "<html><head>" + std::string(5000, ' ') +
+                     "<meta charset=\"big5\"></head><body>" + kChinese + "</body></html>";
+  Decoded d = DecodeToUtf8(html);
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_EQ(d.utf8, html);
+}
+
+TEST(DecodeTest, MetaClaimingGbkOnUtf8BytesDecodesAsUtf8WithWarning) {
+  std::string html = "<meta charset=\"gb2312\"><p>" + kChinese;
+  Decoded d = DecodeToUtf8(html);
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_EQ(d.utf8, html);
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(d.warnings[0].find("valid UTF-8"), std::string::npos) << d.warnings[0];
+}
+
+TEST(DecodeTest, MetaClaimingUtf8OnGbBytesDecodesAsGb18030WithWarning) {
+  std::string html = "<meta charset=\"utf-8\"><p>" + kChinese;
+  Decoded d = DecodeToUtf8(Encode(html, "GB18030"));
+  EXPECT_EQ(d.charset, "GB18030");
+  EXPECT_EQ(d.utf8, html);
+  EXPECT_EQ(d.warnings.size(), 1u);
+}
+
+TEST(DecodeTest, UndeclaredGbTextIsDetected) {
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += kChinese + "\n";
+  Decoded d = DecodeToUtf8(Encode(text, "GB18030"));
+  EXPECT_EQ(d.charset, "GB18030");
+  EXPECT_EQ(d.utf8, text);
+  EXPECT_TRUE(d.warnings.empty());
+}
+
+TEST(DecodeTest, UnknownDeclaredCharsetFallsBackToDetectionWithWarning) {
+  Decoded d = DecodeToUtf8(kChinese, std::string("no-such-charset"));
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_EQ(d.utf8, kChinese);
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(d.warnings[0].find("no-such-charset"), std::string::npos);
+}
+
+TEST(DecodeTest, UnknownMetaCharsetFallsBackToDetectionWithWarning) {
+  std::string html = "<meta charset=\"x-klingon\"><p>" + kChinese;
+  Decoded d = DecodeToUtf8(html);
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_EQ(d.utf8, html);
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(d.warnings[0].find("x-klingon"), std::string::npos);
+}
+
+TEST(DecodeTest, InvalidUtf8IsReplacedAndLocated) {
+  // "中" (3 bytes), a stray continuation byte at offset 3, then "文".
+  Decoded d = DecodeToUtf8(std::string("中\x80文"), std::string("UTF-8"));
+  EXPECT_EQ(d.utf8, "中\xEF\xBF\xBD文");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "invalid UTF-8 byte sequence at byte 3 (replaced by U+FFFD)");
+}
+
+TEST(DecodeTest, TruncatedUtf8AtEndIsOneReplacement) {
+  Decoded d = DecodeToUtf8(std::string("中文\xE4\xB8"), std::string("UTF-8"));
+  EXPECT_EQ(d.utf8, "中文\xEF\xBF\xBD");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "invalid UTF-8 byte sequence at byte 6 (replaced by U+FFFD)");
+}
+
+TEST(DecodeTest, OffsetsCountTheBom) {
+  Decoded d =
+      DecodeToUtf8(std::string("\xEF\xBB\xBF"
+                               "ab\xFF"));
+  EXPECT_EQ(d.utf8, "ab\xEF\xBF\xBD");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "invalid UTF-8 byte sequence at byte 5 (replaced by U+FFFD)");
+}
+
+TEST(DecodeTest, InvalidGb18030IsReplacedAndLocated) {
+  std::string bytes = Encode("公开", "GB18030");  // 4 bytes
+  bytes += "\xFF";                                // never valid in GB18030, at offset 4
+  bytes += Encode("年报", "GB18030");
+  Decoded d = DecodeToUtf8(bytes, std::string("GBK"));
+  EXPECT_EQ(d.utf8, "公开\xEF\xBF\xBD年报");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "invalid GB18030 byte sequence at byte 4 (replaced by U+FFFD)");
+}
+
+TEST(DecodeTest, TruncatedGb18030AtEndIsReplaced) {
+  std::string bytes = Encode("公开", "GB18030") + "\xB9";  // a lead byte without its trail
+  Decoded d = DecodeToUtf8(bytes, std::string("GB2312"));
+  EXPECT_EQ(d.utf8, "公开\xEF\xBF\xBD");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "invalid GB18030 byte sequence at byte 4 (replaced by U+FFFD)");
+}
+
+TEST(DecodeTest, WarningsAreCappedWithACount) {
+  std::string bytes;
+  for (int i = 0; i < 25; ++i) bytes += "a\xFF";
+  Decoded d = DecodeToUtf8(bytes, std::string("UTF-8"));
+  ASSERT_EQ(d.warnings.size(), 11u);
+  EXPECT_EQ(d.warnings[0], "invalid UTF-8 byte sequence at byte 1 (replaced by U+FFFD)");
+  EXPECT_EQ(d.warnings[9], "invalid UTF-8 byte sequence at byte 19 (replaced by U+FFFD)");
+  EXPECT_EQ(d.warnings[10], "15 more invalid UTF-8 byte sequences (replaced by U+FFFD)");
+}
+
+TEST(DecodeTest, OverlongAndSurrogateUtf8AreInvalid) {
+  // C0 80 is an overlong NUL; ED A0 80 a UTF-16 surrogate: neither may pass through.
+  Decoded d = DecodeToUtf8(std::string("a\xC0\x80"
+                                       "b\xED\xA0\x80"
+                                       "c"),
+                           std::string("UTF-8"));
+  EXPECT_EQ(d.utf8.find("\xC0"), std::string::npos);
+  EXPECT_EQ(d.utf8.find("\xED\xA0"), std::string::npos);
+  EXPECT_EQ(d.utf8.front(), 'a');
+  EXPECT_EQ(d.utf8.back(), 'c');
+  EXPECT_FALSE(d.warnings.empty());
+}
+
+TEST(DecodeTest, CorpusPageReencodedAsGb18030DecodesToTheOriginal) {
+  // tests/data/pingtan-2024.gb18030.html is corpus/pingtan-2024.html through
+  // `iconv -f UTF-8 -t GB18030` with its <meta charset> changed to gb2312 (see SOURCE.md).
+  std::string original = ReadFile(testing::CorpusDir() + "/pingtan-2024.html");
+  std::string gbk = ReadFile(testing::DataDir() + "/pingtan-2024.gb18030.html");
+  ASSERT_FALSE(gbk.empty());
+  Decoded d = DecodeToUtf8(gbk);
+  EXPECT_EQ(d.charset, "GB18030");
+  EXPECT_TRUE(d.warnings.empty());
+  std::string expected = original;
+  size_t meta = expected.find("charset=\"utf-8\"");
+  ASSERT_NE(meta, std::string::npos);
+  expected.replace(meta, 15, "charset=\"gb2312\"");
+  EXPECT_EQ(d.utf8, expected);
+}
+
+}  // namespace
+}  // namespace nianbao
