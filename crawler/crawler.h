@@ -1,12 +1,18 @@
-// crawler/: polite crawling from list pages (栏目) to report pages and their attachments. Fetches with
-// libcurl (multi interface), obeys robots.txt and per-host politeness, discovers links by the rules in
-// rules/links.toml, hands every page to extract/ and every result to store/. The frontier lives in the
-// store, so a killed crawl resumes where it stopped.
-// Errors: network and HTTP failures are values (recorded per fetch and counted in CrawlSummary);
-// only a store failure (StoreError) escapes as an exception.
+// crawler/: polite crawling from list pages (栏目) to report pages and their attachments. Fetches
+// with libcurl (multi interface), obeys robots.txt and per-host politeness, discovers links by the
+// rules in rules/links.toml, hands every page to extract/ and every result to store/. The frontier
+// lives in the store, so a killed crawl resumes where it stopped. Errors: network and HTTP failures
+// are values (recorded per fetch and counted in CrawlSummary); only a store failure (StoreError)
+// escapes as an exception.
 //
-// NOTE(foundation): the interface the commands and the daemon are written against; the crawler owner
-// may extend it and updates callers in the same commit when a signature changes.
+// What a crawl records: one FetchRecord per HTTP attempt (a retry is a new attempt; the redirect
+// hops of one attempt are its `redirects`); robots.txt fetches are not recorded. A 200 report page
+// (one where Extract finds a template) goes to SaveExtraction; any other 200 page is stored as a
+// document and searched for links; an attachment is stored as a document linked to the page it was
+// found on. A frontier entry is marked done only after its results (and the links found on it) are
+// committed. Crawl() resumes the frontier when it holds pending entries; when it holds none, the
+// seeds' finished entries are forgotten first, so a new crawl revisits everything (with conditional
+// GETs for reports and attachments).
 #ifndef NIANBAO_CRAWLER_CRAWLER_H_
 #define NIANBAO_CRAWLER_CRAWLER_H_
 
@@ -27,7 +33,7 @@ namespace nianbao {
 
 struct CrawlOptions {
   std::string user_agent = "nianbao/0.1 (+https://github.com/nianbao/nianbao)";
-  double delay_seconds = 3.0;         // minimum gap between two requests to one host
+  double delay_seconds = 3.0;  // minimum gap between two requests to one host
   int max_connections_per_host = 1;
   int max_connections = 8;            // global concurrency limit
   int max_pages = 1000;               // fetches per crawl
@@ -36,9 +42,13 @@ struct CrawlOptions {
   double connect_timeout_seconds = 15;
   double total_timeout_seconds = 60;
   int max_redirects = 5;
-  int max_tries = 3;                  // for timeouts, resets and 5xx
+  int max_tries = 3;                    // for timeouts, resets and 5xx
   double max_crawl_delay_seconds = 30;  // cap on robots.txt Crawl-delay
   bool obey_robots = true;
+  double retry_base_seconds = 2.0;  // first backoff (then ×2, with jitter)
+  double max_backoff_seconds = 60;
+  double max_retry_after_seconds = 300;  // a longer Retry-After gives up the URL for this crawl
+  std::string rules_dir;                 // links.toml from here; empty: the embedded copy
 };
 
 struct CrawlProgress {
@@ -51,16 +61,22 @@ struct CrawlSummary {
   int64_t new_versions = 0;  // snapshots written
   int64_t unchanged = 0;     // extracted, same data as the latest version
   int64_t not_modified = 0;  // 304 answers
-  std::map<std::string, int64_t> errors;  // error kind → count ("timeout", "http_404", "robots", ...)
+  int64_t documents = 0;     // list pages and attachments stored as documents
+  int64_t retries = 0;       // attempts repeated after a timeout, reset, 5xx or 429
+  bool stopped = false;      // `stop` ended the crawl early
+  std::map<std::string, int64_t>
+      errors;  // error kind → count ("timeout", "http_404", "robots", ...)
 };
 
 // What `nianbao fetch URL` reports.
 struct FetchOneResult {
   FetchRecord fetch;
-  std::string kind;                       // "report", "list", "attachment", "not_modified", "error"
-  std::optional<Extraction> extraction;   // for a report page
+  std::string kind;                      // "report", "list", "attachment", "not_modified", "error"
+  std::optional<Extraction> extraction;  // for a report page
   std::optional<SnapshotResult> snapshot;
   std::vector<std::string> report_links;  // for a list page
+  std::vector<std::string> page_links;    // for a list page: its further pages
+  std::vector<std::string> attachment_links;
 };
 
 class Crawler {
@@ -73,7 +89,9 @@ class Crawler {
   CrawlSummary Crawl(const std::vector<std::string>& seeds, const std::atomic<bool>& stop,
                      const std::function<void(const CrawlProgress&)>& progress = {});
 
-  // Fetches one URL now (robots.txt obeyed), extracts and stores it.
+  // Fetches one URL now (robots.txt obeyed, per-host delay kept, no conditional GET), extracts and
+  // stores it; the frontier is not touched and no link is followed. `url` must be an absolute
+  // http(s) URL (kind "error", error "bad_url" otherwise).
   FetchOneResult FetchOne(const std::string& url);
 
  private:

@@ -1,0 +1,581 @@
+#include "crawler/crawler.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <deque>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "crawler/discovery.h"
+#include "crawler/fetcher.h"
+#include "crawler/politeness.h"
+#include "crawler/robots.h"
+#include "crawler/url.h"
+#include "extract/decode.h"
+#include "extract/extract.h"
+
+namespace nianbao {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxPollMillis = 200;     // `stop` is seen within this
+constexpr size_t kWaitingWindow = 256;  // frontier entries held in memory at once
+constexpr double kRobotsTtlSeconds = 24 * 3600;
+constexpr double kRobotsRetryAfterFailureSeconds = 600;
+constexpr double kProgressEverySeconds = 0.25;
+
+Clock::duration Seconds(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+std::string Sha256Of(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 15]);
+  }
+  return hex;
+}
+
+std::string MediaType(const std::string& content_type) {
+  std::string media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (char& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return media;
+}
+
+// Pages are what Extract reads; anything else that came back 200 is a document to keep as is.
+bool IsPageMediaType(const std::string& media) {
+  return media.empty() || media == "text/html" || media == "application/xhtml+xml" ||
+         media == "text/plain";
+}
+
+std::string OriginOf(const std::string& url) {
+  std::optional<Url> parsed = ParseUrl(url);
+  return parsed ? parsed->Origin() : "";
+}
+
+std::string PathAndQueryOf(const std::string& url) {
+  std::optional<Url> parsed = ParseUrl(url);
+  return parsed ? parsed->PathAndQuery() : "/";
+}
+
+}  // namespace
+
+struct Crawler::Impl {
+  // One frontier entry on its way through robots, politeness, retries and redirects.
+  struct Job {
+    FrontierEntry entry;  // entry.url: the requested, normalised URL
+    std::string hop_url;  // the URL of the current hop
+    std::vector<std::string> redirects;
+    int tries = 0;  // attempts made of the current hop
+    Clock::time_point not_before{};
+    bool robots_fetch = false;  // fetching robots.txt for `robots_origin`
+    std::string robots_origin;
+  };
+
+  struct RobotsEntry {
+    enum class State { kUnknown, kFetching, kReady } state = State::kUnknown;
+    RobotsRules rules;
+    bool unavailable = false;  // 5xx or unreachable: everything disallowed for now
+    Clock::time_point expires{};
+  };
+
+  // What happened to one finished frontier entry.
+  struct Outcome {
+    std::string kind;  // "report", "list", "attachment", "not_modified", "error", "robots"
+    FetchRecord fetch;
+    int64_t fetch_id = 0;
+    std::optional<Extraction> extraction;
+    std::optional<SnapshotResult> snapshot;
+    DiscoveredLinks links;
+  };
+
+  Store& store;
+  std::shared_ptr<const RuleSet> rules;
+  CrawlOptions options;
+  std::shared_ptr<const LinkRules> link_rules;
+  Fetcher fetcher;
+  HostSchedule schedule;
+  std::mt19937_64 random{std::random_device{}()};
+  std::map<std::string, RobotsEntry> robots;       // by origin; kept across crawls
+  std::map<std::string, std::deque<Job>> waiting;  // by origin
+  std::map<uint64_t, Job> in_flight;               // by fetch id
+  uint64_t next_fetch_id = 1;
+
+  Impl(Store& store, std::shared_ptr<const RuleSet> rules, CrawlOptions options)
+      : store(store),
+        rules(std::move(rules)),
+        options(std::move(options)),
+        link_rules(LinkRules::Load(this->options.rules_dir)),
+        fetcher(FetcherOptionsFrom(this->options)),
+        schedule(this->options.delay_seconds, this->options.max_connections_per_host,
+                 this->options.max_connections, this->options.max_crawl_delay_seconds) {}
+
+  static FetcherOptions FetcherOptionsFrom(const CrawlOptions& o) {
+    FetcherOptions f;
+    f.user_agent = o.user_agent;
+    f.max_body_bytes = o.max_body_bytes;
+    f.connect_timeout_seconds = o.connect_timeout_seconds;
+    f.total_timeout_seconds = o.total_timeout_seconds;
+    f.max_connections_per_host = o.max_connections_per_host;
+    f.max_connections = o.max_connections;
+    return f;
+  }
+
+  size_t WaitingCount() const {
+    size_t n = 0;
+    for (const auto& [origin, jobs] : waiting) n += jobs.size();
+    return n;
+  }
+
+  void AddJob(Job job, bool front = false) {
+    std::string origin = OriginOf(job.hop_url);
+    auto& queue = waiting[origin];
+    if (front) {
+      queue.push_front(std::move(job));
+    } else {
+      queue.push_back(std::move(job));
+    }
+  }
+
+  static Job JobFor(const FrontierEntry& entry) {
+    Job job;
+    job.entry = entry;
+    job.hop_url = entry.url;
+    return job;
+  }
+
+  // --- robots.txt ---
+
+  // nullopt while the host's robots.txt is still unknown (a fetch is then started or pending).
+  std::optional<bool> RobotsAllows(const std::string& origin, const std::string& url,
+                                   Clock::time_point now) {
+    if (!options.obey_robots) return true;
+    RobotsEntry& entry = robots[origin];
+    if (entry.state == RobotsEntry::State::kReady && now >= entry.expires) {
+      entry.state = RobotsEntry::State::kUnknown;
+    }
+    if (entry.state == RobotsEntry::State::kUnknown) {
+      entry.state = RobotsEntry::State::kFetching;
+      Job job;
+      job.robots_fetch = true;
+      job.robots_origin = origin;
+      job.hop_url = origin + "/robots.txt";
+      job.entry.url = job.hop_url;
+      AddJob(std::move(job), /*front=*/true);
+      return std::nullopt;
+    }
+    if (entry.state == RobotsEntry::State::kFetching) return std::nullopt;
+    return entry.rules.Allowed(PathAndQueryOf(url));
+  }
+
+  bool RobotsUnavailable(const std::string& origin) const {
+    auto it = robots.find(origin);
+    return it != robots.end() && it->second.unavailable;
+  }
+
+  void FinishRobots(const Job& job, const FetchResponse& response, Clock::time_point now) {
+    RobotsEntry& entry = robots[job.robots_origin];
+    entry.state = RobotsEntry::State::kReady;
+    entry.unavailable = false;
+    double ttl = kRobotsTtlSeconds;
+    if (response.error.empty() && response.status >= 200 && response.status < 300) {
+      entry.rules = RobotsRules::Parse(response.body, ProductToken(options.user_agent));
+      if (auto delay = entry.rules.crawl_delay()) schedule.SetCrawlDelay(job.robots_origin, *delay);
+    } else if (response.error.empty() && response.status >= 400 && response.status < 500 &&
+               response.status != 429) {
+      entry.rules = RobotsRules::AllowAll();  // RFC 9309 §2.3.1.3: unavailable
+    } else {
+      entry.rules = RobotsRules::DisallowAll();  // §2.3.1.4: unreachable, for now
+      entry.unavailable = true;
+      ttl = kRobotsRetryAfterFailureSeconds;
+    }
+    entry.expires = now + Seconds(ttl);
+  }
+
+  // --- dispatch ---
+
+  // Starts every waiting job whose host, robots.txt and time allow it. Jobs that robots.txt forbids
+  // finish here without a fetch.
+  void Dispatch(Clock::time_point now, std::vector<std::pair<Job, Outcome>>* finished_now) {
+    for (auto it = waiting.begin(); it != waiting.end();) {
+      const std::string& origin = it->first;
+      std::deque<Job>& queue = it->second;
+      while (!queue.empty() && schedule.CanStart(origin, now)) {
+        auto ready = std::find_if(queue.begin(), queue.end(),
+                                  [&](const Job& job) { return job.not_before <= now; });
+        if (ready == queue.end()) break;
+        if (!ready->robots_fetch) {
+          std::optional<bool> allowed = RobotsAllows(origin, ready->hop_url, now);
+          if (!allowed) break;  // robots.txt first (it was put at the queue's front)
+          if (!*allowed) {
+            Job job = std::move(*ready);
+            queue.erase(ready);
+            finished_now->emplace_back(std::move(job), Outcome{});
+            continue;
+          }
+        }
+        Job job = std::move(*ready);
+        queue.erase(ready);
+        StartFetch(std::move(job), origin, now);
+      }
+      it = queue.empty() ? waiting.erase(it) : std::next(it);
+    }
+  }
+
+  void StartFetch(Job job, const std::string& origin, Clock::time_point now) {
+    FetchRequest request;
+    request.id = next_fetch_id++;
+    request.url = job.hop_url;
+    if (!job.robots_fetch && job.hop_url == job.entry.url && job.entry.kind != "list") {
+      if (std::optional<Validators> validators = store.GetValidators(job.entry.url)) {
+        request.if_none_match = validators->etag;
+        request.if_modified_since = validators->last_modified;
+      }
+    }
+    ++job.tries;
+    schedule.Started(origin, now);
+    fetcher.Start(request);
+    in_flight.emplace(request.id, std::move(job));
+  }
+
+  // When the next waiting job could start (for the poll timeout).
+  Clock::time_point NextWake(Clock::time_point now) const {
+    Clock::time_point wake = now + std::chrono::milliseconds(kMaxPollMillis);
+    for (const auto& [origin, queue] : waiting) {
+      for (const Job& job : queue) {
+        wake = std::min(wake, std::max(job.not_before, schedule.NextStart(origin)));
+      }
+    }
+    return std::max(wake, now);
+  }
+
+  // --- responses ---
+
+  // Handles one finished transfer: retries and redirect hops go back to the queues; a final answer
+  // is returned as (job, response) for the caller to record.
+  std::optional<std::pair<Job, FetchResponse>> OnResponse(FetchResponse response,
+                                                          Clock::time_point now,
+                                                          CrawlSummary* summary) {
+    auto it = in_flight.find(response.id);
+    if (it == in_flight.end()) return std::nullopt;
+    Job job = std::move(it->second);
+    in_flight.erase(it);
+    std::string origin = OriginOf(job.hop_url);
+    schedule.Finished(origin, now);
+
+    if (response.Retryable() && job.tries < options.max_tries) {
+      double wait = BackoffSeconds(job.tries, options.retry_base_seconds,
+                                   options.max_backoff_seconds, random);
+      bool give_up = false;
+      if (response.retry_after && (response.status == 429 || response.status == 503)) {
+        if (std::optional<double> after =
+                ParseRetryAfter(*response.retry_after, std::time(nullptr))) {
+          if (*after > options.max_retry_after_seconds) {
+            give_up = true;
+            schedule.Defer(origin, now + Seconds(options.max_retry_after_seconds));
+          } else {
+            wait = std::max(wait, *after);
+            schedule.Defer(origin, now + Seconds(*after));
+          }
+        }
+      }
+      if (!give_up) {
+        if (!job.robots_fetch) RecordAttempt(job, response, summary);
+        ++summary->retries;
+        job.not_before = now + Seconds(wait);
+        AddJob(std::move(job), /*front=*/true);
+        return std::nullopt;
+      }
+    }
+    if (response.error.empty() && response.status >= 300 && response.status < 400 &&
+        response.status != 304 && !response.location.empty()) {
+      std::optional<std::string> next = ResolveUrl(response.url, response.location);
+      if (!next) {
+        response.error = "redirect_scheme";
+      } else if (static_cast<int>(job.redirects.size()) >= options.max_redirects) {
+        response.error = "too_many_redirects";
+      } else {
+        job.redirects.push_back(*next);
+        job.hop_url = *next;
+        job.tries = 0;
+        AddJob(std::move(job), /*front=*/true);
+        return std::nullopt;
+      }
+    }
+    if (job.robots_fetch) {
+      FinishRobots(job, response, now);
+      return std::nullopt;
+    }
+    return std::make_pair(std::move(job), std::move(response));
+  }
+
+  FetchRecord RecordOf(const Job& job, const FetchResponse& response) const {
+    FetchRecord record;
+    record.url = job.entry.url;
+    record.final_url = job.hop_url;
+    record.fetched_at = static_cast<int64_t>(std::time(nullptr));
+    record.status = response.status;
+    record.error = response.error;
+    if (record.error.empty() && (response.status >= 400 || response.status < 200 ||
+                                 (response.status >= 300 && response.status != 304))) {
+      record.error = "http_" + std::to_string(response.status);
+    }
+    record.redirects = job.redirects;
+    record.etag = response.etag;
+    record.last_modified = response.last_modified;
+    record.content_type = response.content_type;
+    record.charset = response.charset;
+    record.bytes = static_cast<int64_t>(response.body.size());
+    if (!response.body.empty()) record.body_sha256 = Sha256Of(response.body);
+    record.duration_seconds = response.duration_seconds;
+    return record;
+  }
+
+  void RecordAttempt(const Job& job, const FetchResponse& response, CrawlSummary* summary) {
+    store.RecordFetch(RecordOf(job, response));
+    ++summary->fetched;
+  }
+
+  // Records the final answer of `job` and stores what it holds. Does not touch the frontier.
+  Outcome Process(const Job& job, const FetchResponse* response, CrawlSummary* summary) {
+    Outcome outcome;
+    if (!response) {  // robots.txt said no: nothing was fetched
+      outcome.kind = "error";
+      outcome.fetch.url = job.entry.url;
+      outcome.fetch.final_url = job.hop_url;
+      outcome.fetch.error =
+          RobotsUnavailable(OriginOf(job.hop_url)) ? "robots_unavailable" : "robots";
+      outcome.fetch.redirects = job.redirects;
+      ++summary->errors[outcome.fetch.error];
+      return outcome;
+    }
+    outcome.fetch = RecordOf(job, *response);
+    outcome.fetch_id = store.RecordFetch(outcome.fetch);
+    ++summary->fetched;
+    if (!outcome.fetch.error.empty()) {
+      outcome.kind = "error";
+      ++summary->errors[outcome.fetch.error];
+      return outcome;
+    }
+    if (response->status == 304) {
+      outcome.kind = "not_modified";
+      ++summary->not_modified;
+      return outcome;
+    }
+    const std::string& url = job.entry.url;
+    std::string media = MediaType(response->content_type);
+    if (job.entry.kind == "attachment" || IsAttachmentUrl(job.hop_url, *link_rules) ||
+        !IsPageMediaType(media)) {
+      std::string sha =
+          store.PutDocument(response->body, media.empty() ? "application/octet-stream" : media, url,
+                            outcome.fetch_id);
+      if (!job.entry.parent.empty()) store.LinkAttachment(job.entry.parent, url, sha);
+      outcome.kind = "attachment";
+      ++summary->documents;
+      return outcome;
+    }
+    ExtractOptions extract_options;
+    if (!response->charset.empty()) extract_options.encoding = response->charset;
+    Extraction extraction = Extract(response->body, *rules, extract_options);
+    Decoded decoded = DecodeToUtf8(response->body, extract_options.encoding);
+    outcome.links = DiscoverLinks(decoded.utf8, job.hop_url, *link_rules);
+    if (extraction.template_id) {
+      outcome.snapshot = store.SaveExtraction(url, outcome.fetch_id, extraction,
+                                              PageText(response->body, extract_options));
+      ++(outcome.snapshot->new_version ? summary->new_versions : summary->unchanged);
+      outcome.kind = "report";
+      outcome.links.reports.clear();  // a report page is not a list: only its attachments count
+      outcome.links.pages.clear();
+    } else {
+      store.PutDocument(response->body, media.empty() ? "text/html" : media, url, outcome.fetch_id);
+      outcome.kind = "list";
+      ++summary->documents;
+    }
+    outcome.extraction = std::move(extraction);
+    return outcome;
+  }
+
+  // Puts what a finished page links to into the frontier (before the page is marked done, so that a
+  // kill in between loses nothing).
+  void EnqueueLinks(const FrontierEntry& parent, const DiscoveredLinks& links,
+                    std::deque<FrontierEntry>* discovered, std::set<std::string>* claimed) {
+    auto enqueue = [&](const std::string& url, const std::string& kind, int depth) {
+      FrontierEntry entry{url, kind, depth, parent.url, parent.seed};
+      if (store.Enqueue(entry)) {
+        claimed->insert(url);
+        discovered->push_back(std::move(entry));
+      }
+    };
+    int child_depth = parent.depth + 1;
+    if (child_depth <= options.max_depth) {
+      for (const std::string& url : links.reports) enqueue(url, "report", child_depth);
+    }
+    // Further pages of a list stay at the list's depth: links.toml's max_pages bounds them.
+    for (const std::string& url : links.pages) enqueue(url, "list", parent.depth);
+    // Attachments are leaves: fetched whatever the depth.
+    for (const std::string& url : links.attachments) enqueue(url, "attachment", child_depth);
+  }
+};
+
+Crawler::Crawler(Store& store, std::shared_ptr<const RuleSet> rules, CrawlOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(rules), std::move(options))) {}
+
+Crawler::~Crawler() = default;
+
+CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::atomic<bool>& stop,
+                            const std::function<void(const CrawlProgress&)>& progress) {
+  Impl& m = *impl_;
+  CrawlSummary summary;
+  std::deque<FrontierEntry> discovered;  // entries this run added to the frontier, not yet started
+  std::set<std::string> claimed;         // URLs this run has taken or added
+  std::vector<std::string> normalized;
+  for (const std::string& seed : seeds) {
+    if (std::optional<std::string> url = NormalizeUrl(seed))
+      normalized.push_back(*url);
+    else
+      ++summary.errors["bad_url"];
+  }
+  if (m.store.PendingCount() == 0) {
+    for (const std::string& seed : normalized) m.store.ResetFrontier(seed);
+  }
+  for (const std::string& seed : normalized) {
+    FrontierEntry entry{seed, "list", 0, "", seed};
+    if (m.store.Enqueue(entry)) {
+      claimed.insert(seed);
+      discovered.push_back(std::move(entry));
+    }
+  }
+
+  int64_t started = 0, done = 0;
+  const auto crawl_start = Clock::now();
+  auto last_progress = crawl_start - std::chrono::hours(1);
+  auto report_progress = [&](bool force) {
+    auto now = Clock::now();
+    if (!progress || (!force && now - last_progress < Seconds(kProgressEverySeconds))) return;
+    last_progress = now;
+    CrawlProgress p;
+    p.done = done;
+    p.queued = m.store.PendingCount();
+    for (const auto& [kind, count] : summary.errors) p.errors += count;
+    double elapsed = std::chrono::duration<double>(now - crawl_start).count();
+    p.pages_per_second = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+    progress(p);
+  };
+  // The next entry to start: one this run discovered, else the oldest pending one in the store.
+  auto next_entry = [&]() -> std::optional<FrontierEntry> {
+    if (!discovered.empty()) {
+      FrontierEntry entry = std::move(discovered.front());
+      discovered.pop_front();
+      return entry;
+    }
+    // The store shows only its oldest pending entry; when this run already holds it, the entries
+    // behind it become visible once it is done.
+    std::optional<FrontierEntry> pending = m.store.NextPending();
+    if (!pending || claimed.count(pending->url)) return std::nullopt;
+    claimed.insert(pending->url);
+    return pending;
+  };
+  auto finish = [&](Impl::Job& job, const FetchResponse* response) {
+    Impl::Outcome outcome = m.Process(job, response, &summary);
+    if (outcome.kind == "list" || outcome.kind == "report") {
+      m.EnqueueLinks(job.entry, outcome.links, &discovered, &claimed);
+    }
+    m.store.MarkDone(job.entry.url, outcome.kind == "error" ? outcome.fetch.error : outcome.kind);
+    ++done;
+    report_progress(false);
+  };
+
+  while (!stop.load()) {
+    while (started < m.options.max_pages && m.WaitingCount() < kWaitingWindow) {
+      std::optional<FrontierEntry> entry = next_entry();
+      if (!entry) break;
+      ++started;
+      m.AddJob(Impl::JobFor(*entry));
+    }
+    std::vector<std::pair<Impl::Job, Impl::Outcome>> refused;
+    auto now = Clock::now();
+    m.Dispatch(now, &refused);
+    for (auto& [job, unused] : refused) finish(job, nullptr);
+    // Idle after a refill that found nothing: the frontier is empty (or the page budget spent).
+    // Refusals may have added entries, so they get another round.
+    if (m.in_flight.empty() && m.waiting.empty() && discovered.empty() && refused.empty()) break;
+    auto wake = m.NextWake(now);
+    int timeout_ms =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count());
+    for (FetchResponse& response : m.fetcher.Poll(std::clamp(timeout_ms, 0, kMaxPollMillis))) {
+      auto final_answer = m.OnResponse(std::move(response), Clock::now(), &summary);
+      if (final_answer) finish(final_answer->first, &final_answer->second);
+    }
+    if (m.in_flight.empty() && timeout_ms > 0 && m.fetcher.InFlight() == 0) {
+      // Nothing to poll: sleep until the next host may be asked (curl_multi_poll returns at once).
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeout_ms, kMaxPollMillis)));
+    }
+  }
+  if (stop.load()) {
+    summary.stopped = true;
+    m.fetcher.AbandonAll();
+    for (auto& [id, job] : m.in_flight) m.schedule.Finished(OriginOf(job.hop_url), Clock::now());
+    m.in_flight.clear();
+  }
+  m.waiting.clear();
+  report_progress(true);
+  return summary;
+}
+
+FetchOneResult Crawler::FetchOne(const std::string& url_text) {
+  Impl& m = *impl_;
+  FetchOneResult result;
+  std::optional<std::string> url = NormalizeUrl(url_text);
+  if (!url) {
+    result.kind = "error";
+    result.fetch.url = url_text;
+    result.fetch.error = "bad_url";
+    return result;
+  }
+  CrawlSummary summary;
+  FrontierEntry entry{*url, "report", 0, "", ""};
+  m.AddJob(Impl::JobFor(entry));
+  std::optional<Impl::Outcome> outcome;
+  while (!outcome) {
+    std::vector<std::pair<Impl::Job, Impl::Outcome>> refused;
+    auto now = Clock::now();
+    m.Dispatch(now, &refused);
+    for (auto& [job, unused] : refused) outcome = m.Process(job, nullptr, &summary);
+    if (outcome) break;
+    auto wake = m.NextWake(now);
+    int timeout_ms =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count());
+    if (m.fetcher.InFlight() == 0) {
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::clamp(timeout_ms, 1, kMaxPollMillis)));
+      continue;
+    }
+    for (FetchResponse& response : m.fetcher.Poll(std::clamp(timeout_ms, 0, kMaxPollMillis))) {
+      auto final_answer = m.OnResponse(std::move(response), Clock::now(), &summary);
+      if (final_answer) outcome = m.Process(final_answer->first, &final_answer->second, &summary);
+    }
+  }
+  m.waiting.clear();
+  result.fetch = std::move(outcome->fetch);
+  result.kind = outcome->kind;
+  result.extraction = std::move(outcome->extraction);
+  result.snapshot = outcome->snapshot;
+  result.report_links = std::move(outcome->links.reports);
+  result.page_links = std::move(outcome->links.pages);
+  result.attachment_links = std::move(outcome->links.attachments);
+  return result;
+}
+
+}  // namespace nianbao
