@@ -273,6 +273,11 @@ struct Crawler::Impl {
     Job job = std::move(it->second);
     in_flight.erase(it);
     std::string origin = OriginOf(job.hop_url);
+    if (job.robots_fetch && response.error.empty() && response.status / 100 == 2) {
+      // The Crawl-delay governs the gap after this very request too.
+      RobotsRules rules = RobotsRules::Parse(response.body, ProductToken(options.user_agent));
+      if (auto delay = rules.crawl_delay()) schedule.SetCrawlDelay(origin, *delay);
+    }
     schedule.Finished(origin, now);
 
     if (response.Retryable() && job.tries < options.max_tries) {
