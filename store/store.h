@@ -1,11 +1,13 @@
-// store/: the one SQLite file (SQLiteCpp) that holds every fetch, every document body, every report's
-// versioned snapshots, the crawl frontier and the schedule. It owns every SQL statement in nianbao.
-// Errors cross this boundary as exceptions: StoreError, whose message names the database path and
-// what was wrong. A Store is used from one thread; open one Store per thread or process (WAL mode and a
-// busy timeout let several processes write the same file).
+// store/: the one SQLite file (SQLiteCpp) that holds every fetch, every document body, every
+// report's versioned snapshots, the crawl frontier and the schedule. It owns every SQL statement in
+// nianbao. Errors cross this boundary as exceptions: StoreError, whose message names the database
+// path and what was wrong. A Store is used from one thread; open one Store per thread or process
+// (WAL mode and a busy timeout let several processes write the same file).
 //
-// NOTE(foundation): this is the interface the crawler and the commands are written against. The store
-// owner may extend it; changing a signature means updating its callers in the same commit.
+// Durability: each write method is one transaction (BEGIN IMMEDIATE; WAL, synchronous=NORMAL), so a
+// process killed at any moment loses at most the call in progress. Another process writing the same
+// file never makes a call fail: a busy database is waited for (busy timeout plus retries).
+// Read methods (History, Diff, Show, Export, Status, SeedStates) see one consistent state each.
 #ifndef NIANBAO_STORE_STORE_H_
 #define NIANBAO_STORE_STORE_H_
 
@@ -15,9 +17,11 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "extract/extraction.h"
+#include "extract/rules.h"
 
 namespace nianbao {
 
@@ -26,13 +30,27 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A URL, version or document the database does not hold (the commands exit 1 with its message).
+class NotFoundError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// Lower-case hex SHA-256 of `bytes` (OpenSSL EVP).
+std::string Sha256Hex(std::string_view bytes);
+
+// The SHA-256 of an extraction's data: template, year, issuer, title, published, and every field's
+// id, value and raw text, serialized canonically (field order does not matter). Two extractions
+// with the same data hash are one snapshot version.
+std::string DataHash(const Extraction& extraction);
+
 // One HTTP fetch attempt, successful or not.
 struct FetchRecord {
-  std::string url;        // as requested (normalised)
-  std::string final_url;  // after redirects
-  int64_t fetched_at = 0; // unix seconds (UTC)
-  int status = 0;         // HTTP status; 0 when no response
-  std::string error;      // empty on success; else a short kind: "timeout", "too_large", ...
+  std::string url;         // as requested (normalised)
+  std::string final_url;   // after redirects
+  int64_t fetched_at = 0;  // unix seconds (UTC)
+  int status = 0;          // HTTP status; 0 when no response
+  std::string error;       // empty on success; else a short kind: "timeout", "too_large", ...
   std::vector<std::string> redirects;  // each hop's URL, in order
   std::string etag, last_modified, content_type, charset;
   int64_t bytes = 0;
@@ -60,27 +78,120 @@ struct FrontierEntry {
   std::string seed;    // the seed URL this crawl started from
 };
 
+struct StoredDocument {
+  std::string body;
+  std::string media_type;
+};
+
+// One snapshot version of a report, as `nianbao history` lists it.
+struct VersionInfo {
+  int version = 0;
+  int64_t fetch_id = 0;
+  int64_t fetched_at = 0;  // unix seconds of the fetch that produced this version
+  std::optional<std::string> template_id;
+  std::optional<int> year;
+  std::optional<std::string> issuer, title, published;
+  int fields = 0;          // fields stored in this version
+  int fields_changed = 0;  // fields whose value or raw text differ from the previous version
+                           // (version 1: every field)
+  std::string data_sha256;
+};
+
+struct FieldChange {
+  std::string field;
+  Value old_value, new_value;
+  std::optional<std::string> old_raw, new_raw;  // nullopt: no cell (or the field was absent)
+  bool old_present = true, new_present = true;  // false: the field is not in that version
+};
+
+struct MetadataChange {
+  std::string name;  // "template", "year", "issuer", "title", "published"
+  std::optional<std::string> old_value, new_value;
+};
+
+struct VersionDiff {
+  std::string url;
+  int from = 0, to = 0;
+  std::vector<MetadataChange> metadata;
+  std::vector<FieldChange> fields;  // in the `to` version's field order, then fields it dropped
+};
+
+struct StoredExtraction {
+  std::string url;
+  int version = 0;
+  int64_t fetch_id = 0;
+  int64_t fetched_at = 0;
+  Extraction extraction;
+};
+
+struct ExportOptions {
+  enum class Layout { kLong, kWide };
+  Layout layout = Layout::kLong;
+  std::optional<std::string> template_id;  // only reports of this template
+  std::optional<int> year;                 // only reports of this year
+  std::optional<std::string> issuer;       // only reports whose issuer contains this text
+  bool all_versions = false;               // every version, not only each report's latest
+  bool excel = false;  // --bom: a UTF-8 BOM, and text cells starting with = + - @ prefixed with '
+  // The field catalogue (RuleSet::Fields()): the wide layout's columns and both layouts' units.
+  std::vector<FieldSpec> catalogue;
+};
+
+struct ExportStats {
+  int64_t rows = 0;       // data rows written (the header not counted)
+  int64_t snapshots = 0;  // report versions written
+};
+
+struct SeedState {
+  std::string url;
+  std::string schedule;
+  int64_t added_at = 0;
+  int64_t next_due = 0;      // 0: due now
+  int64_t last_started = 0;  // 0: never crawled
+  int64_t last_finished = 0;
+  std::string last_summary_json;  // empty when never crawled
+  int64_t crawls = 0;
+};
+
+struct StoreStatus {
+  int64_t seeds = 0;
+  int64_t sources = 0;
+  int64_t reports = 0;
+  int64_t versions = 0;  // snapshots
+  int64_t documents = 0;
+  int64_t fetches = 0;
+  int64_t fetches_last_day = 0;
+  int64_t fetch_errors_last_day = 0;  // a non-empty error, or an HTTP status >= 400
+  int64_t pending = 0;                // frontier entries waiting
+  int schema_version = 0;
+};
+
 class Store {
  public:
-  // Opens (creating and migrating as needed) the database at `path`. Throws StoreError for a file that
-  // is not a nianbao database, is corrupt, or comes from a newer nianbao; such a file is not modified.
+  // Opens (creating and migrating as needed) the database at `path`. Throws StoreError for a file
+  // that is not a nianbao database, is corrupt, or comes from a newer nianbao; such a file is not
+  // modified.
   static std::unique_ptr<Store> Open(const std::string& path);
   virtual ~Store() = default;
 
   // --- written by the crawler ---
+  // Records one fetch attempt (its source is created on first sight); returns the fetch id.
   virtual int64_t RecordFetch(const FetchRecord& fetch) = 0;
-  // Stores a body once per SHA-256 (compressed); returns the hex SHA-256.
+  // Stores a body once per SHA-256 (zlib-compressed) and notes that `url` served it in `fetch_id`
+  // (0: no fetch); returns the hex SHA-256.
   virtual std::string PutDocument(const std::string& body, const std::string& media_type,
                                   const std::string& url, int64_t fetch_id) = 0;
   // Links an attachment document to the report page it was found on.
   virtual void LinkAttachment(const std::string& report_url, const std::string& attachment_url,
                               const std::string& sha256) = 0;
-  // Saves the extraction of `url` from fetch `fetch_id`; writes a new snapshot version only when the
-  // data hash differs from the latest version. One transaction.
+  // Saves the extraction of `url` from fetch `fetch_id`; writes a new snapshot version only when
+  // the data hash differs from the latest version. Records the fetch's page-text hash (SHA-256 of
+  // `page_text`) and data hash either way. One transaction.
   virtual SnapshotResult SaveExtraction(const std::string& url, int64_t fetch_id,
                                         const Extraction& extraction,
                                         const std::string& page_text) = 0;
-  // Records that a fetch (e.g. a 304) confirmed the latest version without a new one.
+  // The ETag / Last-Modified of the latest successful (200 or 304) fetch of `url` that sent any;
+  // nullopt when there is none. A 304 needs only RecordFetch: it confirms the latest version and
+  // writes no new one.
   virtual std::optional<Validators> GetValidators(const std::string& url) = 0;
 
   // --- frontier (crawl state survives a kill) ---
@@ -92,6 +203,43 @@ class Store {
   virtual int64_t PendingCount() = 0;
   // Forgets finished entries of `seed` so that a new scheduled crawl can revisit them.
   virtual void ResetFrontier(const std::string& seed) = 0;
+
+  // --- documents ---
+  // The stored (decompressed) body with this hex SHA-256; nullopt when not stored.
+  virtual std::optional<StoredDocument> GetDocument(const std::string& sha256) = 0;
+
+  // --- read by the commands (history, diff, show, export) ---
+  // Every version of the report at `url`, oldest first. Throws NotFoundError for an unknown URL.
+  virtual std::vector<VersionInfo> History(const std::string& url) = 0;
+  // The changes from version `from` to version `to` (default: the last two versions). Throws
+  // NotFoundError for an unknown URL or version, or when the report has a single version and no
+  // versions were named.
+  virtual VersionDiff Diff(const std::string& url, std::optional<int> from = std::nullopt,
+                           std::optional<int> to = std::nullopt) = 0;
+  // The stored extraction of `version` (default: the latest), fields in the order they were saved
+  // (the extractor's fields.tsv order). Throws NotFoundError.
+  virtual StoredExtraction Show(const std::string& url,
+                                std::optional<int> version = std::nullopt) = 0;
+  // Writes the CSV described by `options` to `out`, streaming from a cursor (memory does not grow
+  // with the number of rows). Throws StoreError; a failing stream throws StoreError too.
+  virtual ExportStats Export(const ExportOptions& options, std::ostream& out) = 0;
+
+  // --- the daemon's schedule (state survives restarts) ---
+  // Adds the seed or updates its schedule; its crawl history and next due time are kept.
+  virtual void UpsertSeed(const std::string& url, const std::string& schedule) = 0;
+  // Removes seeds not in `urls` (e.g. dropped from the config); their crawl records go with them.
+  virtual void RetainSeeds(const std::vector<std::string>& urls) = 0;
+  virtual std::vector<SeedState> SeedStates() = 0;
+  // Records one finished crawl of `seed` (times in unix seconds; `summary_json` a JSON object).
+  virtual void RecordCrawl(const std::string& seed, int64_t started, int64_t finished,
+                           const std::string& summary_json) = 0;
+  // When `seed` is next due (unix seconds); 0 means now.
+  virtual void SetNextDue(const std::string& seed, int64_t next_due) = 0;
+  // Report URLs whose latest fetch is older than `before` (unix seconds), least recently fetched
+  // first: what a re-check with conditional GET should visit.
+  virtual std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) = 0;
+  // Counts for `nianbao status`; "last day" means since `now` - 86400.
+  virtual StoreStatus Status(int64_t now) = 0;
 };
 
 }  // namespace nianbao

@@ -1,0 +1,162 @@
+#include "store/codec.h"
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "store/store.h"
+
+namespace nianbao {
+
+std::string Sha256Hex(std::string_view bytes) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                  EVP_MD_CTX_free);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
+    throw StoreError("SHA-256 failed (OpenSSL EVP)");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xf]);
+  }
+  return hex;
+}
+
+std::string DataHash(const Extraction& e) {
+  // nlohmann::json objects keep their keys sorted, so the serialization does not depend on the
+  // order of Extraction::fields; ValueToJson prints 5 and 5.0 alike.
+  nlohmann::json fields = nlohmann::json::object();
+  for (const auto& [id, value] : e.fields) fields[id]["value"] = ValueToJson(value);
+  for (const auto& [id, cell] : e.cells) fields[id]["raw"] = cell.raw;
+  nlohmann::json canonical = {
+      {"template", e.template_id ? nlohmann::json(*e.template_id) : nlohmann::json(nullptr)},
+      {"year", e.year ? nlohmann::json(*e.year) : nlohmann::json(nullptr)},
+      {"issuer", e.issuer ? nlohmann::json(*e.issuer) : nlohmann::json(nullptr)},
+      {"title", e.title ? nlohmann::json(*e.title) : nlohmann::json(nullptr)},
+      {"published", e.published ? nlohmann::json(*e.published) : nlohmann::json(nullptr)},
+      {"fields", std::move(fields)},
+  };
+  return Sha256Hex(canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+namespace store_internal {
+
+std::string Compress(std::string_view bytes) {
+  uLongf capacity = compressBound(static_cast<uLong>(bytes.size()));
+  std::string out(capacity, '\0');
+  int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &capacity,
+                     reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uLong>(bytes.size()),
+                     Z_DEFAULT_COMPRESSION);
+  if (rc != Z_OK) throw StoreError("zlib compression failed (" + std::to_string(rc) + ")");
+  out.resize(capacity);
+  return out;
+}
+
+std::string Decompress(std::string_view compressed, int64_t size) {
+  std::string out(static_cast<size_t>(size), '\0');
+  uLongf length = static_cast<uLongf>(size);
+  int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &length,
+                      reinterpret_cast<const Bytef*>(compressed.data()),
+                      static_cast<uLong>(compressed.size()));
+  if (rc != Z_OK || static_cast<int64_t>(length) != size) {
+    throw StoreError("a stored document does not decompress (zlib " + std::to_string(rc) + ")");
+  }
+  return out;
+}
+
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+struct UrlParts {
+  std::string scheme, authority, rest;  // rest: path, query (no fragment)
+  bool ok = false;
+};
+
+UrlParts Split(std::string_view url) {
+  UrlParts parts;
+  size_t colon = url.find("://");
+  if (colon == std::string_view::npos || colon == 0) return parts;
+  parts.scheme = Lower(url.substr(0, colon));
+  std::string_view after = url.substr(colon + 3);
+  size_t hash = after.find('#');
+  if (hash != std::string_view::npos) after = after.substr(0, hash);
+  size_t slash = after.find_first_of("/?");
+  parts.authority = std::string(after.substr(0, slash));
+  parts.rest = slash == std::string_view::npos ? "" : std::string(after.substr(slash));
+  parts.ok = true;
+  return parts;
+}
+
+}  // namespace
+
+std::string UrlKey(std::string_view url) {
+  UrlParts parts = Split(url);
+  if (!parts.ok) return std::string(url);
+  size_t at = parts.authority.rfind('@');
+  std::string userinfo = at == std::string::npos ? "" : parts.authority.substr(0, at + 1);
+  std::string host =
+      Lower(at == std::string::npos ? parts.authority : parts.authority.substr(at + 1));
+  if ((parts.scheme == "http" && host.ends_with(":80")) ||
+      (parts.scheme == "https" && host.ends_with(":443"))) {
+    host.resize(host.rfind(':'));
+  }
+  std::string rest = parts.rest;
+  if (rest.empty() || rest.front() == '?') rest.insert(0, "/");
+  return parts.scheme + "://" + userinfo + host + rest;
+}
+
+std::string UrlSite(std::string_view url) {
+  UrlParts parts = Split(url);
+  if (!parts.ok) return "";
+  size_t at = parts.authority.rfind('@');
+  std::string host =
+      Lower(at == std::string::npos ? parts.authority : parts.authority.substr(at + 1));
+  if (!host.empty() && host.front() != '[') {
+    size_t port = host.find(':');
+    if (port != std::string::npos) host.resize(port);
+  }
+  return host;
+}
+
+std::string FormatValue(const Value& value) {
+  if (!value) return "";
+  double v = *value;
+  if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) < 9007199254740992.0) {
+    return std::to_string(static_cast<int64_t>(v));
+  }
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  if (ec != std::errc()) return std::to_string(v);
+  return std::string(buffer, end);
+}
+
+std::string IsoTime(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+}  // namespace store_internal
+}  // namespace nianbao

@@ -1,0 +1,130 @@
+// Opening a database: refuse what is not ours before anything is written, then configure and
+// migrate.
+#include <filesystem>
+#include <fstream>
+
+#include "store/schema.h"
+#include "store/sqlite_store.h"
+
+namespace nianbao {
+namespace store_internal {
+namespace {
+
+constexpr char kSqliteMagic[] = "SQLite format 3";  // 16 bytes with its NUL
+
+// Reads the 100-byte file header; a file that does not start like a SQLite database is refused
+// before SQLite is given a chance to treat it as anything else.
+void CheckHeader(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw StoreError(path + ": cannot read the database file");
+  char header[100] = {};
+  in.read(header, sizeof header);
+  if (in.gcount() < static_cast<std::streamsize>(sizeof header) ||
+      std::string_view(header, 16) != std::string_view(kSqliteMagic, 16)) {
+    throw StoreError(path + ": not a SQLite database (the file header is wrong); left untouched");
+  }
+}
+
+// Opens an existing database read-only and checks, without writing, that nianbao may use it: not
+// newer than this nianbao, not someone else's database, not corrupt.
+void CheckExisting(const std::string& path) {
+  CheckHeader(path);
+  try {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    db.setBusyTimeout(kBusyTimeoutMs);
+    RetryWhileBusy([&] {
+      int version = UserVersion(db);
+      if (version > kSchemaVersion) {
+        throw StoreError(path + ": written by a newer nianbao (schema version " +
+                         std::to_string(version) + "; this nianbao knows up to " +
+                         std::to_string(kSchemaVersion) + "); left untouched — upgrade nianbao");
+      }
+      if (version == 0 && db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt64() > 0) {
+        throw StoreError(path +
+                         ": a SQLite database, but not a nianbao one (it has tables and no "
+                         "nianbao schema version); left untouched");
+      }
+      std::string check = db.execAndGet("PRAGMA quick_check").getString();
+      if (check != "ok") {
+        throw StoreError(path + ": the database is corrupt (" + check + "); left untouched");
+      }
+    });
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw StoreError(path + ": not a usable SQLite database (" + e.what() + "); left untouched");
+  }
+}
+
+void Configure(SQLite::Database& db) {
+  db.setBusyTimeout(kBusyTimeoutMs);
+  RetryWhileBusy([&] {
+    std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (mode != "wal")
+      throw SQLite::Exception("cannot switch to WAL mode (journal_mode " + mode + ")");
+  });
+  // In WAL mode NORMAL loses no committed transaction when the process dies; only a power cut
+  // can take back the last commits, and the file stays consistent either way.
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA foreign_keys = ON");
+}
+
+}  // namespace
+
+[[noreturn]] void ThrowStoreError(const std::string& path, const char* what,
+                                  const std::exception& e) {
+  throw StoreError(path + ": " + what + ": " + e.what());
+}
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db)
+    : path_(std::move(path)), db_(std::move(db)) {}
+
+SQLite::Statement& SqliteStore::Prepared(const char* sql) {
+  auto& slot = statements_[sql];
+  if (!slot) {
+    slot = std::make_unique<SQLite::Statement>(*db_, sql);
+  } else {
+    slot->tryReset();
+    slot->clearBindings();
+  }
+  return *slot;
+}
+
+void SqliteStore::ResetStatements() noexcept {
+  for (auto& [sql, statement] : statements_) statement->tryReset();
+}
+
+}  // namespace store_internal
+
+std::unique_ptr<Store> Store::Open(const std::string& path) {
+  using namespace store_internal;
+  namespace fs = std::filesystem;
+  if (path.empty()) throw StoreError("the database path is empty");
+  std::error_code error;
+  auto status = fs::status(path, error);
+  if (fs::exists(status)) {
+    if (!fs::is_regular_file(status)) throw StoreError(path + ": not a regular file");
+    if (fs::file_size(path, error) > 0) CheckExisting(path);
+  } else {
+    fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, error);
+  }
+  try {
+    auto db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    Configure(*db);
+    Migrate(*db);
+    int version = UserVersion(*db);
+    if (version != kSchemaVersion) {  // a newer nianbao migrated it between our check and now
+      throw StoreError(path + ": written by a newer nianbao (schema version " +
+                       std::to_string(version) + "); upgrade nianbao");
+    }
+    return std::make_unique<SqliteStore>(path, std::move(db));
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw StoreError(path + ": cannot open the database: " + e.what());
+  }
+}
+
+}  // namespace nianbao

@@ -1,0 +1,183 @@
+#include "store/schema.h"
+
+#include <string>
+
+#include "store/sqlite_util.h"
+
+namespace nianbao::store_internal {
+namespace {
+
+// Version 1: what the crawler and the commands need — sources, fetches, documents, versioned
+// snapshots with their values, checks, unmatched labels and warnings, and the crawl frontier.
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL UNIQUE,        -- normalised (the key every lookup uses)
+  url_given TEXT NOT NULL,         -- as first given
+  site TEXT NOT NULL,              -- host
+  first_seen INTEGER NOT NULL      -- unix seconds
+);
+CREATE TABLE fetches (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  final_url TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  redirects TEXT NOT NULL,         -- JSON array of each hop's URL
+  etag TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  charset TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  body_sha256 TEXT NOT NULL,       -- hash 1: the raw bytes
+  duration_seconds REAL NOT NULL,
+  text_sha256 TEXT,                -- hash 2: the normalised page text (set when extracted)
+  data_sha256 TEXT                 -- hash 3: the extracted data (set when extracted)
+);
+CREATE INDEX fetches_by_source ON fetches(source_id, id);
+CREATE INDEX fetches_by_time ON fetches(fetched_at);
+CREATE TABLE documents (
+  sha256 TEXT PRIMARY KEY,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,           -- uncompressed bytes
+  compression TEXT NOT NULL,       -- 'zlib'
+  body BLOB NOT NULL,
+  stored_at INTEGER NOT NULL
+);
+CREATE TABLE document_sources (   -- which URL served which body (first fetch that did)
+  sha256 TEXT NOT NULL REFERENCES documents(sha256),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  fetch_id INTEGER REFERENCES fetches(id),
+  PRIMARY KEY (sha256, source_id)
+) WITHOUT ROWID;
+CREATE TABLE attachments (
+  report_source_id INTEGER NOT NULL REFERENCES sources(id),
+  attachment_source_id INTEGER NOT NULL REFERENCES sources(id),
+  sha256 TEXT NOT NULL REFERENCES documents(sha256),
+  PRIMARY KEY (report_source_id, attachment_source_id, sha256)
+) WITHOUT ROWID;
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL UNIQUE REFERENCES sources(id),
+  latest_snapshot_id INTEGER REFERENCES snapshots(id)
+);
+CREATE TABLE snapshots (
+  id INTEGER PRIMARY KEY,
+  report_id INTEGER NOT NULL REFERENCES reports(id),
+  version INTEGER NOT NULL,
+  fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+  data_sha256 TEXT NOT NULL,
+  template TEXT,
+  year INTEGER,
+  issuer TEXT,
+  title TEXT,
+  published TEXT,
+  UNIQUE (report_id, version)
+);
+CREATE TABLE field_names (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE field_values (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  ordinal INTEGER NOT NULL,        -- position in Extraction::fields; cells of unlisted fields follow
+  field_id INTEGER NOT NULL REFERENCES field_names(id),
+  listed INTEGER NOT NULL,         -- 1: in Extraction::fields; 0: only a cell
+  value REAL,                      -- NULL: not reported
+  raw TEXT,                        -- raw..column_no NULL: not read from a cell
+  label TEXT,
+  table_no INTEGER,
+  row_no INTEGER,
+  column_no INTEGER,
+  PRIMARY KEY (snapshot_id, ordinal)
+) WITHOUT ROWID;
+CREATE TABLE check_failures (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  ordinal INTEGER NOT NULL,
+  identity TEXT NOT NULL,
+  total_field TEXT NOT NULL,
+  fields TEXT NOT NULL,            -- JSON array of field ids
+  expected REAL NOT NULL,
+  found REAL NOT NULL,
+  PRIMARY KEY (snapshot_id, ordinal)
+) WITHOUT ROWID;
+CREATE TABLE unmatched (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  ordinal INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  table_no INTEGER NOT NULL,
+  row_no INTEGER NOT NULL,
+  column_no INTEGER NOT NULL,
+  PRIMARY KEY (snapshot_id, ordinal)
+) WITHOUT ROWID;
+CREATE TABLE warnings (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  ordinal INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  PRIMARY KEY (snapshot_id, ordinal)
+) WITHOUT ROWID;
+CREATE TABLE frontier (
+  id INTEGER PRIMARY KEY,          -- insertion order: oldest pending first
+  url TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  depth INTEGER NOT NULL,
+  parent TEXT NOT NULL,
+  seed TEXT NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0,
+  outcome TEXT,
+  added_at INTEGER NOT NULL,
+  done_at INTEGER
+);
+CREATE INDEX frontier_pending ON frontier(done, id);
+CREATE INDEX frontier_by_seed ON frontier(seed, done);
+)sql";
+
+// Version 2: the daemon's schedule (seeds and their crawls), and snapshots found by fetch.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE seeds (
+  url TEXT PRIMARY KEY,
+  schedule TEXT NOT NULL,
+  added_at INTEGER NOT NULL,
+  next_due INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE crawls (
+  id INTEGER PRIMARY KEY,
+  seed TEXT NOT NULL REFERENCES seeds(url) ON DELETE CASCADE,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  summary TEXT NOT NULL
+);
+CREATE INDEX crawls_by_seed ON crawls(seed, id);
+CREATE INDEX snapshots_by_fetch ON snapshots(fetch_id);
+)sql";
+
+}  // namespace
+
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> migrations = {kVersion1, kVersion2};
+  return migrations;
+}
+
+int UserVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+void Migrate(SQLite::Database& db, int target) {
+  const auto& migrations = Migrations();
+  for (int step = 1; step <= target && step <= static_cast<int>(migrations.size()); ++step) {
+    RetryWhileBusy([&] {
+      WriteTransaction transaction(db);
+      int current = UserVersion(db);  // another process may have migrated meanwhile
+      if (current >= step) return;
+      if (current != step - 1) {
+        throw SQLite::Exception("schema version " + std::to_string(current) +
+                                " cannot be migrated to " + std::to_string(step));
+      }
+      db.exec(migrations[step - 1]);
+      db.exec("PRAGMA user_version = " + std::to_string(step));
+      transaction.Commit();
+    });
+  }
+}
+
+}  // namespace nianbao::store_internal

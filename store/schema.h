@@ -1,0 +1,32 @@
+// The database schema as a list of migrations. Migration N takes a database from user_version N-1
+// to N; each runs in one transaction (BEGIN IMMEDIATE) that also sets the new user_version, so a
+// crash leaves the file at one version or the next. The DDL of every version is kept here forever:
+// the tests build a database at each earlier version and migrate it. Internal to store/ (and its
+// tests).
+#ifndef NIANBAO_STORE_SCHEMA_H_
+#define NIANBAO_STORE_SCHEMA_H_
+
+#include <SQLiteCpp/Database.h>
+
+#include <string>
+#include <vector>
+
+namespace nianbao::store_internal {
+
+// The version this nianbao writes. A database with a higher user_version is refused.
+constexpr int kSchemaVersion = 2;
+
+// The DDL of migration N (1-based): the SQL that turns version N-1 into version N.
+const std::vector<const char*>& Migrations();
+
+// Migrates `db` to `target` (default: kSchemaVersion), one transaction per step. Concurrent
+// processes may race to migrate; each step re-reads user_version inside its transaction.
+// Throws SQLite::Exception (the caller names the path).
+void Migrate(SQLite::Database& db, int target = kSchemaVersion);
+
+// PRAGMA user_version.
+int UserVersion(SQLite::Database& db);
+
+}  // namespace nianbao::store_internal
+
+#endif  // NIANBAO_STORE_SCHEMA_H_

@@ -1,0 +1,142 @@
+// SqliteStore: the one implementation of Store. Its methods live in several files by concern:
+// open.cc (opening, checking, migrating), write.cc (fetches, documents, snapshots, frontier),
+// read.cc (history, diff, show, status), schedule.cc (seeds and crawls), export.cc (CSV).
+// Internal to store/.
+#ifndef NIANBAO_STORE_SQLITE_STORE_H_
+#define NIANBAO_STORE_SQLITE_STORE_H_
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+
+#include "store/sqlite_util.h"
+#include "store/store.h"
+
+namespace nianbao::store_internal {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db);
+
+  int64_t RecordFetch(const FetchRecord& fetch) override;
+  std::string PutDocument(const std::string& body, const std::string& media_type,
+                          const std::string& url, int64_t fetch_id) override;
+  void LinkAttachment(const std::string& report_url, const std::string& attachment_url,
+                      const std::string& sha256) override;
+  SnapshotResult SaveExtraction(const std::string& url, int64_t fetch_id,
+                                const Extraction& extraction,
+                                const std::string& page_text) override;
+  std::optional<Validators> GetValidators(const std::string& url) override;
+
+  bool Enqueue(const FrontierEntry& entry) override;
+  std::optional<FrontierEntry> NextPending() override;
+  void MarkDone(const std::string& url, const std::string& outcome) override;
+  int64_t PendingCount() override;
+  void ResetFrontier(const std::string& seed) override;
+
+  std::optional<StoredDocument> GetDocument(const std::string& sha256) override;
+
+  std::vector<VersionInfo> History(const std::string& url) override;
+  VersionDiff Diff(const std::string& url, std::optional<int> from, std::optional<int> to) override;
+  StoredExtraction Show(const std::string& url, std::optional<int> version) override;
+  ExportStats Export(const ExportOptions& options, std::ostream& out) override;
+
+  void UpsertSeed(const std::string& url, const std::string& schedule) override;
+  void RetainSeeds(const std::vector<std::string>& urls) override;
+  std::vector<SeedState> SeedStates() override;
+  void RecordCrawl(const std::string& seed, int64_t started, int64_t finished,
+                   const std::string& summary_json) override;
+  void SetNextDue(const std::string& seed, int64_t next_due) override;
+  std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) override;
+  StoreStatus Status(int64_t now) override;
+
+ private:
+  // Runs `body` as one write transaction, retried while another process holds the write lock;
+  // SQLite errors become StoreError naming the database and `what`.
+  template <typename Body>
+  auto Write(const char* what, Body&& body) -> decltype(body());
+  // Runs `body` inside one read transaction (a consistent view), with the same retries and errors.
+  template <typename Body>
+  auto Read(const char* what, Body&& body) -> decltype(body());
+
+  // A cached prepared statement (keyed by the literal's address), reset, bindings cleared.
+  SQLite::Statement& Prepared(const char* sql);
+  // Resets every cached statement, so that none keeps a read snapshot open between calls.
+  void ResetStatements() noexcept;
+
+  // Within a write transaction: the id of the source for `url`, created when new.
+  int64_t SourceId(const std::string& url);
+  // The id of a known source, or 0.
+  int64_t FindSourceId(const std::string& url);
+  int64_t FieldId(const std::string& name);
+  // The report at `url`, or NotFoundError.
+  int64_t ReportIdOrThrow(const std::string& url);
+  int LatestVersion(int64_t report_id);
+  // Loads one stored snapshot (inside a read transaction).
+  StoredExtraction LoadSnapshot(int64_t report_id, int version, const std::string& url);
+
+  std::string path_;
+  std::unique_ptr<SQLite::Database> db_;
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+  std::unordered_map<std::string, int64_t> field_ids_;  // field_names cache (ids never change)
+};
+
+[[noreturn]] void ThrowStoreError(const std::string& path, const char* what,
+                                  const std::exception& e);
+
+template <typename Body>
+auto SqliteStore::Write(const char* what, Body&& body) -> decltype(body()) {
+  try {
+    return RetryWhileBusy([&] {
+      WriteTransaction transaction(*db_);
+      struct Reset {
+        SqliteStore* store;
+        ~Reset() { store->ResetStatements(); }
+      } reset{this};
+      if constexpr (std::is_void_v<decltype(body())>) {
+        body();
+        ResetStatements();
+        transaction.Commit();
+      } else {
+        auto result = body();
+        ResetStatements();
+        transaction.Commit();
+        return result;
+      }
+    });
+  } catch (const NotFoundError&) {
+    throw;
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    ThrowStoreError(path_, what, e);
+  }
+}
+
+template <typename Body>
+auto SqliteStore::Read(const char* what, Body&& body) -> decltype(body()) {
+  try {
+    return RetryWhileBusy([&] {
+      ReadTransaction transaction(*db_);
+      struct Reset {
+        SqliteStore* store;
+        ~Reset() { store->ResetStatements(); }
+      } reset{this};
+      return body();
+    });
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    ThrowStoreError(path_, what, e);
+  }
+}
+
+}  // namespace nianbao::store_internal
+
+#endif  // NIANBAO_STORE_SQLITE_STORE_H_

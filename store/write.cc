@@ -1,0 +1,358 @@
+// What the crawler writes: sources, fetches, documents, attachments, snapshots; and the frontier.
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
+
+#include "store/codec.h"
+#include "store/sqlite_store.h"
+
+namespace nianbao::store_internal {
+namespace {
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+int64_t SqliteStore::FindSourceId(const std::string& url) {
+  auto& find = Prepared("SELECT id FROM sources WHERE url = ?");
+  find.bind(1, UrlKey(url));
+  return find.executeStep() ? find.getColumn(0).getInt64() : 0;
+}
+
+int64_t SqliteStore::SourceId(const std::string& url) {
+  if (int64_t id = FindSourceId(url)) return id;
+  auto& insert =
+      Prepared("INSERT INTO sources (url, url_given, site, first_seen) VALUES (?, ?, ?, ?)");
+  insert.bind(1, UrlKey(url));
+  insert.bind(2, url);
+  insert.bind(3, UrlSite(url));
+  insert.bind(4, static_cast<int64_t>(Now()));
+  insert.exec();
+  return db_->getLastInsertRowid();
+}
+
+int64_t SqliteStore::FieldId(const std::string& name) {
+  if (auto it = field_ids_.find(name); it != field_ids_.end()) return it->second;
+  auto& find = Prepared("SELECT id FROM field_names WHERE name = ?");
+  find.bind(1, name);
+  int64_t id = 0;
+  if (find.executeStep()) {
+    id = find.getColumn(0).getInt64();
+  } else {
+    auto& insert = Prepared("INSERT INTO field_names (name) VALUES (?)");
+    insert.bind(1, name);
+    insert.exec();
+    id = db_->getLastInsertRowid();
+  }
+  // Cached only once committed would be stricter; an id from a rolled-back transaction is simply
+  // looked up again, because the cache is cleared whenever a write fails (see SaveExtraction).
+  field_ids_.emplace(name, id);
+  return id;
+}
+
+int64_t SqliteStore::RecordFetch(const FetchRecord& fetch) {
+  return Write("recording a fetch", [&] {
+    int64_t source = SourceId(fetch.url);
+    auto& insert = Prepared(
+        "INSERT INTO fetches (source_id, final_url, fetched_at, status, error, redirects, etag, "
+        "last_modified, content_type, charset, bytes, body_sha256, duration_seconds) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, source);
+    insert.bind(2, fetch.final_url.empty() ? fetch.url : fetch.final_url);
+    insert.bind(3, static_cast<int64_t>(fetch.fetched_at ? fetch.fetched_at : Now()));
+    insert.bind(4, fetch.status);
+    insert.bind(5, fetch.error);
+    insert.bind(6, nlohmann::json(fetch.redirects)
+                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    insert.bind(7, fetch.etag);
+    insert.bind(8, fetch.last_modified);
+    insert.bind(9, fetch.content_type);
+    insert.bind(10, fetch.charset);
+    insert.bind(11, static_cast<int64_t>(fetch.bytes));
+    insert.bind(12, fetch.body_sha256);
+    insert.bind(13, fetch.duration_seconds);
+    insert.exec();
+    return static_cast<int64_t>(db_->getLastInsertRowid());
+  });
+}
+
+std::string SqliteStore::PutDocument(const std::string& body, const std::string& media_type,
+                                     const std::string& url, int64_t fetch_id) {
+  std::string sha256 = Sha256Hex(body);
+  // Compress before taking the write lock: other writers need not wait for zlib.
+  bool known = Read("reading a document", [&] {
+    auto& exists = Prepared("SELECT 1 FROM documents WHERE sha256 = ?");
+    exists.bind(1, sha256);
+    return exists.executeStep();
+  });
+  const std::string compressed = known ? std::string() : Compress(body);
+  return Write("storing a document", [&] {
+    if (!known) {
+      auto& insert = Prepared(
+          "INSERT OR IGNORE INTO documents (sha256, media_type, size, compression, body, "
+          "stored_at) "
+          "VALUES (?, ?, ?, 'zlib', ?, ?)");
+      insert.bind(1, sha256);
+      insert.bind(2, media_type);
+      insert.bind(3, static_cast<int64_t>(body.size()));
+      insert.bindNoCopy(4, compressed.data(), static_cast<int>(compressed.size()));
+      insert.bind(5, static_cast<int64_t>(Now()));
+      insert.exec();
+    }
+    if (!url.empty()) {
+      auto& link = Prepared(
+          "INSERT OR IGNORE INTO document_sources (sha256, source_id, fetch_id) VALUES (?, ?, ?)");
+      link.bind(1, sha256);
+      link.bind(2, SourceId(url));
+      if (fetch_id > 0) {
+        link.bind(3, static_cast<int64_t>(fetch_id));
+      } else {
+        link.bind(3);
+      }
+      link.exec();
+    }
+    return sha256;
+  });
+}
+
+std::optional<StoredDocument> SqliteStore::GetDocument(const std::string& sha256) {
+  return Read("reading a document", [&]() -> std::optional<StoredDocument> {
+    auto& find = Prepared("SELECT body, size, media_type FROM documents WHERE sha256 = ?");
+    find.bind(1, sha256);
+    if (!find.executeStep()) return std::nullopt;
+    SQLite::Column body = find.getColumn(0);
+    StoredDocument document;
+    document.body =
+        Decompress(std::string_view(static_cast<const char*>(body.getBlob()), body.getBytes()),
+                   find.getColumn(1).getInt64());
+    document.media_type = find.getColumn(2).getString();
+    return document;
+  });
+}
+
+void SqliteStore::LinkAttachment(const std::string& report_url, const std::string& attachment_url,
+                                 const std::string& sha256) {
+  Write("linking an attachment", [&] {
+    auto& link = Prepared(
+        "INSERT OR IGNORE INTO attachments (report_source_id, attachment_source_id, sha256) "
+        "VALUES (?, ?, ?)");
+    link.bind(1, SourceId(report_url));
+    link.bind(2, SourceId(attachment_url));
+    link.bind(3, sha256);
+    link.exec();
+  });
+}
+
+SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch_id,
+                                           const Extraction& e, const std::string& page_text) {
+  const std::string data_hash = DataHash(e);
+  const std::string text_hash = Sha256Hex(page_text);
+  try {
+    return Write("saving a snapshot", [&] {
+      int64_t source = SourceId(url);
+      auto& hashes = Prepared("UPDATE fetches SET text_sha256 = ?, data_sha256 = ? WHERE id = ?");
+      hashes.bind(1, text_hash);
+      hashes.bind(2, data_hash);
+      hashes.bind(3, static_cast<int64_t>(fetch_id));
+      hashes.exec();
+      if (db_->getChanges() != 1) {
+        throw StoreError(path_ + ": no fetch " + std::to_string(fetch_id) +
+                         " to attach a snapshot of " + url + " to");
+      }
+
+      SnapshotResult result;
+      auto& report = Prepared(
+          "SELECT r.id, s.version, s.data_sha256 FROM reports r "
+          "LEFT JOIN snapshots s ON s.id = r.latest_snapshot_id WHERE r.source_id = ?");
+      report.bind(1, source);
+      if (report.executeStep()) {
+        result.report_id = report.getColumn(0).getInt64();
+        result.version = report.getColumn(1).isNull() ? 0 : report.getColumn(1).getInt();
+        if (result.version > 0 && report.getColumn(2).getString() == data_hash) return result;
+      } else {
+        auto& insert = Prepared("INSERT INTO reports (source_id) VALUES (?)");
+        insert.bind(1, source);
+        insert.exec();
+        result.report_id = db_->getLastInsertRowid();
+      }
+
+      result.version += 1;
+      result.new_version = true;
+      auto& snapshot = Prepared(
+          "INSERT INTO snapshots (report_id, version, fetch_id, data_sha256, template, year, "
+          "issuer, "
+          "title, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      snapshot.bind(1, static_cast<int64_t>(result.report_id));
+      snapshot.bind(2, result.version);
+      snapshot.bind(3, static_cast<int64_t>(fetch_id));
+      snapshot.bind(4, data_hash);
+      BindOptional(snapshot, 5, e.template_id);
+      if (e.year) {
+        snapshot.bind(6, *e.year);
+      } else {
+        snapshot.bind(6);
+      }
+      BindOptional(snapshot, 7, e.issuer);
+      BindOptional(snapshot, 8, e.title);
+      BindOptional(snapshot, 9, e.published);
+      snapshot.exec();
+      const int64_t snapshot_id = db_->getLastInsertRowid();
+
+      auto& value = Prepared(
+          "INSERT INTO field_values (snapshot_id, ordinal, field_id, listed, value, raw, label, "
+          "table_no, row_no, column_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      int ordinal = 0;
+      auto insert_value = [&](const std::string& field, bool listed, const Value& number) {
+        value.reset();
+        value.bind(1, snapshot_id);
+        value.bind(2, ordinal++);
+        value.bind(3, FieldId(field));
+        value.bind(4, listed ? 1 : 0);
+        if (number) {
+          value.bind(5, *number);
+        } else {
+          value.bind(5);
+        }
+        if (auto cell = e.cells.find(field); cell != e.cells.end()) {
+          value.bindNoCopy(6, cell->second.raw);
+          value.bindNoCopy(7, cell->second.label);
+          value.bind(8, cell->second.table);
+          value.bind(9, cell->second.row);
+          value.bind(10, cell->second.column);
+        } else {
+          for (int i = 6; i <= 10; ++i) value.bind(i);
+        }
+        value.exec();
+      };
+      std::set<std::string_view> listed;
+      for (const auto& [field, number] : e.fields) {
+        if (!listed.insert(field).second) continue;  // a duplicate id: the first one counts
+        insert_value(field, true, number);
+      }
+      for (const auto& [field, cell] : e.cells) {
+        if (!listed.contains(field)) insert_value(field, false, std::nullopt);
+      }
+
+      auto& check = Prepared(
+          "INSERT INTO check_failures (snapshot_id, ordinal, identity, total_field, fields, "
+          "expected, "
+          "found) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      for (size_t i = 0; i < e.checks.size(); ++i) {
+        const CheckFailure& c = e.checks[i];
+        check.reset();
+        check.bind(1, snapshot_id);
+        check.bind(2, static_cast<int64_t>(i));
+        check.bind(3, c.identity);
+        check.bind(4, c.total_field);
+        check.bind(5, nlohmann::json(c.fields).dump(-1, ' ', false,
+                                                    nlohmann::json::error_handler_t::replace));
+        check.bind(6, c.expected);
+        check.bind(7, c.found);
+        check.exec();
+      }
+      auto& unmatched = Prepared(
+          "INSERT INTO unmatched (snapshot_id, ordinal, kind, label, table_no, row_no, column_no) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      for (size_t i = 0; i < e.unmatched.size(); ++i) {
+        const Unmatched& u = e.unmatched[i];
+        unmatched.reset();
+        unmatched.bind(1, snapshot_id);
+        unmatched.bind(2, static_cast<int64_t>(i));
+        unmatched.bind(3, u.kind);
+        unmatched.bind(4, u.label);
+        unmatched.bind(5, u.table);
+        unmatched.bind(6, u.row);
+        unmatched.bind(7, u.column);
+        unmatched.exec();
+      }
+      auto& warning =
+          Prepared("INSERT INTO warnings (snapshot_id, ordinal, message) VALUES (?, ?, ?)");
+      for (size_t i = 0; i < e.warnings.size(); ++i) {
+        warning.reset();
+        warning.bind(1, snapshot_id);
+        warning.bind(2, static_cast<int64_t>(i));
+        warning.bind(3, e.warnings[i]);
+        warning.exec();
+      }
+
+      auto& latest = Prepared("UPDATE reports SET latest_snapshot_id = ? WHERE id = ?");
+      latest.bind(1, snapshot_id);
+      latest.bind(2, static_cast<int64_t>(result.report_id));
+      latest.exec();
+      return result;
+    });
+  } catch (...) {
+    field_ids_.clear();  // ids created by a rolled-back transaction do not exist
+    throw;
+  }
+}
+
+std::optional<Validators> SqliteStore::GetValidators(const std::string& url) {
+  return Read("reading validators", [&]() -> std::optional<Validators> {
+    // The newest 200/304 that sent a validator — unless a later 200 came without one (then the
+    // old validators describe a body we no longer have as the latest).
+    auto& find = Prepared(
+        "SELECT f.etag, f.last_modified FROM fetches f JOIN sources s ON s.id = f.source_id "
+        "WHERE s.url = ?1 AND f.status IN (200, 304) AND (f.etag <> '' OR f.last_modified <> '') "
+        "AND f.id >= coalesce((SELECT max(g.id) FROM fetches g WHERE g.source_id = s.id "
+        "AND g.status = 200), 0) ORDER BY f.id DESC LIMIT 1");
+    find.bind(1, UrlKey(url));
+    if (!find.executeStep()) return std::nullopt;
+    return Validators{find.getColumn(0).getString(), find.getColumn(1).getString()};
+  });
+}
+
+bool SqliteStore::Enqueue(const FrontierEntry& entry) {
+  return Write("adding to the frontier", [&] {
+    auto& insert = Prepared(
+        "INSERT OR IGNORE INTO frontier (url, kind, depth, parent, seed, added_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind(1, UrlKey(entry.url));
+    insert.bind(2, entry.kind);
+    insert.bind(3, entry.depth);
+    insert.bind(4, entry.parent);
+    insert.bind(5, entry.seed);
+    insert.bind(6, static_cast<int64_t>(Now()));
+    return insert.exec() == 1;
+  });
+}
+
+std::optional<FrontierEntry> SqliteStore::NextPending() {
+  return Read("reading the frontier", [&]() -> std::optional<FrontierEntry> {
+    auto& next = Prepared(
+        "SELECT url, kind, depth, parent, seed FROM frontier WHERE done = 0 ORDER BY id LIMIT 1");
+    if (!next.executeStep()) return std::nullopt;
+    return FrontierEntry{next.getColumn(0).getString(), next.getColumn(1).getString(),
+                         next.getColumn(2).getInt(), next.getColumn(3).getString(),
+                         next.getColumn(4).getString()};
+  });
+}
+
+void SqliteStore::MarkDone(const std::string& url, const std::string& outcome) {
+  Write("updating the frontier", [&] {
+    auto& done = Prepared("UPDATE frontier SET done = 1, outcome = ?, done_at = ? WHERE url = ?");
+    done.bind(1, outcome);
+    done.bind(2, static_cast<int64_t>(Now()));
+    done.bind(3, UrlKey(url));
+    done.exec();
+  });
+}
+
+int64_t SqliteStore::PendingCount() {
+  return Read("reading the frontier", [&] {
+    auto& count = Prepared("SELECT count(*) FROM frontier WHERE done = 0");
+    count.executeStep();
+    return count.getColumn(0).getInt64();
+  });
+}
+
+void SqliteStore::ResetFrontier(const std::string& seed) {
+  Write("resetting the frontier", [&] {
+    auto& reset = Prepared("DELETE FROM frontier WHERE seed = ? AND done = 1");
+    reset.bind(1, seed);
+    reset.exec();
+  });
+}
+
+}  // namespace nianbao::store_internal
