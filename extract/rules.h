@@ -1,16 +1,27 @@
-// The label rules (rules/*.toml, one file per template, plus rules/checks) loaded into an immutable
-// RuleSet. Loading validates everything: an unknown field id, a duplicate, a pattern that does not
-// compile or a field of fields.tsv that no rule covers throws RuleError naming the file and line.
-// A RuleSet is immutable after construction and safe to share between threads; reload = build a new
-// one and swap.
+// The label rules (rules/*.toml, one file per template, plus rules/checks.toml) loaded into an
+// immutable RuleSet. Loading validates everything: an unknown field id, a duplicate, a pattern that
+// does not compile or a field of fields.tsv that no rule covers throws RuleError naming the file
+// and line. A RuleSet is immutable after construction and safe to share between threads; reload =
+// build a new one and swap.
+//
+// Rule model (see rules/v2021.toml): a template has tables (t2, t3, t4 of the 2019/2021 formats,
+// one "legacy" list); a table has dimensions (t3: the row and the applicant column); a dimension
+// has rules mapping normalised labels to a key. A value's field id is its dimensions' keys joined
+// with ".", which must be a field of the template in fields.tsv.
 #ifndef NIANBAO_EXTRACT_RULES_H_
 #define NIANBAO_EXTRACT_RULES_H_
 
+#include <re2/re2.h>
+
+#include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "extract/normalize.h"
 
 namespace nianbao {
 
@@ -23,23 +34,82 @@ struct FieldSpec {  // one row of fields.tsv
   std::string template_id, field, section, row_label, column_label, unit;
 };
 
+enum class Axis { kRow, kColumn, kAny };
+
+struct LabelRule {
+  std::string key;     // a part of field ids ("outcome.withheld.state_secret", "natural_person")
+  bool group = false;  // context only (e.g. 三、本年度办理结果): gives no field of its own
+  std::set<std::string> labels;                // normalised label texts that match exactly
+  std::vector<std::unique_ptr<RE2>> patterns;  // full match on the normalised text
+  int under = -1;  // index of the rule (same dimension) some ancestor label must match, or -1
+  std::vector<std::string>
+      columns;         // column keys in printed order, when a row has no usable header
+  std::string source;  // "file:line" for messages
+
+  bool Matches(const std::string& text) const;
+};
+
+struct Dimension {
+  std::string name;
+  Axis axis = Axis::kAny;
+  std::vector<LabelRule> rules;
+};
+
+struct TableRules {
+  std::string name;
+  std::vector<Dimension> dimensions;  // field id = keys joined in this order
+  std::vector<std::string> fallback;  // column-dimension keys in printed order, for headerless rows
+};
+
+struct TemplateRules {
+  std::string id;
+  bool list_layout = false;  // legacy: one label → one value list, hierarchy from numbering
+  std::vector<std::string> markers;  // substrings of normalised labels that identify the template
+  int min_markers = 2;
+  int first_year = 0, last_year = 9999;  // the report years the format was in use: breaks ties
+  std::vector<TableRules> tables;
+  std::map<std::string, std::string> field_units;  // field id → unit, from fields.tsv
+};
+
+struct Term {  // one term of an identity: a field, or alternatives (the first that has a value)
+  std::vector<std::vector<std::string>> alternatives;  // each alternative a list of fields summed
+  int sign = 1;
+};
+
+struct Identity {
+  std::string name;
+  std::vector<std::string> templates;
+  std::string total;
+  std::vector<Term> terms;
+};
+
 class RuleSet {
  public:
-  // Loads fields.tsv, the template rule files and the checks from `dir`.
+  // Loads fields.tsv, the template rule files and checks.toml from `dir`. Other files are ignored.
   static std::shared_ptr<const RuleSet> LoadDirectory(const std::string& dir);
   // The copy of rules/ compiled into the binary.
   static std::shared_ptr<const RuleSet> LoadEmbedded();
+  // From (file name, content) pairs: what both loaders use.
+  static std::shared_ptr<const RuleSet> LoadFiles(const std::map<std::string, std::string>& files);
 
   // The catalogue, in fields.tsv order; `template_id` empty means all templates.
   std::vector<FieldSpec> Fields(std::string_view template_id = {}) const;
 
-  ~RuleSet();
-  struct Impl;
-  const Impl& impl() const { return *impl_; }
+  const std::vector<TemplateRules>& templates() const { return templates_; }
+  const TemplateRules* FindTemplate(std::string_view id) const;
+  const std::vector<Identity>& identities() const { return identities_; }
+  const Normalizer& normalizer() const { return normalizer_; }
+
+  RuleSet(const RuleSet&) = delete;
+  RuleSet& operator=(const RuleSet&) = delete;
 
  private:
-  explicit RuleSet(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  RuleSet() = default;
+
+  std::vector<FieldSpec> fields_;
+  std::vector<TemplateRules> templates_;
+  std::vector<Identity> identities_;
+  Normalizer normalizer_;
 };
 
 }  // namespace nianbao

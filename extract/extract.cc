@@ -1,0 +1,125 @@
+#include "extract/extract.h"
+
+#include <exception>
+#include <map>
+
+#include "extract/checks.h"
+#include "extract/decode.h"
+#include "extract/match.h"
+#include "extract/metadata.h"
+#include "extract/page.h"
+#include "extract/values.h"
+
+namespace nianbao {
+namespace {
+
+Page ParsePage(std::string_view bytes, const ExtractOptions& options,
+               std::vector<std::string>* warnings, bool* is_text) {
+  Decoded decoded = DecodeToUtf8(bytes, options.encoding);
+  for (std::string& w : decoded.warnings) warnings->push_back(std::move(w));
+  bool html = options.input == ExtractOptions::Input::kHtml ||
+              (options.input == ExtractOptions::Input::kAuto && LooksLikeHtml(decoded.utf8));
+  *is_text = !html;
+  Page page = html ? ParseHtml(decoded.utf8) : ParseText(decoded.utf8);
+  for (std::string& w : page.warnings) warnings->push_back(std::move(w));
+  return page;
+}
+
+std::string Where(const FieldCell& cell) {
+  return "table " + std::to_string(cell.table) + " row " + std::to_string(cell.row) + " column " +
+         std::to_string(cell.column);
+}
+
+// The cell's number in the field's unit; nullopt with a warning when it cannot be read.
+Value ReadValue(const MatchedCell& matched, const std::string& field_unit,
+                std::vector<std::string>* warnings) {
+  CellValue value = ParseValue(matched.cell.raw);
+  if (value.kind == CellValue::Kind::kNull) return std::nullopt;
+  if (value.kind == CellValue::Kind::kInvalid) {
+    warnings->push_back(Where(matched.cell) + ": cannot read \"" + matched.cell.raw +
+                        "\" as a number (" + matched.field + ")");
+    return std::nullopt;
+  }
+  std::string unit = value.unit.empty() ? matched.label_unit : value.unit;
+  std::optional<double> converted = ConvertUnit(value.number, unit, field_unit);
+  if (!converted) {
+    warnings->push_back(Where(matched.cell) + ": \"" + matched.cell.raw + "\" is in " + unit +
+                        ", " + matched.field + " is in " + field_unit);
+  }
+  return converted;
+}
+
+void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
+                 Extraction* out) {
+  bool is_text = false;
+  Page page = ParsePage(bytes, options, &out->warnings, &is_text);
+  Metadata meta = ReadMetadata(page);
+  out->title = meta.title;
+  out->issuer = meta.issuer;
+  out->year = meta.year;
+  out->published = meta.published;
+
+  LabelCache labels(rules.normalizer());
+  const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year);
+  if (!tmpl) return;
+  MatchResult match = MatchGrids(page.tables, *tmpl, labels, is_text);
+  if (match.cells.empty()) {
+    out->warnings.push_back("labels of the " + tmpl->id +
+                            " format found, but no value could be read");
+    return;
+  }
+  out->template_id = tmpl->id;
+  for (std::string& w : match.warnings) out->warnings.push_back(std::move(w));
+  out->unmatched = std::move(match.unmatched);
+
+  std::map<std::string, Value> values;
+  for (const MatchedCell& matched : match.cells) {
+    auto unit = tmpl->field_units.find(matched.field);
+    values[matched.field] = ReadValue(matched, unit->second, &out->warnings);
+    out->cells[matched.field] = matched.cell;
+  }
+  for (const FieldSpec& spec : rules.Fields(tmpl->id)) {
+    auto it = values.find(spec.field);
+    out->fields.emplace_back(spec.field, it == values.end() ? Value() : it->second);
+  }
+  out->checks = RunChecks(rules.identities(), tmpl->id, values);
+}
+
+}  // namespace
+
+Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options) {
+  Extraction extraction;
+  try {
+    ExtractInto(bytes, rules, options, &extraction);
+  } catch (const std::exception& e) {
+    // Extract never throws: what went wrong is reported with what was read so far.
+    extraction.warnings.push_back(std::string("extraction stopped: ") + e.what());
+  }
+  return extraction;
+}
+
+std::string PageText(std::string_view bytes, const ExtractOptions& options) {
+  try {
+    std::vector<std::string> warnings;
+    bool is_text = false;
+    Page page = ParsePage(bytes, options, &warnings, &is_text);
+    std::string out;
+    std::string line;
+    for (char c : page.text + "\n") {
+      if (c != '\n') {
+        line += c;
+        continue;
+      }
+      std::string collapsed = CollapseSpace(line);
+      line.clear();
+      if (collapsed.empty()) continue;
+      out += collapsed;
+      out += '\n';
+    }
+    return out;
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+}  // namespace nianbao

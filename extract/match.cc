@@ -1,0 +1,586 @@
+#include "extract/match.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "extract/values.h"
+
+namespace nianbao {
+namespace {
+
+enum class CellKind { kBlank, kValue, kUnit, kLabel };
+enum class RowKind { kEmpty, kData, kHeader, kSection, kGroup };
+
+CellKind Classify(const std::string& text) {
+  std::string collapsed = CollapseSpace(text);
+  if (collapsed.empty()) return CellKind::kBlank;
+  if (IsUnitWord(collapsed)) return CellKind::kUnit;
+  if (ParseValue(collapsed).kind != CellValue::Kind::kInvalid) return CellKind::kValue;
+  return CellKind::kLabel;
+}
+
+// One level of a row or column path.
+struct PathLabel {
+  const Label* label;
+  int cell;  // index into the grid's cells (identity of a spanned label)
+  int level;
+};
+using Path = std::vector<PathLabel>;
+
+std::string PathText(const Path& path) {
+  std::string out;
+  for (const PathLabel& p : path) {
+    if (!out.empty()) out += '/';
+    out += CollapseSpace(p.label->raw);
+  }
+  return out;
+}
+
+int EffectiveLevel(const Label& label) {
+  return label.level == kNoNumbering ? kLevelAmong : label.level;
+}
+
+// The numbering hierarchy of the rows read so far: each row's labels pop the deeper levels.
+class RowStack {
+ public:
+  // `labels` are one row's labels, left to right: each is the child of the one before it.
+  void PushRow(const Path& labels) {
+    for (size_t i = 0; i < labels.size(); ++i) {
+      const PathLabel& label = labels[i];
+      auto same = std::find_if(stack_.begin(), stack_.end(),
+                               [&](const PathLabel& p) { return p.cell == label.cell; });
+      if (same != stack_.end()) {  // a label spanning rows: keep it, drop what was below it
+        stack_.erase(same + 1, stack_.end());
+        continue;
+      }
+      if (i == 0) {
+        while (!stack_.empty() && stack_.back().level >= label.level) stack_.pop_back();
+      }
+      stack_.push_back(label);
+    }
+  }
+  // Keeps only levels above `level` (a table that continues the previous one at a deeper level).
+  void KeepAbove(int level) {
+    while (!stack_.empty() && stack_.back().level >= level) stack_.pop_back();
+  }
+  void Clear() { stack_.clear(); }
+  const Path& path() const { return stack_; }
+
+ private:
+  Path stack_;
+};
+
+bool UnderSatisfied(const Dimension& dim, const LabelRule& rule, const Path& path, size_t at) {
+  if (rule.under < 0) return true;
+  const LabelRule& parent = dim.rules[rule.under];
+  for (size_t j = 0; j < at; ++j) {
+    if (parent.Matches(path[j].label->text)) return true;
+  }
+  return false;
+}
+
+// The first rule of `dim` matching path[at] with its context satisfied, or nullptr.
+const LabelRule* MatchAt(const Dimension& dim, const Path& path, size_t at) {
+  const std::string& text = path[at].label->text;
+  if (text.empty()) return nullptr;
+  for (const LabelRule& rule : dim.rules) {
+    if (rule.Matches(text) && UnderSatisfied(dim, rule, path, at)) return &rule;
+  }
+  return nullptr;
+}
+
+struct DimMatch {
+  const LabelRule* rule = nullptr;
+  int position = -1;
+};
+
+// The deepest label of `path` that `dim` matches.
+DimMatch MatchDimension(const Dimension& dim, const Path& path) {
+  for (size_t i = path.size(); i-- > 0;) {
+    if (const LabelRule* rule = MatchAt(dim, path, i)) return {rule, static_cast<int>(i)};
+  }
+  return {};
+}
+
+// Index of the deepest label that carries meaning (not an empty or note-only label).
+int DeepestMeaningful(const Path& path) {
+  for (size_t i = path.size(); i-- > 0;) {
+    if (!path[i].label->text.empty()) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+struct TableMatch {
+  std::string field;       // empty when no field
+  bool row_ok = false;     // the row path was understood
+  bool column_ok = false;  // the column path was understood
+};
+
+bool SearchesRow(Axis axis) { return axis == Axis::kRow || axis == Axis::kAny; }
+bool SearchesColumn(Axis axis) { return axis == Axis::kColumn || axis == Axis::kAny; }
+
+// Field of a value with these paths in `table`; `position`/`count` place it among its row's values
+// for the positional fallback (count 0: no fallback).
+TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, const Path& row,
+                        const Path& column, int position, int count, bool positional_first) {
+  TableMatch result;
+  std::vector<std::string> keys(table.dimensions.size());
+  std::vector<DimMatch> row_matches(table.dimensions.size()),
+      column_matches(table.dimensions.size());
+  bool has_row_dim = false, has_column_dim = false;
+  const LabelRule* row_rule = nullptr;
+  for (size_t d = 0; d < table.dimensions.size(); ++d) {
+    const Dimension& dim = table.dimensions[d];
+    has_row_dim |= dim.axis == Axis::kRow;
+    has_column_dim |= dim.axis == Axis::kColumn;
+    if (SearchesColumn(dim.axis)) column_matches[d] = MatchDimension(dim, column);
+    if (SearchesRow(dim.axis)) row_matches[d] = MatchDimension(dim, row);
+  }
+  // The deepest label of a path must itself be understood: falling back to its parent would put a
+  // sub-row's number (其中：…) into the parent's field.
+  auto deepest_matched = [&](const Path& path, const std::vector<DimMatch>& matches) {
+    int deepest = DeepestMeaningful(path);
+    if (deepest < 0) return false;
+    for (const DimMatch& m : matches) {
+      if (m.rule && m.position == deepest) return true;
+    }
+    return false;
+  };
+  result.row_ok = !has_row_dim || deepest_matched(row, row_matches);
+  result.column_ok = !has_column_dim || deepest_matched(column, column_matches);
+  bool all_keys = true;
+  for (size_t d = 0; d < table.dimensions.size(); ++d) {
+    const DimMatch& m = column_matches[d].rule ? column_matches[d] : row_matches[d];
+    if (table.dimensions[d].axis == Axis::kRow && row_matches[d].rule)
+      row_rule = row_matches[d].rule;
+    if (!m.rule || m.rule->group) {
+      all_keys = false;
+      continue;
+    }
+    keys[d] = m.rule->key;
+  }
+  auto join = [&](const std::vector<std::string>& parts) {
+    std::string id;
+    for (const std::string& part : parts) id += (id.empty() ? "" : ".") + part;
+    return id;
+  };
+  // Positional reading: the row's values in the format's printed order.
+  std::string positional;
+  if (count > 0 && (row_rule || !has_row_dim)) {
+    const std::vector<std::string>& order =
+        row_rule && !row_rule->columns.empty() ? row_rule->columns : table.fallback;
+    if (static_cast<int>(order.size()) == count && position < count) {
+      positional =
+          row_rule && !row_rule->group ? row_rule->key + "." + order[position] : order[position];
+      if (!tmpl.field_units.count(positional)) positional.clear();
+    }
+  }
+  std::string by_labels;
+  if (all_keys && result.row_ok && result.column_ok) {
+    by_labels = join(keys);
+    if (!tmpl.field_units.count(by_labels)) by_labels.clear();
+  }
+  if (positional_first && !positional.empty()) {
+    result.field = positional;
+  } else if (!by_labels.empty()) {
+    result.field = by_labels;
+  } else if (!positional.empty() && column.empty()) {
+    // No header at all above this row: the printed order is the only evidence.
+    result.field = positional;
+  }
+  if (!result.field.empty()) result.row_ok = result.column_ok = true;
+  return result;
+}
+
+// --- Grid reading -------------------------------------------------------------------------------
+
+struct GridInfo {
+  const Grid* grid;
+  std::vector<CellKind> kinds;     // per cell
+  std::vector<bool> value_column;  // per column
+  std::vector<RowKind> row_kinds;  // per row
+};
+
+GridInfo Analyse(const Grid& grid) {
+  GridInfo info{&grid,
+                {},
+                std::vector<bool>(grid.columns, false),
+                std::vector<RowKind>(grid.rows, RowKind::kEmpty)};
+  info.kinds.reserve(grid.cells.size());
+  for (const GridCell& cell : grid.cells) info.kinds.push_back(Classify(cell.text));
+  for (size_t i = 0; i < grid.cells.size(); ++i) {
+    if (info.kinds[i] != CellKind::kValue) continue;
+    if (ParseValue(CollapseSpace(grid.cells[i].text)).kind != CellValue::Kind::kNumber) continue;
+    const GridCell& cell = grid.cells[i];
+    for (int c = cell.column; c < std::min(grid.columns, cell.column + cell.colspan); ++c)
+      info.value_column[c] = true;
+  }
+  for (int r = 0; r < grid.rows; ++r) {
+    bool has_value = false, label_in_value_column = false, has_label = false;
+    std::set<int> distinct;
+    int first_label = -1;
+    for (int c = 0; c < grid.columns; ++c) {
+      int index = grid.slots[static_cast<size_t>(r) * grid.columns + c];
+      if (index < 0) continue;
+      CellKind kind = info.kinds[index];
+      if (kind == CellKind::kBlank) continue;
+      distinct.insert(index);
+      if (kind == CellKind::kValue && grid.cells[index].row == r) has_value = true;
+      if (kind == CellKind::kLabel) {
+        has_label = true;
+        if (first_label < 0) first_label = index;
+        if (info.value_column[c]) label_in_value_column = true;
+      }
+    }
+    RowKind kind = RowKind::kEmpty;
+    if (has_value) {
+      kind = RowKind::kData;
+    } else if (distinct.size() == 1 && has_label && label_in_value_column) {
+      kind = RowKind::kSection;  // one label across the table: 第二十条第（五）项, （三）不予公开 …
+    } else if (label_in_value_column) {
+      kind = RowKind::kHeader;
+    } else if (has_label) {
+      kind = RowKind::kGroup;
+    }
+    info.row_kinds[r] = kind;
+  }
+  return info;
+}
+
+PathLabel MakePathLabel(const Grid& grid, int index, LabelCache& labels) {
+  const Label& label = labels.Get(grid.cells[index].text);
+  return {&label, index, EffectiveLevel(label)};
+}
+
+// Column paths of one header block: for each column, its distinct labels top-down.
+using ColumnPaths = std::vector<Path>;
+
+ColumnPaths HeaderPaths(const GridInfo& info, int first, int last, LabelCache& labels) {
+  const Grid& grid = *info.grid;
+  ColumnPaths paths(grid.columns);
+  for (int c = 0; c < grid.columns; ++c) {
+    for (int r = first; r <= last; ++r) {
+      int index = grid.slots[static_cast<size_t>(r) * grid.columns + c];
+      if (index < 0 || info.kinds[index] != CellKind::kLabel) continue;
+      if (!paths[c].empty() && paths[c].back().cell == index) continue;
+      paths[c].push_back(MakePathLabel(grid, index, labels));
+    }
+  }
+  return paths;
+}
+
+struct Candidate {  // a value cell with its context
+  int table, row, column;
+  int cell;
+  Path row_path, column_path;
+  int position, count;
+  std::string row_unit;
+};
+
+class GridMatcher {
+ public:
+  GridMatcher(const TemplateRules& tmpl, LabelCache& labels, bool text_input)
+      : tmpl_(tmpl), labels_(labels), text_input_(text_input) {}
+
+  MatchResult Run(const std::vector<Grid>& grids) {
+    for (size_t t = 0; t < grids.size(); ++t) ReadGrid(static_cast<int>(t), grids[t]);
+    return std::move(result_);
+  }
+
+ private:
+  void ReadGrid(int table, const Grid& grid) {
+    if (grid.rows == 0 || grid.columns == 0) return;
+    GridInfo info = Analyse(grid);
+    bool first_label_seen = false;
+    int header_first = -1, header_last = -1;
+    ColumnPaths header;
+    bool own_header = false;
+    int matched_before = static_cast<int>(result_.cells.size());
+    std::vector<Unmatched> unmatched;
+    for (int r = 0; r < grid.rows; ++r) {
+      RowKind kind = info.row_kinds[r];
+      if (kind == RowKind::kHeader) {
+        if (header_last != r - 1 || header_first < 0) header_first = r;
+        header_last = r;
+        header = HeaderPaths(info, header_first, header_last, labels_);
+        own_header = true;
+        continue;
+      }
+      if (kind == RowKind::kEmpty) continue;
+      // This row's labels: left of its first value (all of them for a section or group row).
+      Path row_labels;
+      std::vector<int> value_cells;
+      std::string row_unit;
+      for (int c = 0; c < grid.columns; ++c) {
+        int index = grid.slots[static_cast<size_t>(r) * grid.columns + c];
+        if (index < 0) continue;
+        CellKind cell_kind = info.kinds[index];
+        bool in_value_column = info.value_column[c];
+        if (cell_kind == CellKind::kUnit) {
+          row_unit = CollapseSpace(grid.cells[index].text);
+        } else if (kind == RowKind::kData && in_value_column &&
+                   (cell_kind == CellKind::kValue || cell_kind == CellKind::kBlank ||
+                    cell_kind == CellKind::kLabel) &&
+                   grid.cells[index].row == r && grid.cells[index].column == c) {
+          if (cell_kind == CellKind::kLabel && value_cells.empty()) {
+            if (row_labels.empty() || row_labels.back().cell != index)
+              row_labels.push_back(MakePathLabel(grid, index, labels_));
+            continue;
+          }
+          value_cells.push_back(index);
+        } else if (cell_kind == CellKind::kLabel && value_cells.empty()) {
+          if (row_labels.empty() || row_labels.back().cell != index)
+            row_labels.push_back(MakePathLabel(grid, index, labels_));
+        }
+      }
+      // Drop note-only labels: they explain, they do not name.
+      std::erase_if(row_labels, [](const PathLabel& p) { return p.label->text.empty(); });
+      if (!row_labels.empty()) {
+        if (!first_label_seen) {
+          first_label_seen = true;
+          // A table that starts below the top level continues the previous table's hierarchy.
+          const PathLabel& first = row_labels.front();
+          if (first.label->level > kLevelChinese && first.label->level != kNoNumbering &&
+              !own_header) {
+            stack_.KeepAbove(first.level);
+          } else {
+            stack_.Clear();
+          }
+        }
+        stack_.PushRow(row_labels);
+      } else if (!first_label_seen && kind == RowKind::kData) {
+        first_label_seen = true;
+        stack_.Clear();
+      }
+      if (kind != RowKind::kData) continue;
+      Path row_path = row_labels.empty() ? Path() : stack_.path();
+      const ColumnPaths* columns =
+          own_header ? &header : (inherited_.empty() ? nullptr : &inherited_);
+      int offset = own_header || !columns ? 0 : inherited_columns_ - grid.columns;
+      int count = static_cast<int>(value_cells.size());
+      for (int i = 0; i < count; ++i) {
+        const GridCell& cell = grid.cells[value_cells[i]];
+        Path column_path;
+        int c = cell.column + offset;
+        if (columns && c >= 0 && c < static_cast<int>(columns->size())) column_path = (*columns)[c];
+        Candidate candidate{table,       r, cell.column, value_cells[i], row_path,
+                            column_path, i, count,       row_unit};
+        Resolve(grid, candidate, &unmatched);
+      }
+    }
+    if (own_header) {
+      inherited_ = header;
+      inherited_columns_ = grid.columns;
+    }
+    // Unmatched rows only count in a statistics table: one where something matched.
+    if (static_cast<int>(result_.cells.size()) > matched_before) {
+      for (Unmatched& u : unmatched) {
+        if (reported_.insert(u.kind + "\n" + u.label).second)
+          result_.unmatched.push_back(std::move(u));
+      }
+    }
+  }
+
+  void Resolve(const Grid& grid, const Candidate& c, std::vector<Unmatched>* unmatched) {
+    TableMatch best;
+    bool any_row = false;
+    for (const TableRules& table : tmpl_.tables) {
+      TableMatch m =
+          MatchInTable(table, tmpl_, c.row_path, c.column_path, c.position, c.count, text_input_);
+      any_row |= m.row_ok;
+      if (!m.field.empty()) {
+        best = m;
+        break;
+      }
+    }
+    const GridCell& cell = grid.cells[c.cell];
+    std::string label = PathText(c.row_path) + " | " + PathText(c.column_path);
+    if (best.field.empty()) {
+      bool row_problem = !any_row && !c.row_path.empty();
+      unmatched->push_back({row_problem ? "row" : "column",
+                            row_problem ? PathText(c.row_path) : label, c.table, c.row, c.column});
+      return;
+    }
+    auto [it, inserted] = seen_.emplace(best.field, static_cast<int>(result_.cells.size()));
+    if (!inserted) {
+      const FieldCell& first = result_.cells[it->second].cell;
+      if (CollapseSpace(first.raw) != CollapseSpace(cell.text)) {
+        result_.warnings.push_back(
+            "table " + std::to_string(c.table) + " row " + std::to_string(c.row) + " column " +
+            std::to_string(c.column) + ": " + best.field + " printed again as \"" +
+            CollapseSpace(cell.text) + "\" (first \"" + first.raw + "\" kept)");
+      }
+      return;
+    }
+    std::string unit = c.row_unit;
+    for (const Path* path : {&c.row_path, &c.column_path}) {
+      for (const PathLabel& p : *path) {
+        if (!p.label->unit.empty()) unit = p.label->unit;
+      }
+    }
+    result_.cells.push_back(
+        {best.field, FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column}, unit});
+  }
+
+  const TemplateRules& tmpl_;
+  LabelCache& labels_;
+  bool text_input_;
+  MatchResult result_;
+  RowStack stack_;
+  ColumnPaths inherited_;
+  int inherited_columns_ = 0;
+  std::map<std::string, int> seen_;
+  std::set<std::string> reported_;
+};
+
+// --- List reading (legacy) ----------------------------------------------------------------------
+
+class ListMatcher {
+ public:
+  ListMatcher(const TemplateRules& tmpl, LabelCache& labels) : tmpl_(tmpl), labels_(labels) {}
+
+  MatchResult Run(const std::vector<Grid>& grids) {
+    for (size_t t = 0; t < grids.size(); ++t) ReadGrid(static_cast<int>(t), grids[t]);
+    return std::move(result_);
+  }
+
+ private:
+  struct Pending {
+    bool active = false;
+    std::string raw;  // the label as printed, continuation lines joined
+    std::string unit;
+  };
+
+  void ReadGrid(int table, const Grid& grid) {
+    for (int r = 0; r < grid.rows; ++r) {
+      for (int c = 0; c < grid.columns; ++c) {
+        int index = grid.slots[static_cast<size_t>(r) * grid.columns + c];
+        if (index < 0) continue;
+        const GridCell& cell = grid.cells[index];
+        if (cell.row != r || cell.column != c) continue;  // read each cell once, at its origin
+        Token(table, cell);
+      }
+    }
+  }
+
+  void Token(int table, const GridCell& cell) {
+    std::string text = CollapseSpace(cell.text);
+    if (text.empty()) return;
+    CellKind kind = Classify(text);
+    if (kind == CellKind::kUnit) {
+      pending_.unit = text;
+      return;
+    }
+    if (kind == CellKind::kValue) {
+      if (pending_.active) Value(table, cell, text);
+      pending_.active = false;
+      return;
+    }
+    // A cell may hold several lines: a label and its wrapped note.
+    const Label& label = labels_.Get(cell.text);
+    bool continuation = label.note_only || (label.closes_note && last_opened_note_);
+    if (continuation && pending_.active) {
+      pending_.raw += text;
+      last_opened_note_ = label.opens_note;
+      return;
+    }
+    last_opened_note_ = label.opens_note;
+    if (label.text.empty()) return;
+    if (label.text == "统计数") column_label_ = text;  // the value column's header
+    stack_.PushRow({PathLabel{&label, next_id_++, EffectiveLevel(label)}});
+    pending_ = Pending{true, text, ""};
+  }
+
+  void Value(int table, const GridCell& cell, const std::string& text) {
+    const Path& path = stack_.path();
+    const TableRules& rules = tmpl_.tables.front();
+    DimMatch m;
+    if (!path.empty()) {
+      const LabelRule* rule = MatchAt(rules.dimensions.front(), path, path.size() - 1);
+      m = {rule, static_cast<int>(path.size()) - 1};
+    }
+    bool is_number = ParseValue(text).kind == CellValue::Kind::kNumber;
+    if (!m.rule) {
+      // Statistic rows the rules do not know; prose before the table is not one.
+      if (started_ && is_number) {
+        if (reported_.insert(PathText(path)).second) {
+          result_.unmatched.push_back({"row", PathText(path), table, cell.row, cell.column});
+        }
+      }
+      return;
+    }
+    started_ = true;
+    if (m.rule->group) return;
+    const std::string& field = m.rule->key;
+    if (!seen_.insert(field).second) {
+      result_.warnings.push_back("table " + std::to_string(table) + " row " +
+                                 std::to_string(cell.row) + ": " + field +
+                                 " printed again under \"" + pending_.raw + "\" (first kept)");
+      return;
+    }
+    // The deepest level as printed, with its wrapped continuation lines.
+    Path parents(path.begin(), path.end() - 1);
+    std::string label = PathText(parents);
+    label += (label.empty() ? "" : "/") + pending_.raw + " | " + column_label_;
+    std::string unit = pending_.unit;
+    if (unit.empty()) unit = path.back().label->unit;
+    result_.cells.push_back({field, FieldCell{text, label, table, cell.row, cell.column}, unit});
+  }
+
+  const TemplateRules& tmpl_;
+  LabelCache& labels_;
+  MatchResult result_;
+  RowStack stack_;
+  Pending pending_;
+  bool last_opened_note_ = false;
+  bool started_ = false;
+  int next_id_ = 0;
+  std::string column_label_;
+  std::set<std::string> seen_;
+  std::set<std::string> reported_;
+};
+
+}  // namespace
+
+const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSet& rules,
+                                    LabelCache& labels, std::optional<int> year) {
+  std::vector<const std::string*> texts;
+  for (const Grid& grid : grids) {
+    for (const GridCell& cell : grid.cells) {
+      if (cell.text.size() > 400) continue;  // prose, not a label
+      if (Classify(cell.text) != CellKind::kLabel) continue;
+      texts.push_back(&labels.Get(cell.text).clean);
+    }
+  }
+  const TemplateRules* best = nullptr;
+  int best_score = 0;
+  for (const TemplateRules& tmpl : rules.templates()) {
+    int score = 0;
+    for (const std::string& marker : tmpl.markers) {
+      for (const std::string* text : texts) {
+        if (text->find(marker) != std::string::npos) {
+          ++score;
+          break;
+        }
+      }
+    }
+    if (score < tmpl.min_markers) continue;
+    bool in_years = year && *year >= tmpl.first_year && *year <= tmpl.last_year;
+    bool best_in_years = best && year && *year >= best->first_year && *year <= best->last_year;
+    if (score > best_score || (score == best_score && in_years && !best_in_years) ||
+        (score == best_score && !year && best && tmpl.first_year > best->first_year)) {
+      best = &tmpl;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+MatchResult MatchGrids(const std::vector<Grid>& grids, const TemplateRules& tmpl,
+                       LabelCache& labels, bool text_input) {
+  if (tmpl.list_layout) return ListMatcher(tmpl, labels).Run(grids);
+  return GridMatcher(tmpl, labels, text_input).Run(grids);
+}
+
+}  // namespace nianbao

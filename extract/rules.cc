@@ -1,0 +1,396 @@
+#include "extract/rules.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rules/embedded_rules.h"
+
+namespace nianbao {
+namespace {
+
+std::string Where(const std::string& file, const toml::node& node) {
+  return file + ":" + std::to_string(node.source().begin.line);
+}
+
+[[noreturn]] void Fail(const std::string& where, const std::string& what) {
+  throw RuleError(where + ": " + what);
+}
+
+std::vector<std::string> Split(const std::string& line, char sep) {
+  std::vector<std::string> out;
+  std::string part;
+  std::istringstream in(line);
+  while (std::getline(in, part, sep)) out.push_back(part);
+  return out;
+}
+
+std::vector<FieldSpec> ParseFields(const std::string& content) {
+  std::vector<FieldSpec> fields;
+  std::istringstream in(content);
+  std::string line;
+  int number = 0;
+  std::set<std::pair<std::string, std::string>> seen;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (number == 1 || line.empty()) continue;  // header
+    std::vector<std::string> parts = Split(line, '\t');
+    if (parts.size() != 6) {
+      Fail("fields.tsv:" + std::to_string(number), "expected 6 tab-separated columns");
+    }
+    if (!seen.insert({parts[0], parts[1]}).second) {
+      Fail("fields.tsv:" + std::to_string(number), "duplicate field " + parts[1]);
+    }
+    fields.push_back({parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]});
+  }
+  return fields;
+}
+
+std::vector<std::string> StringArray(const toml::node* node, const std::string& file,
+                                     const char* what) {
+  std::vector<std::string> out;
+  if (!node) return out;
+  const toml::array* array = node->as_array();
+  if (!array) Fail(Where(file, *node), std::string(what) + " must be an array of strings");
+  for (const toml::node& item : *array) {
+    auto value = item.value<std::string>();
+    if (!value) Fail(Where(file, item), std::string(what) + " must be an array of strings");
+    out.push_back(*value);
+  }
+  return out;
+}
+
+const toml::array* ArrayOfTables(const toml::table& table, const char* key,
+                                 const std::string& file) {
+  const toml::node* node = table.get(key);
+  if (!node) return nullptr;
+  const toml::array* array = node->as_array();
+  if (!array || !array->is_array_of_tables())
+    Fail(Where(file, *node), std::string(key) + " must be [[" + key + "]] tables");
+  return array;
+}
+
+Axis ParseAxis(const toml::table& table, const std::string& file) {
+  std::string axis = table["axis"].value_or(std::string("any"));
+  if (axis == "row") return Axis::kRow;
+  if (axis == "column") return Axis::kColumn;
+  if (axis == "any") return Axis::kAny;
+  Fail(Where(file, table), "axis must be row, column or any, not " + axis);
+}
+
+LabelRule ParseRule(const toml::table& table, const std::string& file, const Normalizer& normalizer,
+                    std::string* under_key) {
+  LabelRule rule;
+  rule.source = Where(file, table);
+  auto key = table["key"].value<std::string>();
+  if (!key || key->empty()) Fail(rule.source, "a rule needs a key");
+  rule.key = *key;
+  rule.group = table["group"].value_or(false);
+  for (const std::string& label : StringArray(table.get("labels"), file, "labels")) {
+    std::string text = normalizer.ParseLabel(label).text;
+    if (text.empty()) Fail(rule.source, "label \"" + label + "\" is empty once normalised");
+    rule.labels.insert(text);
+  }
+  for (const std::string& pattern : StringArray(table.get("patterns"), file, "patterns")) {
+    auto re = std::make_unique<RE2>(pattern, RE2::Quiet);
+    if (!re->ok())
+      Fail(rule.source, "pattern \"" + pattern + "\" does not compile: " + re->error());
+    rule.patterns.push_back(std::move(re));
+  }
+  if (rule.labels.empty() && rule.patterns.empty())
+    Fail(rule.source, "rule " + rule.key + " has no labels or patterns");
+  *under_key = table["under"].value_or(std::string());
+  rule.columns = StringArray(table.get("columns"), file, "columns");
+  return rule;
+}
+
+// Every field id the dimensions can form: the cartesian product of their non-group keys, with the
+// keys that formed it.
+struct Product {
+  std::string id;
+  std::vector<std::string> keys;
+};
+
+void Products(const std::vector<Dimension>& dims, size_t at, Product prefix,
+              std::vector<Product>* out) {
+  if (at == dims.size()) {
+    out->push_back(std::move(prefix));
+    return;
+  }
+  std::set<std::string> keys;
+  for (const LabelRule& rule : dims[at].rules) {
+    if (!rule.group) keys.insert(rule.key);
+  }
+  for (const std::string& key : keys) {
+    Product next = prefix;
+    next.id = next.id.empty() ? key : next.id + "." + key;
+    next.keys.push_back(key);
+    Products(dims, at + 1, std::move(next), out);
+  }
+}
+
+TableRules ParseTable(const toml::table& table, const std::string& file,
+                      const Normalizer& normalizer) {
+  TableRules rules;
+  auto name = table["name"].value<std::string>();
+  if (!name) Fail(Where(file, table), "a [[table]] needs a name");
+  rules.name = *name;
+  rules.fallback = StringArray(table.get("fallback"), file, "fallback");
+  const toml::array* dims = ArrayOfTables(table, "dimension", file);
+  if (!dims || dims->empty())
+    Fail(Where(file, table), "table " + rules.name + " has no [[table.dimension]]");
+  for (const toml::node& node : *dims) {
+    const toml::table& dim_table = *node.as_table();
+    Dimension dim;
+    dim.name = dim_table["name"].value_or(std::string());
+    dim.axis = ParseAxis(dim_table, file);
+    const toml::array* rule_nodes = ArrayOfTables(dim_table, "rule", file);
+    if (!rule_nodes) Fail(Where(file, dim_table), "dimension " + dim.name + " has no rules");
+    std::vector<std::string> unders;
+    std::map<std::string, int> index;
+    for (const toml::node& rule_node : *rule_nodes) {
+      std::string under;
+      LabelRule rule = ParseRule(*rule_node.as_table(), file, normalizer, &under);
+      if (!index.emplace(rule.key, static_cast<int>(dim.rules.size())).second) {
+        Fail(rule.source, "duplicate key " + rule.key + " in dimension " + dim.name);
+      }
+      unders.push_back(under);
+      dim.rules.push_back(std::move(rule));
+    }
+    for (size_t i = 0; i < dim.rules.size(); ++i) {
+      if (unders[i].empty()) continue;
+      auto it = index.find(unders[i]);
+      if (it == index.end())
+        Fail(dim.rules[i].source,
+             "under = \"" + unders[i] + "\" names no rule of dimension " + dim.name);
+      dim.rules[i].under = it->second;
+    }
+    // The same exact label in two rules with the same context would make matching depend on order.
+    for (size_t i = 0; i < dim.rules.size(); ++i) {
+      for (size_t j = i + 1; j < dim.rules.size(); ++j) {
+        if (dim.rules[i].under != dim.rules[j].under) continue;
+        for (const std::string& label : dim.rules[j].labels) {
+          if (dim.rules[i].labels.count(label)) {
+            Fail(dim.rules[j].source,
+                 "duplicate label \"" + label + "\" (also in rule " + dim.rules[i].key + ")");
+          }
+        }
+      }
+    }
+    rules.dimensions.push_back(std::move(dim));
+  }
+  return rules;
+}
+
+void ValidateTemplate(const TemplateRules& tmpl, const std::string& file, const toml::table& root) {
+  std::set<std::string> catalogue;
+  for (const auto& [field, unit] : tmpl.field_units) catalogue.insert(field);
+  std::set<std::string> formed;
+  for (const TableRules& table : tmpl.tables) {
+    std::vector<Product> products;
+    Products(table.dimensions, 0, Product{}, &products);
+    std::vector<std::set<std::string>> used(table.dimensions.size());
+    for (const Product& product : products) {
+      if (!catalogue.count(product.id)) continue;
+      formed.insert(product.id);
+      for (size_t d = 0; d < product.keys.size(); ++d) used[d].insert(product.keys[d]);
+    }
+    // Every non-group key must take part in at least one field of the catalogue.
+    for (size_t d = 0; d < table.dimensions.size(); ++d) {
+      for (const LabelRule& rule : table.dimensions[d].rules) {
+        if (!rule.group && !used[d].count(rule.key)) {
+          Fail(rule.source, "unknown field id: key " + rule.key + " forms no field of " + tmpl.id +
+                                " in fields.tsv");
+        }
+      }
+    }
+  }
+  for (const std::string& field : catalogue) {
+    if (!formed.count(field)) {
+      Fail(Where(file, *root.get("template")),
+           "field " + field + " of fields.tsv is covered by no rule");
+    }
+  }
+}
+
+TemplateRules ParseTemplate(const toml::table& root, const std::string& file,
+                            const std::vector<FieldSpec>& fields, const Normalizer& normalizer) {
+  TemplateRules tmpl;
+  tmpl.id = *root["template"].value<std::string>();
+  for (const FieldSpec& spec : fields) {
+    if (spec.template_id == tmpl.id) tmpl.field_units[spec.field] = spec.unit;
+  }
+  if (tmpl.field_units.empty())
+    Fail(Where(file, *root.get("template")), "template " + tmpl.id + " has no field in fields.tsv");
+  tmpl.list_layout = root["layout"].value_or(std::string("grid")) == "list";
+  for (const std::string& marker : StringArray(root.get("markers"), file, "markers")) {
+    tmpl.markers.push_back(normalizer.Clean(marker));
+  }
+  tmpl.min_markers = static_cast<int>(root["min_markers"].value_or(int64_t{2}));
+  if (const toml::array* years = root["years"].as_array()) {
+    if (years->size() != 2 || !(*years)[0].is_integer() || !(*years)[1].is_integer()) {
+      Fail(Where(file, *years), "years must be [first, last]");
+    }
+    tmpl.first_year = static_cast<int>(*(*years)[0].value<int64_t>());
+    tmpl.last_year = static_cast<int>(*(*years)[1].value<int64_t>());
+  }
+  const toml::array* tables = ArrayOfTables(root, "table", file);
+  if (!tables) Fail(Where(file, root), "no [[table]]");
+  for (const toml::node& node : *tables)
+    tmpl.tables.push_back(ParseTable(*node.as_table(), file, normalizer));
+  ValidateTemplate(tmpl, file, root);
+  return tmpl;
+}
+
+Term ParseTerm(const toml::node& node, const std::string& file) {
+  Term term;
+  if (auto field = node.value<std::string>()) {
+    std::string id = *field;
+    if (!id.empty() && id[0] == '-') term.sign = -1, id.erase(0, 1);
+    term.alternatives.push_back({id});
+    return term;
+  }
+  // { either = [fields], or = [fields] }: the first alternative with any value counts.
+  const toml::table* table = node.as_table();
+  if (!table) Fail(Where(file, node), "a term is a field id or { either = [...], or = [...] }");
+  for (const char* key : {"either", "or"}) {
+    std::vector<std::string> ids = StringArray(table->get(key), file, key);
+    if (ids.empty()) Fail(Where(file, node), std::string("term needs a non-empty ") + key);
+    term.alternatives.push_back(ids);
+  }
+  return term;
+}
+
+std::vector<Identity> ParseChecks(const toml::table& root, const std::string& file,
+                                  const std::vector<FieldSpec>& fields) {
+  std::set<std::pair<std::string, std::string>> catalogue;
+  for (const FieldSpec& spec : fields) catalogue.insert({spec.template_id, spec.field});
+  std::vector<Identity> identities;
+  std::set<std::string> names;
+  const toml::array* nodes = ArrayOfTables(root, "identity", file);
+  if (!nodes) return identities;
+  for (const toml::node& node : *nodes) {
+    const toml::table& table = *node.as_table();
+    std::string where = Where(file, table);
+    Identity identity;
+    identity.name = table["name"].value_or(std::string());
+    if (identity.name.empty()) Fail(where, "an identity needs a name");
+    if (!names.insert(identity.name).second) Fail(where, "duplicate identity " + identity.name);
+    identity.templates = StringArray(table.get("templates"), file, "templates");
+    identity.total = table["total"].value_or(std::string());
+    const toml::array* terms = table["terms"].as_array();
+    if (identity.templates.empty() || identity.total.empty() || !terms || terms->empty()) {
+      Fail(where, "identity " + identity.name + " needs templates, total and terms");
+    }
+    for (const toml::node& term : *terms) identity.terms.push_back(ParseTerm(term, file));
+    for (const std::string& tmpl : identity.templates) {
+      auto check = [&](const std::string& id) {
+        if (!catalogue.count({tmpl, id}))
+          Fail(where, "unknown field id " + id + " for template " + tmpl);
+      };
+      check(identity.total);
+      for (const Term& term : identity.terms) {
+        for (const auto& alternative : term.alternatives) {
+          for (const std::string& id : alternative) check(id);
+        }
+      }
+    }
+    identities.push_back(std::move(identity));
+  }
+  return identities;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw RuleError(path.string() + ": cannot read");
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+bool LabelRule::Matches(const std::string& text) const {
+  if (labels.count(text)) return true;
+  for (const auto& pattern : patterns) {
+    if (RE2::FullMatch(text, *pattern)) return true;
+  }
+  return false;
+}
+
+std::shared_ptr<const RuleSet> RuleSet::LoadFiles(const std::map<std::string, std::string>& files) {
+  std::shared_ptr<RuleSet> rules(new RuleSet());
+  auto fields_file = files.find("fields.tsv");
+  if (fields_file == files.end()) throw RuleError("fields.tsv: missing");
+  rules->fields_ = ParseFields(fields_file->second);
+  for (const auto& [name, content] : files) {
+    if (name.size() < 5 || name.compare(name.size() - 5, 5, ".toml") != 0) continue;
+    toml::table root;
+    try {
+      root = toml::parse(content, name);
+    } catch (const toml::parse_error& e) {
+      throw RuleError(name + ":" + std::to_string(e.source().begin.line) + ": " +
+                      std::string(e.description()));
+    }
+    if (name == "checks.toml") {
+      rules->identities_ = ParseChecks(root, name, rules->fields_);
+    } else if (root["template"].is_string()) {
+      TemplateRules tmpl = ParseTemplate(root, name, rules->fields_, rules->normalizer_);
+      if (rules->FindTemplate(tmpl.id))
+        Fail(Where(name, *root.get("template")), "duplicate template " + tmpl.id);
+      rules->templates_.push_back(std::move(tmpl));
+    }
+    // Any other .toml (e.g. the crawler's) is not ours.
+  }
+  std::set<std::string> catalogued, loaded;
+  for (const FieldSpec& spec : rules->fields_) catalogued.insert(spec.template_id);
+  for (const TemplateRules& tmpl : rules->templates_) loaded.insert(tmpl.id);
+  for (const std::string& id : catalogued) {
+    if (!loaded.count(id)) throw RuleError("fields.tsv: template " + id + " has no rule file");
+  }
+  return rules;
+}
+
+std::shared_ptr<const RuleSet> RuleSet::LoadDirectory(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  std::error_code error;
+  std::filesystem::directory_iterator it(dir, error);
+  if (error) throw RuleError(dir + ": " + error.message());
+  for (const auto& entry : it) {
+    std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file()) continue;
+    if (name.ends_with(".toml") || name == "fields.tsv") files[name] = ReadFile(entry.path());
+  }
+  try {
+    return LoadFiles(files);
+  } catch (const RuleError& e) {
+    throw RuleError(dir + "/" + e.what());
+  }
+}
+
+std::shared_ptr<const RuleSet> RuleSet::LoadEmbedded() {
+  std::map<std::string, std::string> files;
+  for (const EmbeddedFile& file : EmbeddedRuleFiles())
+    files[std::string(file.name)] = std::string(file.content);
+  return LoadFiles(files);
+}
+
+std::vector<FieldSpec> RuleSet::Fields(std::string_view template_id) const {
+  std::vector<FieldSpec> out;
+  for (const FieldSpec& spec : fields_) {
+    if (template_id.empty() || spec.template_id == template_id) out.push_back(spec);
+  }
+  return out;
+}
+
+const TemplateRules* RuleSet::FindTemplate(std::string_view id) const {
+  for (const TemplateRules& tmpl : templates_) {
+    if (tmpl.id == id) return &tmpl;
+  }
+  return nullptr;
+}
+
+}  // namespace nianbao
