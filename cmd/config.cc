@@ -1,16 +1,16 @@
 #include "cmd/config.h"
 
+#include <toml++/toml.h>
+
 #include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 #include "rules/embedded_rules.h"
 
@@ -39,18 +39,25 @@ constexpr std::string_view kDefaultSeedSchedule = "weekly";
 
 std::string TypeName(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date or time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date or time";
   }
 }
 
-// Reads typed values out of one TOML table, remembering which keys were used so that the rest can be
-// rejected as unknown.
+// Reads typed values out of one TOML table, remembering which keys were used so that the rest can
+// be rejected as unknown.
 class TableReader {
  public:
   TableReader(const toml::table& table, const std::string& source, std::string prefix)
@@ -214,8 +221,10 @@ Config ParseTable(const toml::table& root, const std::string& source) {
   if (auto level = reader.String("log_level")) {
     std::optional<LogLevel> parsed = ParseLogLevel(*level);
     if (!parsed) {
-      reader.Fail(*root.get("log_level"), "\"log_level\" must be \"error\", \"warning\", \"info\" or "
-                                          "\"debug\", not \"" + *level + "\"");
+      reader.Fail(*root.get("log_level"),
+                  "\"log_level\" must be \"error\", \"warning\", \"info\" or "
+                  "\"debug\", not \"" +
+                      *level + "\"");
     }
     config.log_level = *parsed;
   }
@@ -288,11 +297,20 @@ Schedule ParseSchedule(std::string_view text) {
   }
   int64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: throw bad();
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      throw bad();
   }
   return {seconds(count * unit), std::string(text)};
 }

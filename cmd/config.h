@@ -1,7 +1,7 @@
 // The daemon's TOML configuration (see systemd/nianbao.toml, which documents every key). Loading
-// validates everything: an unknown key, a value of the wrong type or range, a bad schedule string or a
-// seed URL that is not http(s) throws ConfigError whose message is "FILE:LINE: reason". A Config is
-// plain data; reload = load a new one and swap.
+// validates everything: an unknown key, a value of the wrong type or range, a bad schedule string
+// or a seed URL that is not http(s) throws ConfigError whose message is "FILE:LINE: reason". A
+// Config is plain data; reload = load a new one and swap.
 #ifndef NIANBAO_CMD_CONFIG_H_
 #define NIANBAO_CMD_CONFIG_H_
 
@@ -52,8 +52,8 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   std::string rules_dir;  // empty: the rules compiled into the binary
   PolitenessConfig politeness;
-  Schedule recheck;           // conditional re-fetch of every known report
-  double season_factor = 0.5; // intervals are multiplied by it from January to April
+  Schedule recheck;               // conditional re-fetch of every known report
+  double season_factor = 0.5;     // intervals are multiplied by it from January to April
   std::vector<SeedConfig> seeds;  // [[seed]] entries, then those of seeds_file
   bool operator==(const Config&) const = default;
 };

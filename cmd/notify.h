@@ -1,7 +1,8 @@
 // How the daemon talks to systemd: sd_notify(3) messages (READY, STATUS, WATCHDOG, RELOADING,
-// STOPPING) and log lines on stderr with "<N>" priority prefixes, which journald turns into priorities
-// (sd-daemon(3)). Both work without systemd: the notifier does nothing when NOTIFY_SOCKET is unset,
-// and the prefixes are readable on a terminal. Both are safe to use from several threads.
+// STOPPING) and log lines on stderr with "<N>" priority prefixes, which journald turns into
+// priorities (sd-daemon(3)). Both work without systemd: the notifier does nothing when
+// NOTIFY_SOCKET is unset, and the prefixes are readable on a terminal. Both are safe to use from
+// several threads.
 #ifndef NIANBAO_CMD_NOTIFY_H_
 #define NIANBAO_CMD_NOTIFY_H_
 

@@ -1,8 +1,9 @@
-// When the daemon's jobs run. A job is one seed's crawl or the re-check of every known report; it is
-// due when it never ran or when its interval has passed since it last started. From January to April
-// (China Standard Time), when most annual reports are published, every interval is multiplied by
-// the config's season_factor. Pure functions of their arguments: the clock is injected, the last-run
-// times come from the database, so the schedule survives restarts and tests need no waiting.
+// When the daemon's jobs run. A job is one seed's crawl or the re-check of every known report; it
+// is due when it never ran or when its interval has passed since it last started. From January to
+// April (China Standard Time), when most annual reports are published, every interval is multiplied
+// by the config's season_factor. Pure functions of their arguments: the clock is injected, the
+// last-run times come from the database, so the schedule survives restarts and tests need no
+// waiting.
 #ifndef NIANBAO_CMD_SCHEDULER_H_
 #define NIANBAO_CMD_SCHEDULER_H_
 

@@ -37,9 +37,9 @@ TEST(ScheduleTest, ParsesNamedAndEverySchedules) {
 }
 
 TEST(ScheduleTest, RejectsMalformedSchedules) {
-  for (const char* bad : {"", "Daily", "hourly", "every", "every s", "every 0s", "every -5m",
-                          "every 5", "every 5x", "every 5 m", "every  5m", "every 1.5h", "5m",
-                          "every 5mm", "every 99999999999999999999s"}) {
+  for (const char* bad :
+       {"", "Daily", "hourly", "every", "every s", "every 0s", "every -5m", "every 5", "every 5x",
+        "every 5 m", "every  5m", "every 1.5h", "5m", "every 5mm", "every 99999999999999999999s"}) {
     EXPECT_THROW(ParseSchedule(bad), ConfigError) << bad;
   }
 }
@@ -114,7 +114,8 @@ TEST(ConfigTest, ErrorsNameFileLineAndReason) {
   EXPECT_EQ(ErrorOf("database = \"a.db\"\nbogus = 1\n"), "test.toml:2: unknown key \"bogus\"");
   EXPECT_EQ(ErrorOf("\n\n[politeness]\ndelay = 3\n"),
             "test.toml:4: unknown key \"politeness.delay\"");
-  EXPECT_EQ(ErrorOf("database = 5\n"), "test.toml:1: \"database\" must be a string, not an integer");
+  EXPECT_EQ(ErrorOf("database = 5\n"),
+            "test.toml:1: \"database\" must be a string, not an integer");
   EXPECT_EQ(ErrorOf("[politeness]\nmax_connections = \"8\"\n"),
             "test.toml:2: \"politeness.max_connections\" must be an integer, not a string");
   EXPECT_EQ(ErrorOf("[politeness]\nmax_connections = 0\n"),
@@ -145,8 +146,9 @@ TEST(ConfigTest, SeedErrors) {
             "test.toml:1: [[seed]] without \"schedule\"");
   EXPECT_EQ(ErrorOf("[[seed]]\nurl = \"https://a.gov.cn/\"\nschedule = \"daily\"\nmaxpages = 3\n"),
             "test.toml:4: unknown key \"seed[0].maxpages\"");
-  EXPECT_EQ(ErrorOf("[[seed]]\nurl = \"https://a.gov.cn/\"\nschedule = \"daily\"\nmax_depth = -1\n"),
-            "test.toml:4: \"seed[0].max_depth\" must be between 0 and 100, not -1");
+  EXPECT_EQ(
+      ErrorOf("[[seed]]\nurl = \"https://a.gov.cn/\"\nschedule = \"daily\"\nmax_depth = -1\n"),
+      "test.toml:4: \"seed[0].max_depth\" must be between 0 and 100, not -1");
   EXPECT_EQ(ErrorOf("seed = \"https://a.gov.cn/\"\n"),
             "test.toml:1: \"seed\" must be an array of tables ([[seed]])");
   EXPECT_EQ(ErrorOf("[[seed]]\nurl = \"https://a.gov.cn/\"\nschedule = \"daily\"\n[[seed]]\n"
@@ -164,9 +166,10 @@ TEST(ConfigTest, SeedsFileIsResolvedAgainstTheConfigDirectory) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "seeds.tsv") << "url\tbody\n# a comment\n\nhttps://a.gov.cn/nb/\tA\n"
                                       "http://b.gov.cn/\tB\n";
-  std::ofstream(dir / "nianbao.toml") << "seeds_file = \"seeds.tsv\"\nseeds_schedule = \"every 2d\"\n"
-                                         "[[seed]]\nurl = \"https://c.gov.cn/\"\n"
-                                         "schedule = \"daily\"\n";
+  std::ofstream(dir / "nianbao.toml")
+      << "seeds_file = \"seeds.tsv\"\nseeds_schedule = \"every 2d\"\n"
+         "[[seed]]\nurl = \"https://c.gov.cn/\"\n"
+         "schedule = \"daily\"\n";
   Config config = LoadConfigFile((dir / "nianbao.toml").string());
   ASSERT_EQ(config.seeds.size(), 3u);
   EXPECT_EQ(config.seeds[0].url, "https://c.gov.cn/");
