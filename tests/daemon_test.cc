@@ -475,6 +475,69 @@ TEST_F(DaemonTest, BrokenConfigOnSighupKeepsTheOldOne) {
   EXPECT_EQ(StopDaemon(), 0);
 }
 
+TEST_F(DaemonTest, BrokenRulesOnSighupKeepTheOldOnes) {
+  TestSite site;
+  fs::path rules = dir_ / "rules";
+  fs::copy(testing::SourceDir() + "/rules", rules);
+  WriteConfig(ConfigText(site.SeedUrl(), "every 2s", "rules_dir = \"" + rules.string() + "\"\n"));
+  StartDaemon();
+  ASSERT_GE(notify_->WaitForLine("READY=1", seconds(20)), 0);
+  ASSERT_TRUE(WaitForLog("rules from " + rules.string(), seconds(5))) << Log();
+  ASSERT_TRUE(WaitForLog("crawl of " + site.SeedUrl() + " finished", seconds(30)));
+
+  std::ofstream(rules / "v2021.toml", std::ios::app) << "\n[[[ not toml\n";
+  ::kill(pid_, SIGHUP);
+  ASSERT_TRUE(WaitForLog("reload rejected", seconds(10))) << Log();
+  std::string log = Log();
+  size_t rejected = log.find("<3>reload rejected, keeping the previous configuration: rules: ");
+  ASSERT_NE(rejected, std::string::npos) << log;
+  EXPECT_NE(log.find("v2021.toml", rejected), std::string::npos) << log;
+
+  // Still crawling, with the rules loaded at start: the report keeps its one version.
+  size_t before = site.server().RequestCount("/nb/");
+  std::this_thread::sleep_for(seconds(5));
+  EXPECT_GE(site.server().RequestCount("/nb/"), before + 1);
+  EXPECT_EQ(Versions(site.ReportUrl()), 1);
+  EXPECT_EQ(StopDaemon(), 0);
+}
+
+TEST_F(DaemonTest, KnownReportsAreRecheckedWithConditionalGet) {
+  TestSite site;
+  const std::string report = site.report();
+  site.server().Handle("/known/2024.htm", [report](const testing::HttpRequest& request) {
+    if (request.Header("if-none-match") == "\"v1\"") return testing::Respond(304);
+    return testing::Respond(200, report,
+                            {{"Content-Type", "text/html; charset=utf-8"}, {"ETag", "\"v1\""}});
+  });
+  std::string url = site.server().Url("/known/2024.htm");
+  CommandResult fetch = RunNianbao({"fetch", "--db", db_.string(), url}, dir_);
+  ASSERT_EQ(fetch.status, 0) << fetch.output;
+  ASSERT_EQ(Versions(url), 1);
+
+  // No seeds: only the re-check job runs.
+  WriteConfig("database = \"" + db_.string() +
+              "\"\nrecheck = \"every 2s\"\n"
+              "[politeness]\ndelay_seconds = 0.05\n");
+  StartDaemon();
+  ASSERT_GE(notify_->WaitForLine("READY=1", seconds(20)), 0);
+  auto conditional = [&] {
+    size_t n = 0;
+    for (const testing::HttpRequest& r : site.server().Requests()) {
+      n += r.path == "/known/2024.htm" && r.Header("if-none-match") == "\"v1\"";
+    }
+    return n;
+  };
+  auto deadline = steady_clock::now() + seconds(20);
+  while (conditional() < 2 && steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_GE(conditional(), 2u) << "the known report was not re-checked twice with If-None-Match";
+  EXPECT_EQ(StopDaemon(), 0);
+  EXPECT_NE(Log().find("<6>re-check of known reports finished"), std::string::npos) << Log();
+  EXPECT_NE(Log().find("not modified 1"), std::string::npos) << Log();
+  EXPECT_EQ(Versions(url), 1);
+}
+
 TEST_F(DaemonTest, BrokenConfigAtStartExitsWithFileAndLine) {
   WriteConfig("database = \"" + db_.string() + "\"\n\n[politeness]\ndelay = 3\n");
   StartDaemon();
