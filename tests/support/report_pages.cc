@@ -40,13 +40,16 @@ std::string Table(const std::string& template_id, int seed) {
 }  // namespace
 
 std::string ReportPageHtml(const std::string& template_id, int year, int seed,
-                           const std::string& charset) {
+                           const std::string& charset, const std::string& attachment_href) {
   std::string title = "某某县人民政府" + N(year) + "年政府信息公开工作年度报告";
   return "<!DOCTYPE html>\n<html><head><meta charset=\"" + charset + "\"><title>" + title +
          "</title></head>\n<body><h1>" + title +
          "</h1>\n<p>本报告依据《中华人民共和国政府信息公开条例》编制。</p>\n" +
-         Table(template_id, seed) + "<p>附件：<a href=\"/files/" + template_id + "-" + N(seed) +
-         ".pdf\">报告全文</a></p>\n</body></html>\n";
+         Table(template_id, seed) +
+         (attachment_href.empty()
+              ? ""
+              : "<p>附件：<a href=\"" + attachment_href + "\">报告全文</a></p>\n") +
+         "</body></html>\n";
 }
 
 std::string ListPageHtml(const std::vector<ListLink>& links, const std::string& extra,

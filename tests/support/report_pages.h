@@ -11,8 +11,10 @@ namespace nianbao::testing {
 
 // A UTF-8 HTML report page of `template_id` ("v2021", "v2019", "legacy") for `year`, whose numbers
 // vary with `seed`. `charset` goes into <meta charset>.
+// `attachment_href`, when not empty, is linked as the report's full text.
 std::string ReportPageHtml(const std::string& template_id, int year, int seed,
-                           const std::string& charset = "utf-8");
+                           const std::string& charset = "utf-8",
+                           const std::string& attachment_href = "");
 
 struct ListLink {
   std::string href, text;
