@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "store/store.h"
 
@@ -35,21 +36,63 @@ std::string Sha256Hex(std::string_view bytes) {
   return hex;
 }
 
+namespace {
+
+// Appends `text` with its length in front, so that no choice of text can imitate a boundary.
+void AppendField(std::string& out, std::string_view text) {
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
+}
+
+void AppendOptional(std::string& out, const std::optional<std::string>& text) {
+  if (text) {
+    AppendField(out, *text);
+  } else {
+    out += '-';
+  }
+}
+
+}  // namespace
+
 std::string DataHash(const Extraction& e) {
-  // nlohmann::json objects keep their keys sorted, so the serialization does not depend on the
-  // order of Extraction::fields; ValueToJson prints 5 and 5.0 alike.
-  nlohmann::json fields = nlohmann::json::object();
-  for (const auto& [id, value] : e.fields) fields[id]["value"] = ValueToJson(value);
-  for (const auto& [id, cell] : e.cells) fields[id]["raw"] = cell.raw;
-  nlohmann::json canonical = {
-      {"template", e.template_id ? nlohmann::json(*e.template_id) : nlohmann::json(nullptr)},
-      {"year", e.year ? nlohmann::json(*e.year) : nlohmann::json(nullptr)},
-      {"issuer", e.issuer ? nlohmann::json(*e.issuer) : nlohmann::json(nullptr)},
-      {"title", e.title ? nlohmann::json(*e.title) : nlohmann::json(nullptr)},
-      {"published", e.published ? nlohmann::json(*e.published) : nlohmann::json(nullptr)},
-      {"fields", std::move(fields)},
-  };
-  return Sha256Hex(canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // Canonical form: the metadata, then the fields sorted by id (so the order of
+  // Extraction::fields does not matter), each with its value as ValueToJson prints it (5 and 5.0
+  // alike) and its raw text; every string length-prefixed.
+  std::string canonical = "nianbao-data-1|";
+  AppendOptional(canonical, e.template_id);
+  canonical += e.year ? std::to_string(*e.year) : std::string("-");
+  canonical += '|';
+  AppendOptional(canonical, e.issuer);
+  AppendOptional(canonical, e.title);
+  AppendOptional(canonical, e.published);
+  std::vector<const std::pair<std::string, Value>*> fields;
+  fields.reserve(e.fields.size());
+  for (const auto& field : e.fields) fields.push_back(&field);
+  std::stable_sort(fields.begin(), fields.end(),
+                   [](const auto* a, const auto* b) { return a->first < b->first; });
+  const std::string* previous = nullptr;
+  for (const auto* field : fields) {
+    if (previous && *previous == field->first) continue;  // a duplicate id: the first counts
+    previous = &field->first;
+    canonical += '|';
+    AppendField(canonical, field->first);
+    canonical += field->second ? store_internal::FormatValue(field->second) : std::string("null");
+    auto cell = e.cells.find(field->first);
+    canonical += cell == e.cells.end() ? std::string("-") : std::string();
+    if (cell != e.cells.end()) AppendField(canonical, cell->second.raw);
+  }
+  // Cells of fields that are not listed are data too (a raw text without a value).
+  for (const auto& [id, cell] : e.cells) {
+    auto listed =
+        std::lower_bound(fields.begin(), fields.end(), id,
+                         [](const auto* f, const std::string& key) { return f->first < key; });
+    if (listed != fields.end() && (*listed)->first == id) continue;
+    canonical += "|cell";
+    AppendField(canonical, id);
+    AppendField(canonical, cell.raw);
+  }
+  return Sha256Hex(canonical);
 }
 
 namespace store_internal {

@@ -66,6 +66,10 @@ void Configure(SQLite::Database& db) {
   // In WAL mode NORMAL loses no committed transaction when the process dies; only a power cut
   // can take back the last commits, and the file stays consistent either way.
   db.exec("PRAGMA synchronous = NORMAL");
+  // Checkpoints (which fsync) every ~32 MiB of WAL rather than every 4 MiB, and a 16 MiB page
+  // cache.
+  db.exec("PRAGMA wal_autocheckpoint = 8000");
+  db.exec("PRAGMA cache_size = -16000");
   db.exec("PRAGMA foreign_keys = ON");
 }
 

@@ -88,16 +88,17 @@ StoredExtraction SqliteStore::LoadSnapshot(int64_t report_id, int version, const
   e.published = OptionalText(head.getColumn(7));
 
   auto& values = Prepared(
-      "SELECT n.name, v.listed, v.value, v.raw, v.label, v.table_no, v.row_no, v.column_no "
-      "FROM field_values v JOIN field_names n ON n.id = v.field_id WHERE v.snapshot_id = ? "
-      "ORDER BY v.ordinal");
+      "SELECT n.name, v.listed, v.value, v.raw, l.text, v.table_no, v.row_no, v.column_no "
+      "FROM field_values v JOIN field_names n ON n.id = v.field_id "
+      "LEFT JOIN labels l ON l.id = v.label_id WHERE v.snapshot_id = ? ORDER BY v.ordinal");
   values.bind(1, snapshot_id);
   while (values.executeStep()) {
     std::string name = values.getColumn(0).getString();
     if (values.getColumn(1).getInt() != 0)
       e.fields.emplace_back(name, OptionalDouble(values.getColumn(2)));
     if (!values.getColumn(3).isNull()) {
-      e.cells[name] = FieldCell{values.getColumn(3).getString(), values.getColumn(4).getString(),
+      e.cells[name] = FieldCell{values.getColumn(3).getString(),
+                                values.getColumn(4).isNull() ? "" : values.getColumn(4).getString(),
                                 values.getColumn(5).getInt(), values.getColumn(6).getInt(),
                                 values.getColumn(7).getInt()};
     }

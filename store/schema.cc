@@ -79,6 +79,10 @@ CREATE TABLE field_names (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE
 );
+CREATE TABLE labels (             -- label paths repeat from report to report: stored once
+  id INTEGER PRIMARY KEY,
+  text TEXT NOT NULL UNIQUE
+);
 CREATE TABLE field_values (
   snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
   ordinal INTEGER NOT NULL,        -- position in Extraction::fields; cells of unlisted fields follow
@@ -86,7 +90,7 @@ CREATE TABLE field_values (
   listed INTEGER NOT NULL,         -- 1: in Extraction::fields; 0: only a cell
   value REAL,                      -- NULL: not reported
   raw TEXT,                        -- raw..column_no NULL: not read from a cell
-  label TEXT,
+  label_id INTEGER REFERENCES labels(id),
   table_no INTEGER,
   row_no INTEGER,
   column_no INTEGER,

@@ -75,6 +75,7 @@ class SqliteStore final : public Store {
   // The id of a known source, or 0.
   int64_t FindSourceId(const std::string& url);
   int64_t FieldId(const std::string& name);
+  int64_t LabelId(const std::string& text);
   // The report at `url`, or NotFoundError.
   int64_t ReportIdOrThrow(const std::string& url);
   int LatestVersion(int64_t report_id);
@@ -84,7 +85,9 @@ class SqliteStore final : public Store {
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
-  std::unordered_map<std::string, int64_t> field_ids_;  // field_names cache (ids never change)
+  // Caches of field_names and labels (rows are never deleted, so a committed id stays valid).
+  std::unordered_map<std::string, int64_t> field_ids_;
+  std::unordered_map<std::string, int64_t> label_ids_;
 };
 
 [[noreturn]] void ThrowStoreError(const std::string& path, const char* what,

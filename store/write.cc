@@ -1,8 +1,8 @@
 // What the crawler writes: sources, fetches, documents, attachments, snapshots; and the frontier.
 #include <ctime>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string_view>
+#include <unordered_set>
 
 #include "store/codec.h"
 #include "store/sqlite_store.h"
@@ -32,23 +32,41 @@ int64_t SqliteStore::SourceId(const std::string& url) {
   return db_->getLastInsertRowid();
 }
 
-int64_t SqliteStore::FieldId(const std::string& name) {
-  if (auto it = field_ids_.find(name); it != field_ids_.end()) return it->second;
-  auto& find = Prepared("SELECT id FROM field_names WHERE name = ?");
-  find.bind(1, name);
+namespace {
+
+// The id of `text` in a (id, text UNIQUE) dictionary table, created when new, through `cache`.
+int64_t Intern(std::unordered_map<std::string, int64_t>& cache, SQLite::Statement& find,
+               SQLite::Statement& insert, SQLite::Database& db, const std::string& text) {
+  if (auto it = cache.find(text); it != cache.end()) return it->second;
+  find.bind(1, text);
   int64_t id = 0;
   if (find.executeStep()) {
     id = find.getColumn(0).getInt64();
   } else {
-    auto& insert = Prepared("INSERT INTO field_names (name) VALUES (?)");
-    insert.bind(1, name);
+    insert.bind(1, text);
     insert.exec();
-    id = db_->getLastInsertRowid();
+    id = db.getLastInsertRowid();
   }
-  // Cached only once committed would be stricter; an id from a rolled-back transaction is simply
-  // looked up again, because the cache is cleared whenever a write fails (see SaveExtraction).
-  field_ids_.emplace(name, id);
+  find.reset();
+  insert.reset();
+  // An id created by a transaction that is later rolled back would be wrong: SaveExtraction
+  // clears the caches whenever a write fails.
+  constexpr size_t kMaxCached = 100000;  // odd labels must not grow a daemon's memory forever
+  if (cache.size() >= kMaxCached) cache.clear();
+  cache.emplace(text, id);
   return id;
+}
+
+}  // namespace
+
+int64_t SqliteStore::FieldId(const std::string& name) {
+  return Intern(field_ids_, Prepared("SELECT id FROM field_names WHERE name = ?"),
+                Prepared("INSERT INTO field_names (name) VALUES (?)"), *db_, name);
+}
+
+int64_t SqliteStore::LabelId(const std::string& text) {
+  return Intern(label_ids_, Prepared("SELECT id FROM labels WHERE text = ?"),
+                Prepared("INSERT INTO labels (text) VALUES (?)"), *db_, text);
 }
 
 int64_t SqliteStore::RecordFetch(const FetchRecord& fetch) {
@@ -200,7 +218,7 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
       const int64_t snapshot_id = db_->getLastInsertRowid();
 
       auto& value = Prepared(
-          "INSERT INTO field_values (snapshot_id, ordinal, field_id, listed, value, raw, label, "
+          "INSERT INTO field_values (snapshot_id, ordinal, field_id, listed, value, raw, label_id, "
           "table_no, row_no, column_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       int ordinal = 0;
       auto insert_value = [&](const std::string& field, bool listed, const Value& number) {
@@ -216,7 +234,7 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
         }
         if (auto cell = e.cells.find(field); cell != e.cells.end()) {
           value.bindNoCopy(6, cell->second.raw);
-          value.bindNoCopy(7, cell->second.label);
+          value.bind(7, LabelId(cell->second.label));
           value.bind(8, cell->second.table);
           value.bind(9, cell->second.row);
           value.bind(10, cell->second.column);
@@ -225,7 +243,7 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
         }
         value.exec();
       };
-      std::set<std::string_view> listed;
+      std::unordered_set<std::string_view> listed(e.fields.size() * 2);
       for (const auto& [field, number] : e.fields) {
         if (!listed.insert(field).second) continue;  // a duplicate id: the first one counts
         insert_value(field, true, number);
@@ -284,6 +302,7 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
     });
   } catch (...) {
     field_ids_.clear();  // ids created by a rolled-back transaction do not exist
+    label_ids_.clear();
     throw;
   }
 }

@@ -101,7 +101,8 @@ TEST_F(StoreTest, MigratesFromEveryEarlierVersion) {
           "INSERT INTO reports VALUES (1, 1, 1);"
           "INSERT INTO snapshots VALUES (1, 1, 1, 1, 'hash', 'legacy', 2017, '某局', 't', NULL);"
           "INSERT INTO field_names VALUES (1, 'requests.received');"
-          "INSERT INTO field_values VALUES (1, 0, 1, 1, 42, '42', '收到申请数', 0, 3, 2);");
+          "INSERT INTO labels VALUES (1, '收到申请数');"
+          "INSERT INTO field_values VALUES (1, 0, 1, 1, 42, '42', 1, 0, 3, 2);");
     }
     EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), version);
     auto store = Store::Open(path);
