@@ -22,6 +22,7 @@ constexpr int kMinDelimitedRows = 2;
 constexpr int kMinRecords = 3;
 constexpr size_t kMaxLabelCodePoints = 80;  // longer lines are prose, not labels
 constexpr int kMaxLabelOnlyGap = 2;         // label lines without a value allowed inside a run
+constexpr int kMaxContinuationLines = 3;    // a label wraps over at most this many more lines
 
 // ---- UTF-8 helpers --------------------------------------------------------------------------
 
@@ -464,6 +465,7 @@ std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& li
 struct Record {
   std::string label, unit, value;
   size_t first_line = 0;
+  int continuation_lines = 0;
   bool has_value = false;
   bool header = false;
   bool prose = false;  // too long to be a label
@@ -516,7 +518,9 @@ std::vector<Record> ReadRecords(const std::vector<std::string_view>& lines,
       continue;
     }
     if (open && records.back().unit.empty() &&
+        records.back().continuation_lines < kMaxContinuationLines &&
         (IsParenthetical(line) || HasUnclosedBracket(records.back().label))) {
+      ++records.back().continuation_lines;
       records.back().label += "\n";
       records.back().label += line;
       continue;

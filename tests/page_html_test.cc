@@ -26,6 +26,14 @@ std::string TextAt(const Grid& grid, int row, int column) {
   return cell == nullptr ? "<none>" : cell->text;
 }
 
+// The cell covering (row, column); a failure (not a crash) when there is none.
+const GridCell& CellAt(const Grid& grid, int row, int column) {
+  static const GridCell kNone{"<none>", -1, -1, 0, 0};
+  const GridCell* cell = grid.At(row, column);
+  if (cell == nullptr) ADD_FAILURE() << "no cell at " << row << "," << column;
+  return cell == nullptr ? kNone : *cell;
+}
+
 // The cell covering (row, column) must have its origin at (origin_row, origin_column).
 void ExpectOrigin(const Grid& grid, int row, int column, int origin_row, int origin_column) {
   const GridCell* cell = grid.At(row, column);
@@ -98,7 +106,7 @@ TEST_F(PingtanTest, Table1ColspanTitleRowsAndValues) {
   EXPECT_EQ(TextAt(t, 3, 3), "440");
   EXPECT_EQ(TextAt(t, 12, 1), "本年收费金额（单位：万元）");
   ExpectOrigin(t, 13, 3, 13, 1);  // the value cell spans three columns: read once at its origin
-  EXPECT_EQ(t.At(13, 1)->colspan, 3);
+  EXPECT_EQ(CellAt(t, 13, 1).colspan, 3);
   EXPECT_EQ(TextAt(t, 13, 1), "18651.06");
 }
 
@@ -107,15 +115,15 @@ TEST_F(PingtanTest, Table2HeaderBlock) {
   // Corner cell: rowspan=3 colspan=3.
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 3; ++c) ExpectOrigin(t, r, c, 0, 0);
-  EXPECT_EQ(t.At(0, 0)->rowspan, 3);
-  EXPECT_EQ(t.At(0, 0)->colspan, 3);
+  EXPECT_EQ(CellAt(t, 0, 0).rowspan, 3);
+  EXPECT_EQ(CellAt(t, 0, 0).colspan, 3);
   EXPECT_EQ(TextAt(t, 0, 3), "申请人情况");
-  EXPECT_EQ(t.At(0, 3)->colspan, 7);
+  EXPECT_EQ(CellAt(t, 0, 3).colspan, 7);
   EXPECT_EQ(TextAt(t, 1, 3), "自然人");
   ExpectOrigin(t, 2, 3, 1, 3);  // 自然人: rowspan=2
   // 法人或其他组织: colspan=5 over 商业企业 … 其他.
   EXPECT_EQ(TextAt(t, 1, 4), "法人或其他组织");
-  EXPECT_EQ(t.At(1, 4)->colspan, 5);
+  EXPECT_EQ(CellAt(t, 1, 4).colspan, 5);
   for (int c = 4; c < 9; ++c) ExpectOrigin(t, 1, c, 1, 4);
   EXPECT_EQ(TextAt(t, 1, 9), "总计");
   ExpectOrigin(t, 2, 9, 1, 9);
@@ -138,7 +146,7 @@ TEST_F(PingtanTest, Table2OutcomeBlockSpans22Rows) {
   EXPECT_EQ(TextAt(t, 27, 0), "四、结转下年度继续办理");
   // （三）不予公开 spans its eight reasons.
   EXPECT_EQ(TextAt(t, 7, 1), "（三）不予公开");
-  EXPECT_EQ(t.At(7, 1)->rowspan, 8);
+  EXPECT_EQ(CellAt(t, 7, 1).rowspan, 8);
   ExpectOrigin(t, 14, 1, 7, 1);
   EXPECT_EQ(TextAt(t, 14, 2), "8.属于行政查询事项");
   // Values: 一、本年新收 row and the 总计 row.
@@ -154,9 +162,9 @@ TEST_F(PingtanTest, Table2OutcomeBlockSpans22Rows) {
 TEST_F(PingtanTest, Table3TwoLevelHeaders) {
   const Grid& t = page_->tables[2];
   EXPECT_EQ(TextAt(t, 0, 0), "行政复议");
-  EXPECT_EQ(t.At(0, 0)->colspan, 5);
+  EXPECT_EQ(CellAt(t, 0, 0).colspan, 5);
   EXPECT_EQ(TextAt(t, 0, 5), "行政诉讼");
-  EXPECT_EQ(t.At(0, 5)->colspan, 10);
+  EXPECT_EQ(CellAt(t, 0, 5).colspan, 10);
   EXPECT_EQ(TextAt(t, 1, 0), "结果维持");
   ExpectOrigin(t, 2, 0, 1, 0);
   EXPECT_EQ(TextAt(t, 1, 5), "未经复议直接起诉");
@@ -188,7 +196,7 @@ TEST(ParseHtmlTest, RowspanColspanAndRowGroups) {
   EXPECT_EQ(TextAt(t, 1, 1), "B1");
   ExpectOrigin(t, 0, 2, 0, 1);
   // rowspan=5 is clipped at the end of its tbody (2 rows); the tfoot row starts at column 0.
-  EXPECT_EQ(t.At(2, 0)->rowspan, 2);
+  EXPECT_EQ(CellAt(t, 2, 0).rowspan, 2);
   ExpectOrigin(t, 3, 0, 2, 0);
   EXPECT_EQ(TextAt(t, 3, 1), "3");
   EXPECT_EQ(TextAt(t, 4, 0), "f");
@@ -201,7 +209,7 @@ TEST(ParseHtmlTest, RowspanZeroExtendsToTheEndOfTheRowGroup) {
       "<tr><td>3</td></tr></tbody><tbody><tr><td>n</td></tr></tbody></table>");
   const Grid& t = page.tables.at(0);
   ExpectGridConsistent(t);
-  EXPECT_EQ(t.At(0, 0)->rowspan, 3);
+  EXPECT_EQ(CellAt(t, 0, 0).rowspan, 3);
   EXPECT_EQ(TextAt(t, 2, 0), "L");
   EXPECT_EQ(TextAt(t, 2, 1), "3");
   EXPECT_EQ(TextAt(t, 3, 0), "n");
@@ -215,7 +223,7 @@ TEST(ParseHtmlTest, RowsWithoutTbodyAndThCells) {
   EXPECT_EQ(TextAt(t, 0, 0), "h");
   EXPECT_EQ(TextAt(t, 0, 1), "1");
   EXPECT_EQ(TextAt(t, 1, 0), "z");
-  EXPECT_EQ(t.At(1, 0)->colspan, 1);  // colspan=0 means 1
+  EXPECT_EQ(CellAt(t, 1, 0).colspan, 1);  // colspan=0 means 1
 }
 
 TEST(ParseHtmlTest, NestedTableIsItsOwnGridAfterItsParent) {

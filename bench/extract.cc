@@ -1,0 +1,141 @@
+// bench/extract: the cost of extraction next to the cost of a bare Gumbo parse of the same bytes.
+//
+//   build/bench/extract [--iterations N] [PAGE...]
+//
+// Pages: every page of tests/data/corpus (HTML and text, list pages included) plus any PAGE given.
+// For each page and in total it prints pages/s and MB/s for (1) gumbo_parse + gumbo_destroy_output,
+// (2) DecodeToUtf8 + ParseHtml/ParseText (the grid layer), (3) the full Extract with the embedded
+// rules, and the ratio Extract / Gumbo. The target is a ratio of at most 1.5.
+#include "extract/extract.h"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "extract/decode.h"
+#include "extract/page.h"
+#include "extract/rules.h"
+
+namespace {
+
+struct Input {
+  std::string name;
+  std::string bytes;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<Input> CorpusPages() {
+  std::vector<Input> pages;
+  std::filesystem::path dir = std::filesystem::path(NIANBAO_SOURCE_DIR) / "tests/data/corpus";
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file() && (ext == ".html" || ext == ".htm" || ext == ".txt")) {
+      paths.push_back(entry.path());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const auto& path : paths) {
+    pages.push_back({std::filesystem::relative(path, dir).string(), ReadFile(path.string())});
+  }
+  return pages;
+}
+
+// Seconds per run of `work`, the best of `iterations` runs (the least disturbed by other
+// processes).
+template <typename Work>
+double BestSeconds(int iterations, Work work) {
+  double best = 1e30;
+  for (int i = 0; i < iterations; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    work();
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    best = std::min(best, elapsed.count());
+  }
+  return best;
+}
+
+void PrintRow(const std::string& name, size_t bytes, double gumbo, double grid, double extract) {
+  double mb = static_cast<double>(bytes) / (1024.0 * 1024.0);
+  std::printf(
+      "%-40s %9.1f KB  gumbo %8.3f ms %7.1f MB/s  grid %8.3f ms  extract %8.3f ms %7.1f MB/s "
+      "%8.1f pages/s  ratio %.2f\n",
+      name.c_str(), static_cast<double>(bytes) / 1024.0, gumbo * 1e3, mb / gumbo, grid * 1e3,
+      extract * 1e3, mb / extract, 1.0 / extract, extract / gumbo);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int iterations = 20;
+  std::vector<Input> pages = CorpusPages();
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--iterations" && i + 1 < argc) {
+      iterations = std::max(1, std::atoi(argv[++i]));
+    } else {
+      std::string bytes = ReadFile(arg);
+      if (bytes.empty()) {
+        std::fprintf(stderr, "extract bench: cannot read %s\n", arg.c_str());
+        return 2;
+      }
+      pages.push_back({arg, std::move(bytes)});
+    }
+  }
+  auto rules = nianbao::RuleSet::LoadEmbedded();
+  std::printf("%d iterations per page, best run reported (thread CPU time)\n", iterations);
+  double total_gumbo = 0, total_grid = 0, total_extract = 0;
+  size_t total_bytes = 0;
+  for (const Input& page : pages) {
+    // The same options as ParseHtml (no error list), so the baseline is not slowed by work
+    // the extractor skips.
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;
+    double gumbo = BestSeconds(iterations, [&] {
+      GumboOutput* output =
+          gumbo_parse_with_options(&options, page.bytes.data(), page.bytes.size());
+      gumbo_destroy_output(&options, output);
+    });
+    size_t sink = 0;
+    double grid = BestSeconds(iterations, [&] {
+      nianbao::Decoded decoded = nianbao::DecodeToUtf8(page.bytes);
+      nianbao::Page parsed = nianbao::LooksLikeHtml(decoded.utf8)
+                                 ? nianbao::ParseHtml(decoded.utf8)
+                                 : nianbao::ParseText(decoded.utf8);
+      sink += parsed.tables.size();
+    });
+    double extract = BestSeconds(iterations, [&] {
+      nianbao::Extraction extraction = nianbao::Extract(page.bytes, *rules);
+      sink += extraction.fields.size();
+    });
+    if (sink == 0 && page.bytes.empty()) std::printf("(empty page)\n");
+    PrintRow(page.name, page.bytes.size(), gumbo, grid, extract);
+    total_gumbo += gumbo;
+    total_grid += grid;
+    total_extract += extract;
+    total_bytes += page.bytes.size();
+  }
+  std::printf("%s\n", std::string(100, '-').c_str());
+  PrintRow("total (" + std::to_string(pages.size()) + " pages)", total_bytes, total_gumbo,
+           total_grid, total_extract);
+  std::printf(
+      "extract pages/s over the set: %.1f; grid layer / gumbo: %.2f; extract / gumbo: %.2f "
+      "(target <= 1.5)\n",
+      static_cast<double>(pages.size()) / total_extract, total_grid / total_gumbo,
+      total_extract / total_gumbo);
+  return 0;
+}
