@@ -260,7 +260,7 @@ class Daemon {
   int Run();
 
  private:
-  bool Start();
+  void Start();
   void Loop();
   void Shutdown();
   void Reload();
@@ -313,7 +313,8 @@ int Daemon::Run() {
   logger_.set_level(settings_.config.log_level);
   int status = 0;
   try {
-    if (Start()) Loop();
+    Start();
+    Loop();
   } catch (const std::exception& e) {
     logger_.Error(std::string("stopping on error: ") + e.what());
     status = 1;
@@ -323,7 +324,7 @@ int Daemon::Run() {
   return status;
 }
 
-bool Daemon::Start() {
+void Daemon::Start() {
   const Config& config = settings_.config;
   std::filesystem::path parent = std::filesystem::path(config.database).parent_path();
   std::error_code error;
@@ -339,7 +340,6 @@ bool Daemon::Start() {
            : ""));
   notifier_.Ready(IdleStatus());
   last_status_.clear();
-  return true;
 }
 
 void Daemon::SyncSeeds() {

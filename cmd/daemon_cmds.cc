@@ -57,6 +57,28 @@ nlohmann::ordered_json StatusJson(const StoreStatus& status, const std::vector<S
   return json;
 }
 
+// "complete: fetched 2, new versions 1, unchanged 0, not modified 0, errors http_404 2" from the
+// crawl summary the daemon records (see daemon.cc).
+std::string SummaryLine(const std::string& summary_json) {
+  nlohmann::json summary = nlohmann::json::parse(summary_json, nullptr, false);
+  if (!summary.is_object()) return summary_json;
+  std::string line = summary.value("interrupted", false) ? "interrupted"
+                     : summary.contains("failure") ? "failed (" + summary.value("failure", "") + ")"
+                                                   : "complete";
+  line += ": fetched " + std::to_string(summary.value("fetched", int64_t{0})) + ", new versions " +
+          std::to_string(summary.value("new_versions", int64_t{0})) + ", unchanged " +
+          std::to_string(summary.value("unchanged", int64_t{0})) + ", not modified " +
+          std::to_string(summary.value("not_modified", int64_t{0})) + ", errors";
+  const nlohmann::json& errors = summary["errors"];
+  if (!errors.is_object() || errors.empty()) return line + " none";
+  std::string separator = " ";
+  for (const auto& [kind, count] : errors.items()) {
+    line += separator + kind + " " + count.dump();
+    separator = ", ";
+  }
+  return line;
+}
+
 void PrintStatusText(const StoreStatus& status, const std::vector<SeedState>& seeds, int64_t now,
                      const std::string& database, std::ostream& out) {
   out << "database   " << database << "\n";
@@ -71,7 +93,9 @@ void PrintStatusText(const StoreStatus& status, const std::vector<SeedState>& se
     out << "    schedule " << seed.schedule << ", " << seed.crawls << " crawls, last "
         << (seed.last_started ? IsoTime(seed.last_started) : "never") << ", next "
         << IsoTime(std::max(seed.next_due, now)) << "\n";
-    if (!seed.last_summary_json.empty()) out << "    last crawl " << seed.last_summary_json << "\n";
+    if (!seed.last_summary_json.empty()) {
+      out << "    last crawl " << SummaryLine(seed.last_summary_json) << "\n";
+    }
   }
 }
 

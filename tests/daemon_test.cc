@@ -432,6 +432,8 @@ TEST_F(DaemonTest, ReadyStatusWatchdogAndScheduledCrawls) {
   ASSERT_EQ(text.status, 0) << text.output;
   EXPECT_NE(text.output.find(site.SeedUrl()), std::string::npos) << text.output;
   EXPECT_NE(text.output.find("schedule every 2s"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("last crawl complete: fetched "), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("reports    1 (1 versions"), std::string::npos) << text.output;
 }
 
 TEST_F(DaemonTest, BrokenConfigOnSighupKeepsTheOldOne) {

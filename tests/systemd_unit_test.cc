@@ -10,7 +10,10 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "cmd/config.h"
+#include "extract/rules.h"
 #include "tests/support/paths.h"
 
 namespace nianbao {
@@ -122,6 +125,46 @@ TEST_F(SystemdUnitTest, SecurityExposureIsAtMostTwo) {
   double exposure = std::stod(match[1].str());
   EXPECT_LE(exposure, 2.0) << result.output;
   std::cout << "systemd-analyze security: " << match[1].str() << "\n";
+}
+
+// `cmake --install` (into a DESTDIR) puts the binary, the unit, the config and the rules where they
+// name each other: ExecStart names the installed binary, its --config the installed config, and the
+// config's rules_dir and seeds_file the installed rules, which load.
+TEST_F(SystemdUnitTest, InstallLaysOutFilesThatFindEachOther) {
+  fs::path build_dir = fs::path(testing::NianbaoBinary()).parent_path().parent_path();
+  fs::path destdir = dir_ / "root";
+  CommandResult install =
+      RunCommand("DESTDIR='" + destdir.string() + "' cmake --install '" + build_dir.string() + "'");
+  ASSERT_EQ(install.exit_status, 0) << install.output;
+
+  std::vector<fs::path> units;
+  for (const auto& entry : fs::recursive_directory_iterator(destdir)) {
+    if (entry.path().filename() == "nianbao.service") units.push_back(entry.path());
+  }
+  ASSERT_EQ(units.size(), 1u) << install.output;
+  EXPECT_EQ(units[0].parent_path().filename(), "system");
+  std::string unit = ReadText(units[0].string());
+  std::smatch exec;
+  ASSERT_TRUE(
+      std::regex_search(unit, exec, std::regex("\nExecStart=(\\S+) daemon --config (\\S+)\n")))
+      << unit;
+  EXPECT_EQ(::access((destdir.string() + exec[1].str()).c_str(), X_OK), 0) << exec[1];
+  EXPECT_EQ(exec[2].str(), "/etc/nianbao/nianbao.toml");
+  std::string config = ReadText(destdir.string() + exec[2].str());
+  ASSERT_FALSE(config.empty()) << "no " << exec[2];
+
+  std::smatch rules;
+  ASSERT_TRUE(std::regex_search(config, rules, std::regex("\nrules_dir = \"([^\"]+)\"")));
+  fs::path installed_rules = destdir.string() + rules[1].str();
+  EXPECT_NO_THROW(RuleSet::LoadDirectory(installed_rules.string()));
+  // The config parses once its absolute paths are taken inside DESTDIR.
+  for (size_t at = 0; (at = config.find(rules[1].str(), at)) != std::string::npos;) {
+    config.replace(at, rules[1].length(), installed_rules.string());
+    at += installed_rules.string().size();
+  }
+  Config parsed = ParseConfig(config, (destdir / "etc/nianbao/nianbao.toml").string());
+  EXPECT_EQ(parsed.rules_dir, installed_rules.string());
+  EXPECT_EQ(parsed.seeds.size(), DefaultConfig().seeds.size());
 }
 
 }  // namespace
