@@ -155,11 +155,12 @@ TEST_F(SystemdUnitTest, InstallLaysOutFilesThatFindEachOther) {
 
   std::smatch rules;
   ASSERT_TRUE(std::regex_search(config, rules, std::regex("\nrules_dir = \"([^\"]+)\"")));
-  fs::path installed_rules = destdir.string() + rules[1].str();
+  const std::string rules_dir = rules[1].str();  // a copy: `rules` points into `config`
+  fs::path installed_rules = destdir.string() + rules_dir;
   EXPECT_NO_THROW(RuleSet::LoadDirectory(installed_rules.string()));
   // The config parses once its absolute paths are taken inside DESTDIR.
-  for (size_t at = 0; (at = config.find(rules[1].str(), at)) != std::string::npos;) {
-    config.replace(at, rules[1].length(), installed_rules.string());
+  for (size_t at = 0; (at = config.find(rules_dir, at)) != std::string::npos;) {
+    config.replace(at, rules_dir.size(), installed_rules.string());
     at += installed_rules.string().size();
   }
   Config parsed = ParseConfig(config, (destdir / "etc/nianbao/nianbao.toml").string());
