@@ -236,7 +236,8 @@ GridInfo Analyse(const Grid& grid) {
     RowKind kind = RowKind::kEmpty;
     if (has_value) {
       kind = RowKind::kData;
-    } else if (distinct.size() == 1 && has_label && label_in_value_column) {
+    } else if (distinct.size() == 1 && has_label && label_in_value_column &&
+               !info.value_column[grid.cells[first_label].column]) {
       kind = RowKind::kSection;  // one label across the table: 第二十条第（五）项, （三）不予公开 …
     } else if (label_in_value_column) {
       kind = RowKind::kHeader;
@@ -295,7 +296,8 @@ class GridMatcher {
     bool first_label_seen = false;
     int header_first = -1, header_last = -1;
     ColumnPaths header;
-    bool own_header = false;
+    bool own_header = false, saw_data = false;
+    RowKind last_kind = RowKind::kEmpty;
     int matched_before = static_cast<int>(result_.cells.size());
     std::vector<Unmatched> unmatched;
     for (int r = 0; r < grid.rows; ++r) {
@@ -305,6 +307,7 @@ class GridMatcher {
         header_last = r;
         header = HeaderPaths(info, header_first, header_last, labels_);
         own_header = true;
+        last_kind = kind;
         continue;
       }
       if (kind == RowKind::kEmpty) continue;
@@ -323,6 +326,8 @@ class GridMatcher {
                    (cell_kind == CellKind::kValue || cell_kind == CellKind::kBlank ||
                     cell_kind == CellKind::kLabel) &&
                    grid.cells[index].row == r && grid.cells[index].column == c) {
+          // Blank slots before the row's first label or value belong to nothing.
+          if (cell_kind == CellKind::kBlank && value_cells.empty() && row_labels.empty()) continue;
           if (cell_kind == CellKind::kLabel && value_cells.empty()) {
             if (row_labels.empty() || row_labels.back().cell != index)
               row_labels.push_back(MakePathLabel(grid, index, labels_));
@@ -353,25 +358,40 @@ class GridMatcher {
         first_label_seen = true;
         stack_.Clear();
       }
+      RowKind previous_kind = last_kind;
+      last_kind = kind;
       if (kind != RowKind::kData) continue;
-      Path row_path = row_labels.empty() ? Path() : stack_.path();
+      saw_data = true;
+      // A row of values under a row of labels alone: the label wrapped and its values went to the
+      // next line (pdftotext -layout).
+      bool wrapped = row_labels.empty() && previous_kind == RowKind::kGroup;
+      Path row_path = row_labels.empty() && !wrapped ? Path() : stack_.path();
       const ColumnPaths* columns =
           own_header ? &header : (inherited_.empty() ? nullptr : &inherited_);
       int offset = own_header || !columns ? 0 : inherited_columns_ - grid.columns;
-      int count = static_cast<int>(value_cells.size());
-      for (int i = 0; i < count; ++i) {
+      // Text rows are read positionally by their printed values: blank slots are alignment noise.
+      int count = 0;
+      std::vector<int> positions;
+      for (int index : value_cells) {
+        bool counts = !text_input_ || info.kinds[index] != CellKind::kBlank;
+        positions.push_back(counts ? count++ : -1);
+      }
+      for (size_t i = 0; i < value_cells.size(); ++i) {
+        if (positions[i] < 0) continue;  // a blank alignment slot of a text row
         const GridCell& cell = grid.cells[value_cells[i]];
         Path column_path;
         int c = cell.column + offset;
         if (columns && c >= 0 && c < static_cast<int>(columns->size())) column_path = (*columns)[c];
-        Candidate candidate{table,       r, cell.column, value_cells[i], row_path,
-                            column_path, i, count,       row_unit};
+        Candidate candidate{table,        r,     cell.column, value_cells[i], row_path, column_path,
+                            positions[i], count, row_unit};
         Resolve(grid, candidate, &unmatched);
       }
     }
     if (own_header) {
       inherited_ = header;
       inherited_columns_ = grid.columns;
+    } else if (!saw_data) {
+      inherited_.clear();  // neither header nor data: what came before does not continue here
     }
     // Unmatched rows only count in a statistics table: one where something matched.
     if (static_cast<int>(result_.cells.size()) > matched_before) {
@@ -388,7 +408,9 @@ class GridMatcher {
     for (const TableRules& table : tmpl_.tables) {
       TableMatch m =
           MatchInTable(table, tmpl_, c.row_path, c.column_path, c.position, c.count, text_input_);
-      any_row |= m.row_ok;
+      bool has_row_dim = std::any_of(table.dimensions.begin(), table.dimensions.end(),
+                                     [](const Dimension& d) { return d.axis == Axis::kRow; });
+      any_row |= has_row_dim && m.row_ok;  // a table with row rules understood the row
       if (!m.field.empty()) {
         best = m;
         break;

@@ -87,6 +87,7 @@ LabelRule ParseRule(const toml::table& table, const std::string& file, const Nor
   rule.source = Where(file, table);
   auto key = table["key"].value<std::string>();
   if (!key || key->empty()) Fail(rule.source, "a rule needs a key");
+  rule.source = Where(file, *table.get("key"));  // messages about the rule point at its key
   rule.key = *key;
   rule.group = table["group"].value_or(false);
   for (const std::string& label : StringArray(table.get("labels"), file, "labels")) {
@@ -94,15 +95,23 @@ LabelRule ParseRule(const toml::table& table, const std::string& file, const Nor
     if (text.empty()) Fail(rule.source, "label \"" + label + "\" is empty once normalised");
     rule.labels.insert(text);
   }
-  for (const std::string& pattern : StringArray(table.get("patterns"), file, "patterns")) {
-    auto re = std::make_unique<RE2>(pattern, RE2::Quiet);
-    if (!re->ok())
-      Fail(rule.source, "pattern \"" + pattern + "\" does not compile: " + re->error());
-    rule.patterns.push_back(std::move(re));
+  if (const toml::node* labels = table.get("labels")) rule.labels_source = Where(file, *labels);
+  if (const toml::array* patterns = table["patterns"].as_array()) {
+    for (const toml::node& node : *patterns) {
+      std::string pattern = node.value_or(std::string());
+      auto re = std::make_unique<RE2>(pattern, RE2::Quiet);
+      if (!node.is_string() || !re->ok()) {
+        Fail(Where(file, node), "pattern \"" + pattern + "\" does not compile: " + re->error());
+      }
+      rule.patterns.push_back(std::move(re));
+    }
+  } else if (const toml::node* patterns = table.get("patterns")) {
+    Fail(Where(file, *patterns), "patterns must be an array of strings");
   }
   if (rule.labels.empty() && rule.patterns.empty())
     Fail(rule.source, "rule " + rule.key + " has no labels or patterns");
   *under_key = table["under"].value_or(std::string());
+  if (const toml::node* under = table.get("under")) rule.under_source = Where(file, *under);
   rule.columns = StringArray(table.get("columns"), file, "columns");
   return rule;
 }
@@ -164,7 +173,7 @@ TableRules ParseTable(const toml::table& table, const std::string& file,
       if (unders[i].empty()) continue;
       auto it = index.find(unders[i]);
       if (it == index.end())
-        Fail(dim.rules[i].source,
+        Fail(dim.rules[i].under_source,
              "under = \"" + unders[i] + "\" names no rule of dimension " + dim.name);
       dim.rules[i].under = it->second;
     }
@@ -174,7 +183,7 @@ TableRules ParseTable(const toml::table& table, const std::string& file,
         if (dim.rules[i].under != dim.rules[j].under) continue;
         for (const std::string& label : dim.rules[j].labels) {
           if (dim.rules[i].labels.count(label)) {
-            Fail(dim.rules[j].source,
+            Fail(dim.rules[j].labels_source,
                  "duplicate label \"" + label + "\" (also in rule " + dim.rules[i].key + ")");
           }
         }

@@ -44,7 +44,8 @@ struct LabelRule {
   int under = -1;  // index of the rule (same dimension) some ancestor label must match, or -1
   std::vector<std::string>
       columns;         // column keys in printed order, when a row has no usable header
-  std::string source;  // "file:line" for messages
+  std::string source;  // "file:line" of its key, for messages
+  std::string labels_source, under_source;  // "file:line" of those entries
 
   bool Matches(const std::string& text) const;
 };

@@ -6,9 +6,9 @@
 namespace nianbao {
 namespace {
 
-constexpr std::array<std::string_view, 16> kUnits = {"人次", "亿元", "万元", "千元", "元", "件",
+constexpr std::array<std::string_view, 18> kUnits = {"人次", "亿元", "万元", "千元", "元", "件",
                                                      "条",   "个",   "次",   "人",   "篇", "项",
-                                                     "家",   "份",   "场",   "期"};
+                                                     "家",   "份",   "场",   "期",   "%",  "％"};
 
 // Length of the whitespace character at `pos` (ASCII, NBSP, U+2000–U+200B, U+3000), else 0.
 size_t SpaceAt(std::string_view s, size_t pos) {

@@ -1,0 +1,130 @@
+// `nianbao extract` as a user runs it: the real binary, exit statuses, JSON, JSON Lines, CSV.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/paths.h"
+
+namespace nianbao {
+namespace {
+
+struct RunResult {
+  int status = -1;
+  std::string out;
+};
+
+// Runs the binary with `args` (shell-quoted by the caller); stderr goes to `err_file` when given.
+RunResult Nianbao(const std::string& args, const std::string& err_file = "/dev/null") {
+  std::string command = testing::NianbaoBinary() + " " + args + " 2>" + err_file;
+  RunResult run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  int raw = ::pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return run;
+}
+
+std::string Corpus(const std::string& name) { return testing::CorpusDir() + "/" + name; }
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+TEST(ExtractCli, OneFileGivesOneJsonObject) {
+  RunResult run = Nianbao("extract " + Corpus("pingtan-2024.html"));
+  ASSERT_EQ(run.status, 0);
+  auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["template"], "v2021");
+  EXPECT_EQ(json["year"], 2024);
+  EXPECT_EQ(json["fields"]["requests.new.total"], 218);
+  EXPECT_EQ(json["fields"]["active.fees.amount"], 18651.06);
+  EXPECT_EQ(json["cells"]["requests.new.total"]["raw"], "218");
+  EXPECT_TRUE(json["checks"].empty());
+  EXPECT_FALSE(json.contains("file"));
+}
+
+TEST(ExtractCli, NoStatisticsTableExitsThree) {
+  RunResult run = Nianbao("extract " + Corpus("lists/pingtan-zfxxgknb-index.html"));
+  EXPECT_EQ(run.status, 3);
+  auto json = nlohmann::json::parse(run.out);
+  EXPECT_TRUE(json["template"].is_null());
+}
+
+TEST(ExtractCli, UnreadableFileExitsTwo) {
+  std::string err = ::testing::TempDir() + "/nianbao-cli-err.txt";
+  RunResult run = Nianbao("extract /nonexistent/report.html", err);
+  EXPECT_EQ(run.status, 2);
+  EXPECT_NE(ReadAll(err).find("nianbao: cannot read /nonexistent/report.html: "), std::string::npos)
+      << ReadAll(err);
+}
+
+TEST(ExtractCli, BadUsageExitsTwo) {
+  EXPECT_EQ(Nianbao("extract").status, 2);
+  EXPECT_EQ(Nianbao("extract --format xml " + Corpus("pingtan-2024.html")).status, 2);
+  EXPECT_EQ(Nianbao("extract --rules /nonexistent " + Corpus("pingtan-2024.html")).status, 2);
+}
+
+TEST(ExtractCli, SeveralFilesGiveJsonLinesInOrder) {
+  std::string list = Corpus("lists/ordos-engebei-xxgknb.html");
+  RunResult run = Nianbao("extract " + Corpus("nanchang-2018.txt") + " " +
+                          Corpus("pingtan-2024.html") + " " + list);
+  EXPECT_EQ(run.status, 3);  // the list page has no table
+  std::istringstream lines(run.out);
+  std::vector<nlohmann::ordered_json> objects;
+  for (std::string line; std::getline(lines, line);)
+    objects.push_back(nlohmann::ordered_json::parse(line));
+  ASSERT_EQ(objects.size(), 3u);
+  EXPECT_EQ(objects[0]["file"], Corpus("nanchang-2018.txt"));
+  EXPECT_EQ(objects[0]["template"], "legacy");
+  EXPECT_EQ(objects[1]["file"], Corpus("pingtan-2024.html"));
+  EXPECT_EQ(objects[1]["template"], "v2021");
+  EXPECT_TRUE(objects[2]["template"].is_null());
+  EXPECT_EQ(objects[0].begin().key(), "file");
+}
+
+TEST(ExtractCli, StdinAndCsv) {
+  RunResult run = Nianbao("extract --format csv - < " + Corpus("nanchang-2018.txt"));
+  ASSERT_EQ(run.status, 0);
+  std::istringstream lines(run.out);
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header, "field,value,raw,label\r");
+  int rows = 0;
+  bool saw_total = false;
+  for (std::string line; std::getline(lines, line);) {
+    ++rows;
+    if (line.rfind("active.total,212653,212653,", 0) == 0) saw_total = true;
+  }
+  EXPECT_EQ(rows, 58);  // every legacy field
+  EXPECT_TRUE(saw_total) << run.out.substr(0, 400);
+}
+
+TEST(ExtractCli, CsvWithSeveralFilesHasAFileColumn) {
+  RunResult run = Nianbao("extract --format csv " + Corpus("nanchang-2018.txt") + " " +
+                          Corpus("pingtan-2024.html"));
+  ASSERT_EQ(run.status, 0);
+  EXPECT_EQ(run.out.rfind("file,field,value,raw,label\r\n", 0), 0u);
+  EXPECT_NE(run.out.find(Corpus("pingtan-2024.html") + ",requests.new.total,218,218,"),
+            std::string::npos);
+}
+
+TEST(ExtractCli, RulesDirectoryOverride) {
+  RunResult run =
+      Nianbao("extract --rules " + testing::SourceDir() + "/rules " + Corpus("pingtan-2024.html"));
+  EXPECT_EQ(run.status, 0);
+}
+
+}  // namespace
+}  // namespace nianbao

@@ -1,0 +1,181 @@
+#include "extract/rules.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace nianbao {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFields =
+    "template\tfield\tsection\trow_label\tcolumn_label\tunit\n"
+    "mini\trequests.new.natural_person\t三\t本年新收\t自然人\t件\n"
+    "mini\trequests.new.total\t三\t本年新收\t总计\t件\n"
+    "mini\tfees\t七\t收费\t统计数\t万元\n";
+
+constexpr const char* kGoodRules = R"(template = "mini"
+markers = ["本年新收", "自然人"]
+[[table]]
+name = "t3"
+[[table.dimension]]
+name = "row"
+axis = "row"
+[[table.dimension.rule]]
+key = "requests.new"
+labels = ["一、本年新收政府信息公开申请数量"]
+patterns = [".*新收.*"]
+[[table.dimension]]
+name = "applicant"
+axis = "column"
+[[table.dimension.rule]]
+key = "natural_person"
+labels = ["自然人"]
+[[table.dimension.rule]]
+key = "total"
+labels = ["总计"]
+[[table]]
+name = "list"
+[[table.dimension]]
+name = "item"
+[[table.dimension.rule]]
+key = "fees"
+labels = ["收费"]
+)";
+
+class RulesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("nianbao-rules-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    Write("fields.tsv", kFields);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Write(const std::string& name, const std::string& content) {
+    std::ofstream(dir_ / name) << content;
+  }
+  // The RuleError message of loading the directory, or "" when it loads.
+  std::string LoadError() {
+    try {
+      RuleSet::LoadDirectory(dir_.string());
+    } catch (const RuleError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  static std::string Replace(std::string text, const std::string& from, const std::string& to) {
+    size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(RulesTest, GoodRulesLoad) {
+  Write("mini.toml", kGoodRules);
+  Write("links.toml", "[[other]]\nthing = 1\n");  // someone else's file: ignored
+  EXPECT_EQ(LoadError(), "");
+  auto rules = RuleSet::LoadDirectory(dir_.string());
+  ASSERT_NE(rules->FindTemplate("mini"), nullptr);
+  EXPECT_EQ(rules->Fields("mini").size(), 3u);
+  EXPECT_EQ(rules->FindTemplate("mini")->tables.size(), 2u);
+}
+
+TEST_F(RulesTest, UnknownFieldIdNamesFileAndLine) {
+  Write("mini.toml", Replace(kGoodRules, "key = \"total\"", "key = \"grand_total\""));
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini.toml:19:"), std::string::npos) << error;
+  EXPECT_NE(error.find("grand_total"), std::string::npos) << error;
+}
+
+TEST_F(RulesTest, DuplicateKeyNamesFileAndLine) {
+  Write("mini.toml", std::string(kGoodRules) +
+                         "[[table.dimension.rule]]\nkey = \"fees\"\nlabels = [\"费用\"]\n");
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini.toml:29:"), std::string::npos) << error;
+  EXPECT_NE(error.find("duplicate"), std::string::npos) << error;
+}
+
+TEST_F(RulesTest, DuplicateLabelIsAnError) {
+  Write("mini.toml", Replace(kGoodRules, "labels = [\"总计\"]", "labels = [\"自然人\"]"));
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini.toml:20:"), std::string::npos) << error;
+  EXPECT_NE(error.find("duplicate label"), std::string::npos) << error;
+}
+
+TEST_F(RulesTest, BadPatternNamesFileAndLine) {
+  Write("mini.toml", Replace(kGoodRules, "\".*新收.*\"", "\"(新收\""));
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini.toml:11:"), std::string::npos) << error;
+  EXPECT_NE(error.find("does not compile"), std::string::npos) << error;
+}
+
+TEST_F(RulesTest, UncoveredFieldIsAnError) {
+  Write("mini.toml", Replace(kGoodRules, "key = \"fees\"\nlabels = [\"收费\"]\n",
+                             "key = \"fees\"\nlabels = [\"收费\"]\n"));
+  Write("fields.tsv", std::string(kFields) + "mini\tcomplaints\t六\t举报投诉\t统计数\t件\n");
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini.toml:1:"), std::string::npos) << error;
+  EXPECT_NE(error.find("complaints"), std::string::npos) << error;
+}
+
+TEST_F(RulesTest, UnknownUnderAndSyntaxErrors) {
+  Write("mini.toml", Replace(kGoodRules, "key = \"fees\"", "key = \"fees\"\nunder = \"nothing\""));
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini.toml:27:"), std::string::npos) << error;
+  Write("mini.toml", Replace(kGoodRules, "name = \"row\"", "name = = \"row\""));
+  error = LoadError();
+  EXPECT_NE(error.find("mini.toml:6:"), std::string::npos) << error;
+}
+
+TEST_F(RulesTest, ChecksNameUnknownFields) {
+  Write("mini.toml", kGoodRules);
+  Write("checks.toml",
+        "[[identity]]\nname = \"x\"\ntemplates = [\"mini\"]\ntotal = \"requests.new.total\"\n"
+        "terms = [\"requests.new.natural_person\"]\n\n"
+        "[[identity]]\nname = \"y\"\ntemplates = [\"mini\"]\ntotal = \"requests.new.total\"\n"
+        "terms = [\"requests.new.robots\"]\n");
+  std::string error = LoadError();
+  EXPECT_NE(error.find("checks.toml:7:"), std::string::npos) << error;
+  EXPECT_NE(error.find("requests.new.robots"), std::string::npos) << error;
+}
+
+TEST_F(RulesTest, MissingRuleFileForATemplate) {
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini"), std::string::npos) << error;
+}
+
+TEST(ShippedRules, EmbeddedAndDirectoryAgree) {
+  auto embedded = RuleSet::LoadEmbedded();
+  auto directory = RuleSet::LoadDirectory(std::string(NIANBAO_SOURCE_DIR) + "/rules");
+  for (const char* id : {"legacy", "v2019", "v2021"}) {
+    ASSERT_NE(embedded->FindTemplate(id), nullptr) << id;
+    EXPECT_EQ(embedded->Fields(id).size(), directory->Fields(id).size());
+  }
+  EXPECT_EQ(embedded->identities().size(), directory->identities().size());
+  EXPECT_GT(embedded->identities().size(), 50u);
+}
+
+TEST(ShippedRules, ContextTellsSameLabelsApart) {
+  auto rules = RuleSet::LoadEmbedded();
+  const Dimension& legacy = rules->FindTemplate("legacy")->tables.front().dimensions.front();
+  int other_rules = 0;
+  for (const LabelRule& rule : legacy.rules) {
+    if (rule.Matches("其他情形数")) {
+      ++other_rules;
+      EXPECT_GE(rule.under, 0) << rule.key;
+    }
+  }
+  EXPECT_EQ(other_rules, 2);
+}
+
+}  // namespace
+}  // namespace nianbao
