@@ -169,7 +169,9 @@ class Store {
  public:
   // Opens (creating and migrating as needed) the database at `path`. Throws StoreError for a file
   // that is not a nianbao database, is corrupt, or comes from a newer nianbao; such a file is not
-  // modified.
+  // modified. Checks happen read-only before any write: the header, the schema version, and
+  // PRAGMA quick_check (for files up to 128 MiB and before any migration; larger files get the
+  // header, length and schema checks, and corruption met later is a StoreError naming the file).
   static std::unique_ptr<Store> Open(const std::string& path);
   virtual ~Store() = default;
 

@@ -200,6 +200,30 @@ TEST_F(StoreTest, RefusesCorruptDatabaseAndLeavesItUntouched) {
   EXPECT_EQ(ReadFileBytes(path_), bytes);
 }
 
+TEST_F(StoreTest, RefusesTruncatedDatabaseAndLeavesItUntouched) {
+  {
+    auto store = OpenStore();
+    for (int i = 0; i < 20; ++i) {
+      std::string url = std::string(kUrl) + "?n=" + std::to_string(i);
+      store->SaveExtraction(url, RecordOkFetch(*store, url), SampleExtraction(50, i), "t");
+    }
+  }
+  {
+    SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA journal_mode = DELETE");
+  }
+  std::string bytes = ReadFileBytes(path_);
+  bytes.resize(bytes.size() / 2);
+  WriteFileBytes(path_, bytes);
+  try {
+    OpenStore();
+    FAIL() << "a truncated database was opened";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(ReadFileBytes(path_), bytes);
+}
+
 TEST_F(StoreTest, RefusesOtherSqliteDatabaseAndLeavesItUntouched) {
   {
     SQLite::Database db(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
