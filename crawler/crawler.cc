@@ -394,8 +394,11 @@ struct Crawler::Impl {
     ExtractOptions extract_options;
     if (!response->charset.empty()) extract_options.encoding = response->charset;
     Extraction extraction = Extract(response->body, *rules, extract_options);
-    Decoded decoded = DecodeToUtf8(response->body, extract_options.encoding);
-    outcome.links = DiscoverLinks(decoded.utf8, job.hop_url, *link_rules);
+    // A report page matters only for its attachments; most link none, and then need no parse.
+    if (!extraction.template_id || MayLinkAttachments(response->body, *link_rules)) {
+      Decoded decoded = DecodeToUtf8(response->body, extract_options.encoding);
+      outcome.links = DiscoverLinks(decoded.utf8, job.hop_url, *link_rules);
+    }
     if (extraction.template_id) {
       outcome.snapshot = store.SaveExtraction(url, outcome.fetch_id, extraction,
                                               PageText(response->body, extract_options));

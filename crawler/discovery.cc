@@ -282,6 +282,21 @@ bool IsAttachmentUrl(const std::string& url_text, const LinkRules& rules) {
   return url && rules.impl().extensions.count(PathExtension(*url)) > 0;
 }
 
+bool MayLinkAttachments(std::string_view bytes, const LinkRules& rules) {
+  for (size_t dot = bytes.find('.'); dot != std::string_view::npos;
+       dot = bytes.find('.', dot + 1)) {
+    for (const std::string& extension : rules.impl().extensions) {
+      if (bytes.size() - dot - 1 < extension.size()) continue;
+      bool same = true;
+      for (size_t i = 0; i < extension.size() && same; ++i) {
+        same = std::tolower(static_cast<unsigned char>(bytes[dot + 1 + i])) == extension[i];
+      }
+      if (same) return true;
+    }
+  }
+  return false;
+}
+
 DiscoveredLinks DiscoverLinks(std::string_view html, const std::string& page_url,
                               const LinkRules& rules) {
   const LinkRules::Impl& r = rules.impl();

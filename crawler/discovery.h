@@ -41,6 +41,10 @@ DiscoveredLinks DiscoverLinks(std::string_view html, const std::string& page_url
 // True when the URL's path names an attachment by the rules' extensions.
 bool IsAttachmentUrl(const std::string& url, const LinkRules& rules);
 
+// False when `bytes` (in any ASCII-compatible encoding) cannot link an attachment: no ".EXT" of the
+// rules' extensions occurs in it, in any letter case. Saves parsing report pages for nothing.
+bool MayLinkAttachments(std::string_view bytes, const LinkRules& rules);
+
 }  // namespace nianbao
 
 #endif  // NIANBAO_CRAWLER_DISCOVERY_H_

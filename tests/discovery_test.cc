@@ -98,5 +98,12 @@ TEST_F(DiscoveryTest, AttachmentsPaginationAndIgnoredLinks) {
                 "http://www.x.gov.cn/col/index_2.shtml"}));
 }
 
+TEST_F(DiscoveryTest, MayLinkAttachmentsIsACheapPrefilter) {
+  EXPECT_TRUE(MayLinkAttachments("<a href=\"x.PDF\">", *rules_));
+  EXPECT_TRUE(MayLinkAttachments("a.docx", *rules_));
+  EXPECT_FALSE(MayLinkAttachments("<a href=\"x.html\">.pd", *rules_));
+  EXPECT_FALSE(MayLinkAttachments("", *rules_));
+}
+
 }  // namespace
 }  // namespace nianbao
