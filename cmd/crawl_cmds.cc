@@ -132,6 +132,17 @@ int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std
   return 0;
 }
 
+// A few words on the error kinds a user may not guess.
+const char* Explain(const std::string& error) {
+  if (error == "robots") return "robots.txt disallows it";
+  if (error == "robots_unavailable")
+    return "robots.txt could not be fetched: 5xx or host unreachable";
+  if (error == "too_large") return "the decoded body exceeds the size cap";
+  if (error == "redirect_scheme") return "redirected to a scheme other than http(s)";
+  if (error == "too_many_redirects") return "more than 5 redirects";
+  return nullptr;
+}
+
 nlohmann::ordered_json LinksJson(const std::string& url, const FetchOneResult& result) {
   nlohmann::ordered_json json;
   json["url"] = url;
@@ -154,6 +165,7 @@ int RunFetch(const CommonFlags& flags, const std::string& url_text, const std::s
   FetchOneResult result = crawler.FetchOne(*url);
   if (result.kind == "error") {
     std::cerr << "nianbao: fetch " << *url << ": " << result.fetch.error;
+    if (const char* why = Explain(result.fetch.error)) std::cerr << " (" << why << ")";
     if (result.fetch.status) std::cerr << " (HTTP " << result.fetch.status << ")";
     std::cerr << "\n";
     return 1;
