@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "cmd/common.h"
 #include "tests/support/paths.h"
 
 namespace nianbao {
@@ -197,6 +199,20 @@ TEST(ConfigTest, MissingFileIsAConfigError) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/nianbao.toml"), std::string::npos);
   }
+}
+
+TEST(ConfigTest, CommandsTakeTheDatabaseFromTheConfig) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("nianbao_config_db_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  ::setenv("NIANBAO_CONFIG", (dir / "nianbao.toml").c_str(), 1);
+  std::ofstream(dir / "nianbao.toml") << "database = \"/srv/nianbao/x.db\"\n";
+  EXPECT_EQ(DefaultDatabasePath(), "/srv/nianbao/x.db");
+  // A broken config is the daemon's to report; the commands fall back to the default.
+  std::ofstream(dir / "nianbao.toml") << "database = \"/srv/nianbao/x.db\"\nbogus = 1\n";
+  EXPECT_EQ(DefaultDatabasePath(), "var/nianbao.db");
+  ::unsetenv("NIANBAO_CONFIG");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ConfigTest, EmbeddedDefaultCarriesTheShippedSeeds) {
