@@ -239,6 +239,9 @@ GridInfo Analyse(const Grid& grid) {
     } else if (distinct.size() == 1 && has_label && label_in_value_column &&
                !info.value_column[grid.cells[first_label].column]) {
       kind = RowKind::kSection;  // one label across the table: 第二十条第（五）项, （三）不予公开 …
+    } else if (label_in_value_column && distinct.size() == 1 &&
+               grid.cells[first_label].colspan == 1) {
+      kind = RowKind::kGroup;  // one narrow label: a row heading shifted right, not a header
     } else if (label_in_value_column) {
       kind = RowKind::kHeader;
     } else if (has_label) {
@@ -279,6 +282,19 @@ struct Candidate {  // a value cell with its context
   std::string row_unit;
 };
 
+// Text grids may glue the next line's label to a value ("4\n第二十条第（五）项" when the text
+// parser took the section line for a wrapped cell): a value's first line is the cell.
+Grid WithoutTrailingLines(const Grid& grid) {
+  Grid out = grid;
+  for (GridCell& cell : out.cells) {
+    size_t newline = cell.text.find('\n');
+    if (newline == std::string::npos) continue;
+    std::string first = cell.text.substr(0, newline);
+    if (Classify(first) == CellKind::kValue && !CollapseSpace(first).empty()) cell.text = first;
+  }
+  return out;
+}
+
 class GridMatcher {
  public:
   GridMatcher(const TemplateRules& tmpl, LabelCache& labels, bool text_input)
@@ -290,14 +306,18 @@ class GridMatcher {
   }
 
  private:
-  void ReadGrid(int table, const Grid& grid) {
-    if (grid.rows == 0 || grid.columns == 0) return;
+  void ReadGrid(int table, const Grid& original) {
+    if (original.rows == 0 || original.columns == 0) return;
+    Grid cleaned;
+    const Grid& grid = text_input_ ? (cleaned = WithoutTrailingLines(original)) : original;
     GridInfo info = Analyse(grid);
     bool first_label_seen = false;
     int header_first = -1, header_last = -1;
     ColumnPaths header;
     bool own_header = false, saw_data = false;
-    RowKind last_kind = RowKind::kEmpty;
+    // Text grids break where the text parser saw a gap: values wrapped below the previous grid's
+    // last label still belong to it.
+    RowKind last_kind = text_input_ ? previous_grid_last_kind_ : RowKind::kEmpty;
     int matched_before = static_cast<int>(result_.cells.size());
     std::vector<Unmatched> unmatched;
     for (int r = 0; r < grid.rows; ++r) {
@@ -354,9 +374,6 @@ class GridMatcher {
           }
         }
         stack_.PushRow(row_labels);
-      } else if (!first_label_seen && kind == RowKind::kData) {
-        first_label_seen = true;
-        stack_.Clear();
       }
       RowKind previous_kind = last_kind;
       last_kind = kind;
@@ -387,6 +404,7 @@ class GridMatcher {
         Resolve(grid, candidate, &unmatched);
       }
     }
+    previous_grid_last_kind_ = last_kind;
     if (own_header) {
       inherited_ = header;
       inherited_columns_ = grid.columns;
@@ -452,6 +470,7 @@ class GridMatcher {
   RowStack stack_;
   ColumnPaths inherited_;
   int inherited_columns_ = 0;
+  RowKind previous_grid_last_kind_ = RowKind::kEmpty;
   std::map<std::string, int> seen_;
   std::set<std::string> reported_;
 };
