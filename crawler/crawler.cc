@@ -254,6 +254,8 @@ struct Crawler::Impl {
   Clock::time_point NextWake(Clock::time_point now) const {
     Clock::time_point wake = now + std::chrono::milliseconds(kMaxPollMillis);
     for (const auto& [origin, queue] : waiting) {
+      // A host without a free connection wakes us through its transfer ending, not a timer.
+      if (!schedule.CanStart(origin, Clock::time_point::max())) continue;
       for (const Job& job : queue) {
         wake = std::min(wake, std::max(job.not_before, schedule.NextStart(origin)));
       }
