@@ -111,6 +111,26 @@ int DeepestMeaningful(const Path& path) {
   return -1;
 }
 
+// Matches of a dimension against a path, memoised: all values of a row share its row path and all
+// values of a column its column path, so each pair is matched once.
+class DimCache {
+ public:
+  DimMatch Get(const Dimension& dim, const Path& path) {
+    Key key{&dim, {}};
+    key.second.reserve(path.size());
+    for (const PathLabel& p : path) key.second.push_back(p.label);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    DimMatch match = MatchDimension(dim, path);
+    cache_.emplace(std::move(key), match);
+    return match;
+  }
+
+ private:
+  using Key = std::pair<const Dimension*, std::vector<const Label*>>;
+  std::map<Key, DimMatch> cache_;
+};
+
 struct TableMatch {
   std::string field;       // empty when no field
   bool row_ok = false;     // the row path was understood
@@ -123,7 +143,8 @@ bool SearchesColumn(Axis axis) { return axis == Axis::kColumn || axis == Axis::k
 // Field of a value with these paths in `table`; `position`/`count` place it among its row's values
 // for the positional fallback (count 0: no fallback).
 TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, const Path& row,
-                        const Path& column, int position, int count, bool positional_first) {
+                        const Path& column, int position, int count, bool positional_first,
+                        DimCache& cache) {
   TableMatch result;
   std::vector<std::string> keys(table.dimensions.size());
   std::vector<DimMatch> row_matches(table.dimensions.size()),
@@ -134,8 +155,8 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
     const Dimension& dim = table.dimensions[d];
     has_row_dim |= dim.axis == Axis::kRow;
     has_column_dim |= dim.axis == Axis::kColumn;
-    if (SearchesColumn(dim.axis)) column_matches[d] = MatchDimension(dim, column);
-    if (SearchesRow(dim.axis)) row_matches[d] = MatchDimension(dim, row);
+    if (SearchesColumn(dim.axis)) column_matches[d] = cache.Get(dim, column);
+    if (SearchesRow(dim.axis)) row_matches[d] = cache.Get(dim, row);
   }
   // The deepest label of a path must itself be understood: falling back to its parent would put a
   // sub-row's number (其中：…) into the parent's field.
@@ -424,8 +445,8 @@ class GridMatcher {
     TableMatch best;
     bool any_row = false;
     for (const TableRules& table : tmpl_.tables) {
-      TableMatch m =
-          MatchInTable(table, tmpl_, c.row_path, c.column_path, c.position, c.count, text_input_);
+      TableMatch m = MatchInTable(table, tmpl_, c.row_path, c.column_path, c.position, c.count,
+                                  text_input_, dim_cache_);
       bool has_row_dim = std::any_of(table.dimensions.begin(), table.dimensions.end(),
                                      [](const Dimension& d) { return d.axis == Axis::kRow; });
       any_row |= has_row_dim && m.row_ok;  // a table with row rules understood the row
@@ -471,6 +492,7 @@ class GridMatcher {
   ColumnPaths inherited_;
   int inherited_columns_ = 0;
   RowKind previous_grid_last_kind_ = RowKind::kEmpty;
+  DimCache dim_cache_;
   std::map<std::string, int> seen_;
   std::set<std::string> reported_;
 };
