@@ -396,18 +396,20 @@ struct Crawler::Impl {
     ExtractOptions extract_options;
     if (!response->charset.empty()) extract_options.encoding = response->charset;
     Extraction extraction = Extract(response->body, *rules, extract_options);
-    // A report page matters only for its attachments; most link none, and then need no parse.
-    if (!extraction.template_id || MayLinkAttachments(response->body, *link_rules)) {
+    // A report page matters only for its attachments: most link none (then no decoding at all),
+    // and the others need only their hrefs scanned, not a second parse.
+    if (!extraction.template_id) {
       Decoded decoded = DecodeToUtf8(response->body, extract_options.encoding);
       outcome.links = DiscoverLinks(decoded.utf8, job.hop_url, *link_rules);
+    } else if (MayLinkAttachments(response->body, *link_rules)) {
+      Decoded decoded = DecodeToUtf8(response->body, extract_options.encoding);
+      outcome.links.attachments = DiscoverAttachments(decoded.utf8, job.hop_url, *link_rules);
     }
     if (extraction.template_id) {
       outcome.snapshot = store.SaveExtraction(url, outcome.fetch_id, extraction,
                                               PageText(response->body, extract_options));
       ++(outcome.snapshot->new_version ? summary->new_versions : summary->unchanged);
       outcome.kind = "report";
-      outcome.links.reports.clear();  // a report page is not a list: only its attachments count
-      outcome.links.pages.clear();
     } else {
       store.PutDocument(response->body, media.empty() ? "text/html" : media, url, outcome.fetch_id);
       outcome.kind = "list";

@@ -282,6 +282,33 @@ bool IsAttachmentUrl(const std::string& url_text, const LinkRules& rules) {
   return url && rules.impl().extensions.count(PathExtension(*url)) > 0;
 }
 
+std::vector<std::string> DiscoverAttachments(std::string_view html, const std::string& page_url,
+                                             const LinkRules& rules) {
+  static const RE2 href_pattern(
+      R"re((?i)<(a|area|base)\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))re");
+  std::vector<std::string> found;
+  std::string base = page_url;
+  std::set<std::string> seen;
+  re2::StringPiece input(html.data(), html.size());
+  std::string tag, quoted, single, bare;
+  while (RE2::FindAndConsume(&input, href_pattern, &tag, &quoted, &single, &bare)) {
+    std::string href = !quoted.empty() ? quoted : !single.empty() ? single : bare;
+    for (size_t amp = href.find("&amp;"); amp != std::string::npos;
+         amp = href.find("&amp;", amp + 1)) {
+      href.erase(amp + 1, 4);
+    }
+    if (tag.size() == 4 && (tag[0] == 'b' || tag[0] == 'B')) {
+      if (auto resolved = ResolveUrl(page_url, href)) base = *resolved;
+      continue;
+    }
+    std::optional<std::string> resolved = ResolveUrl(base, href);
+    if (resolved && IsAttachmentUrl(*resolved, rules) && seen.insert(*resolved).second) {
+      found.push_back(*resolved);
+    }
+  }
+  return found;
+}
+
 bool MayLinkAttachments(std::string_view bytes, const LinkRules& rules) {
   for (size_t dot = bytes.find('.'); dot != std::string_view::npos;
        dot = bytes.find('.', dot + 1)) {

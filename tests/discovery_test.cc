@@ -98,6 +98,19 @@ TEST_F(DiscoveryTest, AttachmentsPaginationAndIgnoredLinks) {
                 "http://www.x.gov.cn/col/index_2.shtml"}));
 }
 
+TEST_F(DiscoveryTest, AttachmentsOfAReportPageByHrefScan) {
+  const char* html = R"(<html><body><A HREF="files/a.PDF">全文</A>
+    <a class=x href='../b.docx?x=1&amp;y=2'>b</a> <a href=c.xls>c</a> <a href="d.html">d</a>
+    <a href="files/a.PDF">again</a> <img src="e.pdf"> <a href="ftp://x.cn/f.pdf">f</a></body></html>)";
+  EXPECT_EQ(DiscoverAttachments(html, "http://x.gov.cn/col/2023/r.html", *rules_),
+            (std::vector<std::string>{"http://x.gov.cn/col/2023/files/a.PDF",
+                                      "http://x.gov.cn/col/b.docx?x=1&y=2",
+                                      "http://x.gov.cn/col/2023/c.xls"}));
+  EXPECT_EQ(DiscoverAttachments("<base href=\"/up/\"><a href=\"g.ofd\">g</a>",
+                                "http://x.cn/a/b.html", *rules_),
+            std::vector<std::string>{"http://x.cn/up/g.ofd"});
+}
+
 TEST_F(DiscoveryTest, MayLinkAttachmentsIsACheapPrefilter) {
   EXPECT_TRUE(MayLinkAttachments("<a href=\"x.PDF\">", *rules_));
   EXPECT_TRUE(MayLinkAttachments("a.docx", *rules_));
