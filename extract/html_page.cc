@@ -401,10 +401,14 @@ class PageWalker {
       }
     }
     page_->text = page_text_.Finish();
+    // Statistics that are not in a <table>: a <pre> block (pdftotext output pasted into a page) or
+    // one cell per paragraph. The text grid builder finds them; its grids follow the HTML tables.
+    for (const std::string& pre : pre_texts_) AppendTextGrids(pre);
+    AppendTextGrids(outside_text_.Finish());
   }
 
  private:
-  enum Role : unsigned char { kPlain, kBlock, kTable, kRowGroup, kRow, kCell };
+  enum Role : unsigned char { kPlain, kBlock, kTable, kRowGroup, kRow, kCell, kPre };
   struct Frame {
     const GumboNode* node;
     unsigned next_child;
@@ -414,10 +418,33 @@ class PageWalker {
   // The builder of the innermost open table, or nullptr.
   GridBuilder* CurrentTable() { return tables_.empty() ? nullptr : &tables_.back(); }
 
+  void AppendTextGrids(std::string_view text) {
+    if (text.empty()) return;
+    for (Grid& grid : ParseText(text).tables) page_->tables.push_back(std::move(grid));
+  }
+
   void AppendText(std::string_view text) {
+    if (in_pre_ > 0) {
+      // Preformatted: keep its raw text for the text grid builder and its line breaks.
+      if (tables_.empty()) pre_raw_.append(text);
+      size_t start = 0;
+      for (size_t newline; (newline = text.find('\n', start)) != std::string_view::npos;
+           start = newline + 1) {
+        AppendCollapsed(text.substr(start, newline - start));
+        Break();
+      }
+      AppendCollapsed(text.substr(start));
+      return;
+    }
+    AppendCollapsed(text);
+  }
+
+  void AppendCollapsed(std::string_view text) {
     page_text_.AppendText(text);
     if (GridBuilder* table = CurrentTable(); table != nullptr && table->in_cell()) {
       table->cell_text().AppendText(text);
+    } else if (tables_.empty() && in_pre_ == 0) {
+      outside_text_.AppendText(text);
     }
   }
 
@@ -425,6 +452,8 @@ class PageWalker {
     page_text_.Break();
     if (GridBuilder* table = CurrentTable(); table != nullptr && table->in_cell()) {
       table->cell_text().Break();
+    } else if (tables_.empty() && in_pre_ == 0) {
+      outside_text_.Break();
     }
   }
 
@@ -491,6 +520,13 @@ class PageWalker {
           role = kBlock;
         }
         break;
+      case GUMBO_TAG_PRE:
+      case GUMBO_TAG_LISTING:
+      case GUMBO_TAG_PLAINTEXT:
+        Break();
+        ++in_pre_;
+        role = kPre;
+        break;
       default:
         if (IsBlockTag(tag)) {
           Break();
@@ -515,6 +551,11 @@ class PageWalker {
         if (GridBuilder* table = CurrentTable()) table->EndCell();
         Break();
         break;
+      case kPre:
+        if (--in_pre_ == 0 && !pre_raw_.empty()) pre_texts_.push_back(std::move(pre_raw_));
+        pre_raw_.clear();
+        Break();
+        break;
       case kBlock:
       case kRow:
         Break();
@@ -528,6 +569,10 @@ class PageWalker {
   std::vector<Frame> stack_;
   std::vector<GridBuilder> tables_;  // open tables, innermost last
   TextBuilder page_text_;
+  TextBuilder outside_text_;  // visible text outside tables and <pre>, for the text grid builder
+  int in_pre_ = 0;            // depth of open <pre> elements
+  std::string pre_raw_;       // raw text of the open outermost <pre> (outside tables)
+  std::vector<std::string> pre_texts_;
 };
 
 // ---- nesting guard ----------------------------------------------------------------------------

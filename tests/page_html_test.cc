@@ -305,6 +305,47 @@ TEST(ParseHtmlTest, GbkPageGivesTheSameGridsAsUtf8) {
   EXPECT_EQ(gbk.title, utf8.title);
 }
 
+TEST(ParseHtmlTest, PreformattedLayoutTableBecomesAGrid) {
+  Page page = ParseHtml(
+      "<p>附件</p><pre>统计指标                 单位      统计数\n"
+      "一、收到申请数           件        782\n"
+      "二、申请办结数           件        700\n</pre><p>结束</p>");
+  ASSERT_EQ(page.tables.size(), 1u);
+  const Grid& t = page.tables[0];
+  EXPECT_EQ(t.rows, 3);
+  EXPECT_EQ(t.columns, 3);
+  EXPECT_EQ(TextAt(t, 1, 0), "一、收到申请数");
+  EXPECT_EQ(TextAt(t, 2, 2), "700");
+  // The page text keeps the <pre>'s lines.
+  EXPECT_EQ(page.text,
+            "附件\n统计指标 单位 统计数\n一、收到申请数 件 782\n二、申请办结数 件 700\n结束");
+}
+
+TEST(ParseHtmlTest, OneCellPerParagraphOutsideTablesBecomesAGrid) {
+  // Some pages lose their <table> markup and put each cell in its own paragraph.
+  Page page = ParseHtml(
+      "<table><tr><td>网站导航</td></tr></table><p>统计指标</p><p>单位</p><p>统计数</p>"
+      "<p>（一）收到申请数</p><p>件</p><p>782</p><p>（二）申请办结数</p><p>700</p>"
+      "<p>（三）申请答复数</p><p>——</p><p>联系我们</p>");
+  ASSERT_EQ(page.tables.size(), 2u);
+  EXPECT_EQ(TextAt(page.tables[0], 0, 0), "网站导航");
+  const Grid& t = page.tables[1];
+  EXPECT_EQ(t.rows, 4);
+  EXPECT_EQ(TextAt(t, 0, 0), "统计指标");
+  EXPECT_EQ(TextAt(t, 1, 1), "件");
+  EXPECT_EQ(TextAt(t, 1, 2), "782");
+  EXPECT_EQ(TextAt(t, 3, 2), "——");
+}
+
+TEST(ParseHtmlTest, TableCellsDoNotFeedTheTextGrids) {
+  // Label/value lines inside a real table are read from the table only, never twice.
+  Page page = ParseHtml(
+      "<table><tr><td>一、甲</td></tr><tr><td>1</td></tr><tr><td>二、乙</td></tr><tr><td>2</td></"
+      "tr>"
+      "<tr><td>三、丙</td></tr><tr><td>3</td></tr></table>");
+  EXPECT_EQ(page.tables.size(), 1u);
+}
+
 TEST(LooksLikeHtmlTest, TellsMarkupFromText) {
   EXPECT_TRUE(LooksLikeHtml("<!DOCTYPE html><html>"));
   EXPECT_TRUE(LooksLikeHtml("\xEF\xBB\xBF  <html>"));
