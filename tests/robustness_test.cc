@@ -242,19 +242,19 @@ TEST(RobustnessTest, PathologicalText) {
   Page pipes = ParseText(std::string(1 << 20, '|'));
   ExpectGridsConsistent(pipes);
   std::string rows;
-  for (int i = 0; i < 100000; ++i)
+  for (int i = 0; i < 20000; ++i)
     rows += "label " + std::to_string(i) + "  " + std::to_string(i) + "\n";
   Page many = ParseText(rows);
   ASSERT_EQ(many.tables.size(), 1u);
-  EXPECT_EQ(many.tables[0].rows, 100000);
+  EXPECT_EQ(many.tables[0].rows, 20000);
   std::string brackets;
-  for (int i = 0; i < 100000; ++i) brackets += "（一）未闭合（括号\n";
+  for (int i = 0; i < 20000; ++i) brackets += "（一）未闭合（括号\n";
   brackets += "1\n";
   ExpectGridsConsistent(ParseText(brackets));
-  std::string long_line(10 << 20, 'x');
+  std::string long_line(2 << 20, 'x');
   ExpectGridsConsistent(ParseText(long_line));
   std::string values;
-  for (int i = 0; i < 100000; ++i) values += "——\n";
+  for (int i = 0; i < 20000; ++i) values += "——\n";
   EXPECT_TRUE(ParseText(values).tables.empty());
 }
 
