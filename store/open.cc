@@ -1,8 +1,11 @@
 // Opening a database: refuse what is not ours before anything is written, then configure and
 // migrate.
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
+#include <memory>
+#include <string_view>
 
 #include "store/schema.h"
 #include "store/sqlite_store.h"
@@ -37,18 +40,34 @@ void CheckLength(const std::string& path, const unsigned char* header, uint64_t 
   }
 }
 
-// Reads the 100-byte file header; a file that does not start like a SQLite database is refused
-// before SQLite is given a chance to treat it as anything else.
+// Reads the 100-byte file header through SQLite's own VFS, not a plain file descriptor: closing any
+// descriptor of a file drops every POSIX lock this process holds on it, including the locks of
+// another Store open on the same database; the unix VFS defers that close while locks are held.
+std::string ReadHeader(const std::string& path) {
+  sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+  std::unique_ptr<char[]> storage(new char[vfs->szOsFile]());
+  auto* file = reinterpret_cast<sqlite3_file*>(storage.get());
+  int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB;
+  if (vfs->xOpen(vfs, path.c_str(), file, flags, &flags) != SQLITE_OK) {
+    if (file->pMethods) file->pMethods->xClose(file);
+    throw StoreError(path + ": cannot read the database file");
+  }
+  std::string header(100, '\0');
+  int read = file->pMethods->xRead(file, header.data(), static_cast<int>(header.size()), 0);
+  file->pMethods->xClose(file);
+  if (read != SQLITE_OK) header.clear();  // SQLITE_IOERR_SHORT_READ: shorter than a header
+  return header;
+}
+
+// A file that does not start like a SQLite database is refused before SQLite is given a chance to
+// treat it as anything else.
 void CheckHeader(const std::string& path, uint64_t file_size) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw StoreError(path + ": cannot read the database file");
-  char header[100] = {};
-  in.read(header, sizeof header);
-  if (in.gcount() < static_cast<std::streamsize>(sizeof header) ||
-      std::string_view(header, 16) != std::string_view(kSqliteMagic, 16)) {
+  std::string header = ReadHeader(path);
+  if (header.size() < 100 ||
+      std::string_view(header.data(), 16) != std::string_view(kSqliteMagic, 16)) {
     throw StoreError(path + ": not a SQLite database (the file header is wrong); left untouched");
   }
-  CheckLength(path, reinterpret_cast<const unsigned char*>(header), file_size);
+  CheckLength(path, reinterpret_cast<const unsigned char*>(header.data()), file_size);
 }
 
 // Opens an existing database read-only and checks, without writing, that nianbao may use it: not

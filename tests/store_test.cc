@@ -3,7 +3,10 @@
 #include "store/store.h"
 
 #include <SQLiteCpp/Database.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <random>
@@ -55,6 +58,35 @@ TEST_F(StoreTest, CreatesCurrentSchemaInWalMode) {
   EXPECT_EQ(QueryInt(path_, "PRAGMA user_version"), store_internal::kSchemaVersion);
   EXPECT_EQ(QueryText(path_, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(store->Status(0).schema_version, store_internal::kSchemaVersion);
+}
+
+// True when a process other than this one sees a lock on SQLite's shared-lock byte range of `path`
+// (POSIX locks are per process, so only a child can see the parent's).
+bool OtherProcessSeesSharedLock(const std::string& path) {
+  pid_t child = fork();
+  if (child == 0) {
+    int fd = ::open(path.c_str(), O_RDWR);
+    struct flock probe = {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    probe.l_start = 0x40000000 + 2;  // SQLite's SHARED_FIRST: PENDING_BYTE + 2
+    probe.l_len = 510;               // SHARED_SIZE
+    bool locked = fd >= 0 && fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+    _exit(locked ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// Opening a second Store must not drop the first one's locks: closing any descriptor of a file
+// releases every POSIX lock the process holds on it, so the open checks read through SQLite's VFS.
+TEST_F(StoreTest, SecondOpenInOneProcessKeepsTheFirstOnesLocks) {
+  auto first = OpenStore();
+  RecordOkFetch(*first, kUrl);
+  ASSERT_TRUE(OtherProcessSeesSharedLock(path_));
+  auto second = OpenStore();
+  EXPECT_TRUE(OtherProcessSeesSharedLock(path_));
 }
 
 TEST_F(StoreTest, CreatesMissingParentDirectory) {
