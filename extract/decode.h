@@ -1,7 +1,7 @@
 // Bytes of unknown encoding → UTF-8. Order of evidence: a BOM; the declared charset (the caller's
-// `declared`, e.g. --encoding or an HTTP Content-Type, else <meta charset> / http-equiv in the first
-// 4 KiB); otherwise ICU charset detection. GB2312 and GBK decode as GB18030. Never throws: invalid
-// sequences become U+FFFD and add a warning naming the byte offset.
+// `declared`, e.g. --encoding or an HTTP Content-Type, else <meta charset> / http-equiv in the
+// first 4 KiB); otherwise ICU charset detection. GB2312 and GBK decode as GB18030. Never throws:
+// invalid sequences become U+FFFD and add a warning naming the byte offset.
 #ifndef NIANBAO_EXTRACT_DECODE_H_
 #define NIANBAO_EXTRACT_DECODE_H_
 
@@ -18,7 +18,8 @@ struct Decoded {
   std::vector<std::string> warnings;
 };
 
-Decoded DecodeToUtf8(std::string_view bytes, const std::optional<std::string>& declared = std::nullopt);
+Decoded DecodeToUtf8(std::string_view bytes,
+                     const std::optional<std::string>& declared = std::nullopt);
 
 }  // namespace nianbao
 

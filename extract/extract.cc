@@ -78,9 +78,10 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
     values[matched.field] = ReadValue(matched, unit->second, &out->warnings);
     out->cells[matched.field] = matched.cell;
   }
-  for (const FieldSpec& spec : rules.Fields(tmpl->id)) {
-    auto it = values.find(spec.field);
-    out->fields.emplace_back(spec.field, it == values.end() ? Value() : it->second);
+  out->fields.reserve(tmpl->fields.size());
+  for (const std::string& field : tmpl->fields) {
+    auto it = values.find(field);
+    out->fields.emplace_back(field, it == values.end() ? Value() : it->second);
   }
   out->checks = RunChecks(rules.identities(), tmpl->id, values);
 }

@@ -1,6 +1,7 @@
 // extract/: a pure function of (bytes, options, rules) → Extraction. No network, no database, no
 // globals. Errors: rule files are validated when a RuleSet is built (RuleError, an exception naming
-// file and line); Extract itself never throws on any input — what it could not read becomes a warning.
+// file and line); Extract itself never throws on any input — what it could not read becomes a
+// warning.
 #ifndef NIANBAO_EXTRACT_EXTRACT_H_
 #define NIANBAO_EXTRACT_EXTRACT_H_
 
@@ -18,9 +19,11 @@ struct ExtractOptions {
   enum class Input { kAuto, kHtml, kText } input = Input::kAuto;
 };
 
-Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options = {});
+Extraction Extract(std::string_view bytes, const RuleSet& rules,
+                   const ExtractOptions& options = {});
 
-// The page's visible text, decoded and whitespace-normalised: what a person reads, for change detection.
+// The page's visible text, decoded and whitespace-normalised: what a person reads, for change
+// detection.
 std::string PageText(std::string_view bytes, const ExtractOptions& options = {});
 
 }  // namespace nianbao

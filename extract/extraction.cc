@@ -79,7 +79,8 @@ Extraction FromJson(const nlohmann::json& json) {
   e.issuer = StringOrNull(json, "issuer");
   e.title = StringOrNull(json, "title");
   e.published = StringOrNull(json, "published");
-  // nlohmann::json sorts object keys; the catalogue order is restored by the caller when it matters.
+  // nlohmann::json sorts object keys; the catalogue order is restored by the caller when it
+  // matters.
   for (const auto& [id, value] : json.at("fields").items()) {
     e.fields.emplace_back(id, value.is_null() ? Value() : Value(value.get<double>()));
   }
@@ -95,9 +96,9 @@ Extraction FromJson(const nlohmann::json& json) {
                                     c.at("expected").get<double>(), c.at("found").get<double>()});
   }
   for (const auto& u : json.at("unmatched")) {
-    e.unmatched.push_back(Unmatched{u.at("kind").get<std::string>(), u.at("label").get<std::string>(),
-                                    u.at("table").get<int>(), u.at("row").get<int>(),
-                                    u.at("column").get<int>()});
+    e.unmatched.push_back(Unmatched{u.at("kind").get<std::string>(),
+                                    u.at("label").get<std::string>(), u.at("table").get<int>(),
+                                    u.at("row").get<int>(), u.at("column").get<int>()});
   }
   e.warnings = json.at("warnings").get<std::vector<std::string>>();
   return e;

@@ -1,16 +1,15 @@
-// The result of extracting one annual-report page: the contract between extract/, store/, the exports
-// and the tests. Plain data; ToJson/FromJson give the public JSON shape of `nianbao extract`
-// (see README "JSON output"), and FromJson(ToJson(x)) == x.
+// The result of extracting one annual-report page: the contract between extract/, store/, the
+// exports and the tests. Plain data; ToJson/FromJson give the public JSON shape of `nianbao
+// extract` (see README "JSON output"), and FromJson(ToJson(x)) == x.
 #ifndef NIANBAO_EXTRACT_EXTRACTION_H_
 #define NIANBAO_EXTRACT_EXTRACTION_H_
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace nianbao {
 
@@ -19,18 +18,19 @@ using Value = std::optional<double>;
 
 // Where a field's number came from.
 struct FieldCell {
-  std::string raw;    // the cell text as printed (whitespace collapsed)
-  std::string label;  // row path, then column path, as printed: "三、本年度办理结果/（一）予以公开 | 自然人"
-  int table = 0;      // 0-based index of the table on the page (text input: of the text grid)
-  int row = 0;        // 0-based grid row of the value's origin cell
-  int column = 0;     // 0-based grid column of the value's origin cell
+  std::string raw;  // the cell text as printed (whitespace collapsed)
+  std::string label;  // row path, then column path, as printed: "三、本年度办理结果/（一）予以公开
+                      // | 自然人"
+  int table = 0;   // 0-based index of the table on the page (text input: of the text grid)
+  int row = 0;     // 0-based grid row of the value's origin cell
+  int column = 0;  // 0-based grid column of the value's origin cell
   bool operator==(const FieldCell&) const = default;
 };
 
 // One failed sum identity: `found` is the printed total, `expected` the sum of the terms.
 struct CheckFailure {
-  std::string identity;             // stable name from rules/checks, e.g. "t3.row_total.requests.new"
-  std::string total_field;          // the field id on the total side
+  std::string identity;     // stable name from rules/checks, e.g. "t3.row_total.requests.new"
+  std::string total_field;  // the field id on the total side
   std::vector<std::string> fields;  // the term field ids
   double expected = 0;
   double found = 0;
@@ -48,8 +48,9 @@ struct Unmatched {
 };
 
 struct Extraction {
-  std::optional<std::string> template_id;  // "legacy", "v2019", "v2021"; nullopt: no statistics table
-  std::optional<int> year;                 // the report year (not the publication year)
+  std::optional<std::string>
+      template_id;          // "legacy", "v2019", "v2021"; nullopt: no statistics table
+  std::optional<int> year;  // the report year (not the publication year)
   std::optional<std::string> issuer;
   std::optional<std::string> title;
   std::optional<std::string> published;  // ISO date "YYYY-MM-DD" when the page shows one

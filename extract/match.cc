@@ -32,7 +32,7 @@ std::string PathText(const Path& path) {
   std::string out;
   for (const PathLabel& p : path) {
     if (!out.empty()) out += '/';
-    out += CollapseSpace(p.label->raw);
+    out += p.label->shown;
   }
   return out;
 }
@@ -71,21 +71,39 @@ class RowStack {
   Path stack_;
 };
 
-bool UnderSatisfied(const Dimension& dim, const LabelRule& rule, const Path& path, size_t at) {
+// Which rules of a dimension match a label, memoised per (dimension, label): the same labels recur
+// in every path of a table, and a pattern is the costly part of a match.
+class RuleMemo {
+ public:
+  bool Matches(const Dimension& dim, int rule, const Label& label) {
+    const std::vector<int>& matching = Matching(dim, label);
+    return std::binary_search(matching.begin(), matching.end(), rule);
+  }
+  const std::vector<int>& Matching(const Dimension& dim, const Label& label) {
+    auto [it, inserted] = memo_.try_emplace({&dim, &label});
+    if (inserted) it->second = dim.MatchingRules(label.text);
+    return it->second;
+  }
+
+ private:
+  std::map<std::pair<const Dimension*, const Label*>, std::vector<int>> memo_;
+};
+
+bool UnderSatisfied(const Dimension& dim, const LabelRule& rule, const Path& path, size_t at,
+                    RuleMemo& memo) {
   if (rule.under < 0) return true;
-  const LabelRule& parent = dim.rules[rule.under];
   for (size_t j = 0; j < at; ++j) {
-    if (parent.Matches(path[j].label->text)) return true;
+    if (memo.Matches(dim, rule.under, *path[j].label)) return true;
   }
   return false;
 }
 
 // The first rule of `dim` matching path[at] with its context satisfied, or nullptr.
-const LabelRule* MatchAt(const Dimension& dim, const Path& path, size_t at) {
-  const std::string& text = path[at].label->text;
-  if (text.empty()) return nullptr;
-  for (const LabelRule& rule : dim.rules) {
-    if (rule.Matches(text) && UnderSatisfied(dim, rule, path, at)) return &rule;
+const LabelRule* MatchAt(const Dimension& dim, const Path& path, size_t at, RuleMemo& memo) {
+  if (path[at].label->text.empty()) return nullptr;
+  for (int r : memo.Matching(dim, *path[at].label)) {
+    const LabelRule& rule = dim.rules[r];
+    if (UnderSatisfied(dim, rule, path, at, memo)) return &rule;
   }
   return nullptr;
 }
@@ -96,9 +114,9 @@ struct DimMatch {
 };
 
 // The deepest label of `path` that `dim` matches.
-DimMatch MatchDimension(const Dimension& dim, const Path& path) {
+DimMatch MatchDimension(const Dimension& dim, const Path& path, RuleMemo& memo) {
   for (size_t i = path.size(); i-- > 0;) {
-    if (const LabelRule* rule = MatchAt(dim, path, i)) return {rule, static_cast<int>(i)};
+    if (const LabelRule* rule = MatchAt(dim, path, i, memo)) return {rule, static_cast<int>(i)};
   }
   return {};
 }
@@ -121,7 +139,7 @@ class DimCache {
     for (const PathLabel& p : path) key.second.push_back(p.label);
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
-    DimMatch match = MatchDimension(dim, path);
+    DimMatch match = MatchDimension(dim, path, rules_);
     cache_.emplace(std::move(key), match);
     return match;
   }
@@ -129,6 +147,7 @@ class DimCache {
  private:
   using Key = std::pair<const Dimension*, std::vector<const Label*>>;
   std::map<Key, DimMatch> cache_;
+  RuleMemo rules_;
 };
 
 struct TableMatch {
@@ -560,7 +579,7 @@ class ListMatcher {
     const TableRules& rules = tmpl_.tables.front();
     DimMatch m;
     if (!path.empty()) {
-      const LabelRule* rule = MatchAt(rules.dimensions.front(), path, path.size() - 1);
+      const LabelRule* rule = MatchAt(rules.dimensions.front(), path, path.size() - 1, memo_);
       m = {rule, static_cast<int>(path.size()) - 1};
     }
     bool is_number = ParseValue(text).kind == CellValue::Kind::kNumber;
@@ -602,6 +621,7 @@ class ListMatcher {
   std::string column_label_;
   std::set<std::string> seen_;
   std::set<std::string> reported_;
+  RuleMemo memo_;
 };
 
 }  // namespace

@@ -8,6 +8,8 @@
 
 #include <array>
 
+#include "extract/values.h"
+
 namespace nianbao {
 namespace {
 
@@ -161,15 +163,32 @@ std::string Normalizer::Clean(std::string_view raw) const {
     if (IsDroppedSpace(c) || IsQuote(c)) continue;
     out.append(UnifyVariant(c));
   }
-  // Only Traditional characters the transliterator knows send the label through it: most labels
-  // are Simplified already and the transliterator is the slowest step.
-  if (to_simplified_ && traditional_->containsSome(out)) {
+  // Only Traditional characters send the label through the transliterator: most labels are
+  // Simplified already and the transliterator is the slowest step.
+  if (HasTraditional(out)) {
     std::lock_guard<std::mutex> lock(transliterator_mutex_);
     to_simplified_->transliterate(out);
   }
   std::string result;
   out.toUTF8String(result);
   return result;
+}
+
+bool Normalizer::HasTraditional(const icu::UnicodeString& label) const {
+  if (!to_simplified_ || !traditional_->containsSome(label)) return false;
+  std::lock_guard<std::mutex> lock(transliterator_mutex_);
+  for (int32_t i = 0; i < label.length(); i = label.moveIndex32(i, 1)) {
+    UChar32 c = label.char32At(i);
+    if (!traditional_->contains(c)) continue;
+    auto known = changes_alone_.find(c);
+    if (known == changes_alone_.end()) {
+      icu::UnicodeString alone(c);
+      to_simplified_->transliterate(alone);
+      known = changes_alone_.emplace(c, alone != icu::UnicodeString(c)).first;
+    }
+    if (known->second) return true;
+  }
+  return false;
 }
 
 int SplitNumbering(std::string_view s, std::string* numbering, std::string* rest) {
@@ -236,6 +255,7 @@ std::string StripNotes(std::string_view s, std::string* unit) {
 Label Normalizer::ParseLabel(std::string_view raw) const {
   Label label;
   label.raw = std::string(raw);
+  label.shown = CollapseSpace(raw);
   label.clean = Clean(raw);
   std::string rest;
   label.level = SplitNumbering(label.clean, &label.numbering, &rest);

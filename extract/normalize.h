@@ -21,6 +21,7 @@ U_NAMESPACE_BEGIN
 class Transliterator;
 class Normalizer2;
 class UnicodeSet;
+class UnicodeString;
 U_NAMESPACE_END
 
 namespace nianbao {
@@ -37,6 +38,7 @@ enum NumberingLevel {
 
 struct Label {
   std::string raw;        // as printed
+  std::string shown;      // raw with its whitespace collapsed: how label paths are reported
   std::string clean;      // Clean(raw): the whole label, numbering and notes included
   std::string numbering;  // the numbering as cleaned, e.g. "(一)", "1.", "其中:"; empty when none
   int level = kNoNumbering;
@@ -58,12 +60,17 @@ class Normalizer {
   Label ParseLabel(std::string_view raw) const;
 
  private:
-  std::string ToSimplified(const std::string& utf8) const;
+  // True when some character of `label` reads differently after Traditional → Simplified.
+  bool HasTraditional(const icu::UnicodeString& label) const;
 
   const icu::Normalizer2* nfkc_ = nullptr;              // owned by ICU
   std::unique_ptr<icu::Transliterator> to_simplified_;  // null when ICU lacks the data
-  std::unique_ptr<icu::UnicodeSet> traditional_;        // what to_simplified_ may change
-  mutable std::mutex transliterator_mutex_;             // ICU transliterators are not reentrant
+  std::unique_ptr<icu::UnicodeSet> traditional_;        // what to_simplified_ may touch
+  // Of the characters in traditional_, whether each one alone is changed: most of the set is
+  // context for phrase rules and stays as it is, so a Simplified label skips the slow
+  // transliterator. Filled as characters are met (a full table costs ~35 ms at start).
+  mutable std::unordered_map<UChar32, bool> changes_alone_;
+  mutable std::mutex transliterator_mutex_;  // ICU transliterators are not reentrant
 };
 
 // Splits the numbering off an already cleaned label: returns the level, sets `numbering` and

@@ -1,9 +1,10 @@
-// A page reduced to what the extractor reads: its tables as grids, its title, its <meta> pairs and its
-// visible text. HTML goes through Gumbo; plain text (pdftotext -layout output, a copied page, one cell
-// per line) through the text grid builder, so everything downstream has one implementation.
+// A page reduced to what the extractor reads: its tables as grids, its title, its <meta> pairs and
+// its visible text. HTML goes through Gumbo; plain text (pdftotext -layout output, a copied page,
+// one cell per line) through the text grid builder, so everything downstream has one
+// implementation.
 //
-// Grid model: a table is a rectangle of slots. Each slot names its origin cell (or none, for a ragged
-// row). A label fills every slot it spans; a value is read once, at its origin.
+// Grid model: a table is a rectangle of slots. Each slot names its origin cell (or none, for a
+// ragged row). A label fills every slot it spans; a value is read once, at its origin.
 #ifndef NIANBAO_EXTRACT_PAGE_H_
 #define NIANBAO_EXTRACT_PAGE_H_
 
@@ -36,10 +37,11 @@ struct Grid {
 };
 
 struct Page {
-  std::vector<Grid> tables;                   // in document order; nested tables after their parent
-  std::string title;                          // <title>, or the first heading line of a text page
-  std::multimap<std::string, std::string> meta;  // <meta name|http-equiv|property → content>, name lower-cased
-  std::string text;                           // visible text outside scripts/styles, one block per line
+  std::vector<Grid> tables;  // in document order; nested tables after their parent
+  std::string title;         // <title>, or the first heading line of a text page
+  std::multimap<std::string, std::string>
+      meta;          // <meta name|http-equiv|property → content>, name lower-cased
+  std::string text;  // visible text outside scripts/styles, one block per line
   std::vector<std::string> warnings;
 };
 

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -189,6 +190,7 @@ TableRules ParseTable(const toml::table& table, const std::string& file,
         }
       }
     }
+    dim.Index();
     rules.dimensions.push_back(std::move(dim));
   }
   return rules;
@@ -230,7 +232,9 @@ TemplateRules ParseTemplate(const toml::table& root, const std::string& file,
   TemplateRules tmpl;
   tmpl.id = *root["template"].value<std::string>();
   for (const FieldSpec& spec : fields) {
-    if (spec.template_id == tmpl.id) tmpl.field_units[spec.field] = spec.unit;
+    if (spec.template_id != tmpl.id) continue;
+    tmpl.fields.push_back(spec.field);
+    tmpl.field_units[spec.field] = spec.unit;
   }
   if (tmpl.field_units.empty())
     Fail(Where(file, *root.get("template")), "template " + tmpl.id + " has no field in fields.tsv");
@@ -328,6 +332,51 @@ bool LabelRule::Matches(const std::string& text) const {
     if (RE2::FullMatch(text, *pattern)) return true;
   }
   return false;
+}
+
+void Dimension::Index() {
+  rules_by_label_.clear();
+  pattern_rule_.clear();
+  RE2::Options options;
+  options.set_log_errors(false);
+  patterns_ = std::make_unique<RE2::Set>(options, RE2::ANCHOR_BOTH);
+  for (size_t r = 0; r < rules.size(); ++r) {
+    for (const std::string& label : rules[r].labels)
+      rules_by_label_[label].push_back(static_cast<int>(r));
+    for (const auto& pattern : rules[r].patterns) {
+      std::string error;
+      // Each pattern compiled on its own already; a set that refuses one falls back to them.
+      if (patterns_->Add(pattern->pattern(), &error) < 0) {
+        patterns_.reset();
+        return;
+      }
+      pattern_rule_.push_back(static_cast<int>(r));
+    }
+  }
+  if (pattern_rule_.empty() || !patterns_->Compile()) patterns_.reset();
+}
+
+std::vector<int> Dimension::MatchingRules(const std::string& text) const {
+  std::vector<int> matching;
+  if (auto it = rules_by_label_.find(text); it != rules_by_label_.end()) matching = it->second;
+  std::vector<int> hits;
+  RE2::Set::ErrorInfo error{};
+  if (patterns_ && (patterns_->Match(text, &hits, &error) || error.kind == RE2::Set::kNoError)) {
+    for (int hit : hits) matching.push_back(pattern_rule_[hit]);
+  } else {
+    // No set (none or refused) or the automaton ran out of memory: one pattern at a time.
+    for (size_t r = 0; r < rules.size(); ++r) {
+      for (const auto& pattern : rules[r].patterns) {
+        if (RE2::FullMatch(text, *pattern)) {
+          matching.push_back(static_cast<int>(r));
+          break;
+        }
+      }
+    }
+  }
+  std::sort(matching.begin(), matching.end());
+  matching.erase(std::unique(matching.begin(), matching.end()), matching.end());
+  return matching;
 }
 
 std::shared_ptr<const RuleSet> RuleSet::LoadFiles(const std::map<std::string, std::string>& files) {

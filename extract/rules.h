@@ -12,6 +12,7 @@
 #define NIANBAO_EXTRACT_RULES_H_
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <map>
 #include <memory>
@@ -54,6 +55,17 @@ struct Dimension {
   std::string name;
   Axis axis = Axis::kAny;
   std::vector<LabelRule> rules;
+
+  // Indices of the rules that match `text`, ascending. Same answer as asking each rule's Matches,
+  // in one hash lookup and one automaton pass instead of a pattern per rule.
+  std::vector<int> MatchingRules(const std::string& text) const;
+  // Builds the lookup tables above; called once the rules are final.
+  void Index();
+
+ private:
+  std::map<std::string, std::vector<int>, std::less<>> rules_by_label_;
+  std::unique_ptr<RE2::Set> patterns_;  // every rule's patterns, anchored at both ends
+  std::vector<int> pattern_rule_;       // pattern index in patterns_ → rule index
 };
 
 struct TableRules {
@@ -69,6 +81,7 @@ struct TemplateRules {
   int min_markers = 2;
   int first_year = 0, last_year = 9999;  // the report years the format was in use: breaks ties
   std::vector<TableRules> tables;
+  std::vector<std::string> fields;                 // its field ids, in fields.tsv order
   std::map<std::string, std::string> field_units;  // field id → unit, from fields.tsv
 };
 

@@ -70,6 +70,7 @@ size_t ColumnOf(std::string_view line, size_t i) { return CodePoints(line.substr
 
 std::string RemoveBlanks(std::string_view s) {
   std::string out;
+  out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     if (size_t n = BlankAt(s, i)) {
       i += n;
@@ -173,8 +174,13 @@ bool IsUnit(std::string_view s) {
   return std::find(std::begin(kUnits), std::end(kUnits), s) != std::end(kUnits);
 }
 
+// Values, units and header words are short: a longer line is none of them, and is not copied to
+// find out (most lines of a page are prose).
+constexpr size_t kMaxTokenBytes = 64;
+
 // A number as printed, or a "not reported" mark, optionally followed by a unit.
 bool IsValueToken(std::string_view raw) {
+  if (raw.size() > kMaxTokenBytes) return false;
   std::string s = RemoveBlanks(raw);
   std::string_view t = s;
   static constexpr std::string_view kMarks[] = {"——", "—",  "－", "-",      "–",  "―",
@@ -218,6 +224,7 @@ bool IsValueToken(std::string_view raw) {
 enum class HeaderRole { kNone, kLabel, kUnit, kValue };
 
 HeaderRole HeaderRoleOf(std::string_view line) {
+  if (line.size() > kMaxTokenBytes) return HeaderRole::kNone;
   std::string s = RemoveBlanks(line);
   if (s == "统计指标" || s == "指标" || s == "指标名称" || s == "项目") return HeaderRole::kLabel;
   if (s == "单位" || s == "计量单位") return HeaderRole::kUnit;
@@ -505,7 +512,8 @@ std::vector<Record> ReadRecords(const std::vector<std::string_view>& lines,
       close_open();
       continue;
     }
-    if (open && IsUnit(RemoveBlanks(line)) && records.back().unit.empty()) {
+    if (open && line.size() <= kMaxTokenBytes && IsUnit(RemoveBlanks(line)) &&
+        records.back().unit.empty()) {
       records.back().unit = RemoveBlanks(line);
       continue;
     }

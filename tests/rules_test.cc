@@ -5,6 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
+
+#include "extract/page.h"
 
 namespace nianbao {
 namespace {
@@ -175,6 +179,46 @@ TEST(ShippedRules, ContextTellsSameLabelsApart) {
     }
   }
   EXPECT_EQ(other_rules, 2);
+}
+
+// Every label text a real page or the catalogue offers: the dimension's one-pass lookup must agree
+// with asking each rule in turn.
+TEST(ShippedRules, OnePassMatchingAgreesWithEachRule) {
+  auto rules = RuleSet::LoadEmbedded();
+  std::set<std::string> texts;
+  auto add = [&](const std::string& raw) {
+    texts.insert(rules->normalizer().ParseLabel(raw).text);
+  };
+  for (const FieldSpec& spec : rules->Fields()) {
+    add(spec.row_label);
+    add(spec.column_label);
+  }
+  const fs::path corpus = fs::path(NIANBAO_SOURCE_DIR) / "tests/data/corpus";
+  for (const char* name : {"pingtan-2024.html", "nanchang-2018.txt"}) {
+    std::ifstream in(corpus / name, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Page page = LooksLikeHtml(bytes) ? ParseHtml(bytes) : ParseText(bytes);
+    for (const Grid& grid : page.tables) {
+      for (const GridCell& cell : grid.cells) add(cell.text);
+    }
+  }
+  ASSERT_GT(texts.size(), 250u);
+  int matched = 0;
+  for (const TemplateRules& tmpl : rules->templates()) {
+    for (const TableRules& table : tmpl.tables) {
+      for (const Dimension& dim : table.dimensions) {
+        for (const std::string& text : texts) {
+          std::vector<int> expected;
+          for (size_t r = 0; r < dim.rules.size(); ++r) {
+            if (dim.rules[r].Matches(text)) expected.push_back(static_cast<int>(r));
+          }
+          EXPECT_EQ(dim.MatchingRules(text), expected) << tmpl.id << " " << dim.name << " " << text;
+          matched += !expected.empty();
+        }
+      }
+    }
+  }
+  EXPECT_GT(matched, 300);
 }
 
 }  // namespace
