@@ -395,7 +395,8 @@ struct Crawler::Impl {
     }
     ExtractOptions extract_options;
     if (!response->charset.empty()) extract_options.encoding = response->charset;
-    Extraction extraction = Extract(response->body, *rules, extract_options);
+    std::string page_text;
+    Extraction extraction = Extract(response->body, *rules, extract_options, &page_text);
     // A report page matters only for its attachments: most link none (then no decoding at all),
     // and the others need only their hrefs scanned, not a second parse.
     if (!extraction.template_id) {
@@ -406,8 +407,7 @@ struct Crawler::Impl {
       outcome.links.attachments = DiscoverAttachments(decoded.utf8, job.hop_url, *link_rules);
     }
     if (extraction.template_id) {
-      outcome.snapshot = store.SaveExtraction(url, outcome.fetch_id, extraction,
-                                              PageText(response->body, extract_options));
+      outcome.snapshot = store.SaveExtraction(url, outcome.fetch_id, extraction, page_text);
       ++(outcome.snapshot->new_version ? summary->new_versions : summary->unchanged);
       outcome.kind = "report";
     } else {
@@ -526,11 +526,14 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     auto wake = m.NextWake(now);
     int timeout_ms =
         static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count());
-    for (FetchResponse& response : m.fetcher.Poll(std::clamp(timeout_ms, 0, kMaxPollMillis))) {
+    std::vector<FetchResponse> responses =
+        m.fetcher.Poll(std::clamp(timeout_ms, 0, kMaxPollMillis));
+    for (FetchResponse& response : responses) {
       auto final_answer = m.OnResponse(std::move(response), Clock::now(), &summary);
       if (final_answer) finish(final_answer->first, &final_answer->second);
     }
-    if (m.in_flight.empty() && timeout_ms > 0 && m.fetcher.InFlight() == 0) {
+    // A finished page may have queued new entries: they start in the next round, without a nap.
+    if (responses.empty() && m.in_flight.empty() && timeout_ms > 0 && m.fetcher.InFlight() == 0) {
       // Nothing to poll: sleep until the next host may be asked (curl_multi_poll returns at once).
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeout_ms, kMaxPollMillis)));
     }

@@ -1,5 +1,6 @@
 #include "extract/extract.h"
 
+#include <algorithm>
 #include <exception>
 #include <map>
 
@@ -49,10 +50,27 @@ Value ReadValue(const MatchedCell& matched, const std::string& field_unit,
   return converted;
 }
 
+// The visible text with each line's whitespace collapsed and empty lines dropped.
+std::string NormalisedText(std::string_view text) {
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    std::string line = CollapseSpace(text.substr(start, end - start));
+    if (!line.empty()) {
+      out += line;
+      out += '\n';
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
-                 Extraction* out) {
+                 Extraction* out, std::string* page_text) {
   bool is_text = false;
   Page page = ParsePage(bytes, options, &out->warnings, &is_text);
+  if (page_text) *page_text = NormalisedText(page.text);
   Metadata meta = ReadMetadata(page);
   out->title = meta.title;
   out->issuer = meta.issuer;
@@ -88,39 +106,16 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
 
 }  // namespace
 
-Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options) {
+Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
+                   std::string* page_text) {
   Extraction extraction;
   try {
-    ExtractInto(bytes, rules, options, &extraction);
+    ExtractInto(bytes, rules, options, &extraction, page_text);
   } catch (const std::exception& e) {
     // Extract never throws: what went wrong is reported with what was read so far.
     extraction.warnings.push_back(std::string("extraction stopped: ") + e.what());
   }
   return extraction;
-}
-
-std::string PageText(std::string_view bytes, const ExtractOptions& options) {
-  try {
-    std::vector<std::string> warnings;
-    bool is_text = false;
-    Page page = ParsePage(bytes, options, &warnings, &is_text);
-    std::string out;
-    std::string line;
-    for (char c : page.text + "\n") {
-      if (c != '\n') {
-        line += c;
-        continue;
-      }
-      std::string collapsed = CollapseSpace(line);
-      line.clear();
-      if (collapsed.empty()) continue;
-      out += collapsed;
-      out += '\n';
-    }
-    return out;
-  } catch (const std::exception&) {
-    return {};
-  }
 }
 
 }  // namespace nianbao

@@ -19,12 +19,10 @@ struct ExtractOptions {
   enum class Input { kAuto, kHtml, kText } input = Input::kAuto;
 };
 
-Extraction Extract(std::string_view bytes, const RuleSet& rules,
-                   const ExtractOptions& options = {});
-
-// The page's visible text, decoded and whitespace-normalised: what a person reads, for change
-// detection.
-std::string PageText(std::string_view bytes, const ExtractOptions& options = {});
+// `page_text`, when given, receives the page's visible text, decoded and whitespace-normalised, one
+// block per line: what a person reads, for change detection. It comes from the same parse.
+Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options = {},
+                   std::string* page_text = nullptr);
 
 }  // namespace nianbao
 

@@ -208,5 +208,24 @@ TEST_F(TemplatesTest, BadInputNeverThrows) {
   }
 }
 
+// The page text comes from the extraction's own parse: decoded (GBK here), one visible block per
+// line, whitespace collapsed, no script or style, no empty lines.
+TEST_F(TemplatesTest, PageTextComesWithTheExtraction) {
+  std::string text;
+  Extraction e = Extract(ReadPage("v2021-word-gbk.html"), rules(), {}, &text);
+  ASSERT_EQ(e.template_id, "v2021");
+  EXPECT_NE(text.find("示例县人民政府"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\n\n"), std::string::npos);
+  EXPECT_EQ(text.find("  "), std::string::npos);
+  EXPECT_EQ(text.find("<"), std::string::npos);
+  EXPECT_EQ(text.back(), '\n');
+  std::string again;
+  Extract(
+      "<html><head><script>var x = 1;</script></head><body><p> a  b </p><p></p>"
+      "<div>c\td</div></body></html>",
+      rules(), {}, &again);
+  EXPECT_EQ(again, "a b\nc d\n");
+}
+
 }  // namespace
 }  // namespace nianbao
