@@ -120,6 +120,8 @@ class Worker {
         logger_(logger),
         done_fd_(done_fd) {
     outcome_.started = clock_.Now();
+    // Set before the thread runs, so that the job shows in STATUS however quickly it ends.
+    progress_ = job_.seed ? "crawling " + job_.id + ": starting" : "re-checking known reports";
     thread_ = std::thread([this] { Run(); });
   }
   ~Worker() {
@@ -164,7 +166,6 @@ class Worker {
   // The crawler resumes an interrupted crawl's pending entries, or else revisits everything (with
   // conditional GETs for the reports it already knows).
   void RunSeed(Crawler& crawler) {
-    SetProgress("crawling " + job_.id + ": starting");
     outcome_.summary = crawler.Crawl({job_.id}, stop_, [this](const CrawlProgress& p) {
       std::ostringstream text;
       text << "crawling " << job_.id << ": " << p.done << " done, " << p.queued << " queued, "
@@ -443,6 +444,7 @@ void Daemon::StartJob(Job job) {
     logger_.Info("re-check of known reports started (schedule " + job.schedule.text + ")");
   }
   worker_ = std::make_unique<Worker>(std::move(job), settings_, *store_, clock_, logger_, done_fd_);
+  UpdateStatus();
 }
 
 void Daemon::FinishJob() {

@@ -6,6 +6,9 @@
 #include <chrono>
 #include <ctime>
 #include <deque>
+#include <exception>
+#include <limits>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -15,6 +18,7 @@
 #include "crawler/politeness.h"
 #include "crawler/robots.h"
 #include "crawler/url.h"
+#include "crawler/worker_pool.h"
 #include "extract/decode.h"
 #include "extract/extract.h"
 
@@ -89,6 +93,12 @@ struct Crawler::Impl {
     RobotsRules rules;
     bool unavailable = false;  // 5xx or unreachable: everything disallowed for now
     Clock::time_point expires{};
+  };
+
+  struct PageAnalysis {
+    Extraction extraction;
+    std::string text;  // the page's visible text
+    DiscoveredLinks links;
   };
 
   // What happened to one finished frontier entry.
@@ -358,65 +368,98 @@ struct Crawler::Impl {
   // Records the final answer of `job` and stores what it holds. Does not touch the frontier.
   Outcome Process(const Job& job, const FetchResponse* response, CrawlSummary* summary) {
     Outcome outcome;
-    if (!response) {  // robots.txt said no: nothing was fetched
-      outcome.kind = "error";
-      outcome.fetch.url = job.entry.url;
-      outcome.fetch.final_url = job.hop_url;
-      outcome.fetch.error =
-          RobotsUnavailable(OriginOf(job.hop_url)) ? "robots_unavailable" : "robots";
-      outcome.fetch.redirects = job.redirects;
-      ++summary->errors[outcome.fetch.error];
-      return outcome;
+    if (NeedsAnalysis(job, response)) {
+      PageAnalysis analysis = AnalysePage(job, *response);
+      store.Batch([&] { StorePage(job, *response, std::move(analysis), summary, &outcome); });
+    } else {
+      store.Batch([&] { Settle(job, response, summary, &outcome); });
     }
-    outcome.fetch = RecordOf(job, *response);
-    outcome.fetch_id = store.RecordFetch(outcome.fetch);
+    return outcome;
+  }
+
+  // Whether the final answer is a page to extract and search for links (the CPU-heavy part),
+  // rather than a refusal, an error, a 304 or an attachment.
+  bool NeedsAnalysis(const Job& job, const FetchResponse* response) const {
+    if (!response || !response->error.empty() || response->status / 100 != 2) return false;
+    return job.entry.kind != "attachment" && !IsAttachmentUrl(job.hop_url, *link_rules) &&
+           IsPageMediaType(MediaType(response->content_type));
+  }
+
+  // Records and settles a final answer that needs no analysis: a refusal, an error, a 304 or an
+  // attachment (any 2xx body that is not a page).
+  void Settle(const Job& job, const FetchResponse* response, CrawlSummary* summary,
+              Outcome* outcome) {
+    if (!response) {  // robots.txt said no: nothing was fetched
+      outcome->kind = "error";
+      outcome->fetch.url = job.entry.url;
+      outcome->fetch.final_url = job.hop_url;
+      outcome->fetch.error =
+          RobotsUnavailable(OriginOf(job.hop_url)) ? "robots_unavailable" : "robots";
+      outcome->fetch.redirects = job.redirects;
+      ++summary->errors[outcome->fetch.error];
+      return;
+    }
+    outcome->fetch = RecordOf(job, *response);
+    outcome->fetch_id = store.RecordFetch(outcome->fetch);
     ++summary->fetched;
-    if (!outcome.fetch.error.empty()) {
-      outcome.kind = "error";
-      ++summary->errors[outcome.fetch.error];
-      return outcome;
+    if (!outcome->fetch.error.empty()) {
+      outcome->kind = "error";
+      ++summary->errors[outcome->fetch.error];
+      return;
     }
     if (response->status == 304) {
-      outcome.kind = "not_modified";
+      outcome->kind = "not_modified";
       ++summary->not_modified;
-      return outcome;
+      return;
     }
     const std::string& url = job.entry.url;
     std::string media = MediaType(response->content_type);
-    if (job.entry.kind == "attachment" || IsAttachmentUrl(job.hop_url, *link_rules) ||
-        !IsPageMediaType(media)) {
-      std::string sha =
-          store.PutDocument(response->body, media.empty() ? "application/octet-stream" : media, url,
-                            outcome.fetch_id);
-      if (!job.entry.parent.empty()) store.LinkAttachment(job.entry.parent, url, sha);
-      outcome.kind = "attachment";
-      ++summary->documents;
-      return outcome;
-    }
+    std::string sha = store.PutDocument(
+        response->body, media.empty() ? "application/octet-stream" : media, url, outcome->fetch_id);
+    if (!job.entry.parent.empty()) store.LinkAttachment(job.entry.parent, url, sha);
+    outcome->kind = "attachment";
+    ++summary->documents;
+  }
+
+  // What a page holds: CPU work only, no store and no shared mutable state, so any thread may run
+  // it.
+  PageAnalysis AnalysePage(const Job& job, const FetchResponse& response) const {
+    PageAnalysis analysis;
     ExtractOptions extract_options;
-    if (!response->charset.empty()) extract_options.encoding = response->charset;
-    std::string page_text;
-    Extraction extraction = Extract(response->body, *rules, extract_options, &page_text);
+    if (!response.charset.empty()) extract_options.encoding = response.charset;
+    analysis.extraction = Extract(response.body, *rules, extract_options, &analysis.text);
     // A report page matters only for its attachments: most link none (then no decoding at all),
     // and the others need only their hrefs scanned, not a second parse.
-    if (!extraction.template_id) {
-      Decoded decoded = DecodeToUtf8(response->body, extract_options.encoding);
-      outcome.links = DiscoverLinks(decoded.utf8, job.hop_url, *link_rules);
-    } else if (MayLinkAttachments(response->body, *link_rules)) {
-      Decoded decoded = DecodeToUtf8(response->body, extract_options.encoding);
-      outcome.links.attachments = DiscoverAttachments(decoded.utf8, job.hop_url, *link_rules);
+    if (!analysis.extraction.template_id) {
+      Decoded decoded = DecodeToUtf8(response.body, extract_options.encoding);
+      analysis.links = DiscoverLinks(decoded.utf8, job.hop_url, *link_rules);
+    } else if (MayLinkAttachments(response.body, *link_rules)) {
+      Decoded decoded = DecodeToUtf8(response.body, extract_options.encoding);
+      analysis.links.attachments = DiscoverAttachments(decoded.utf8, job.hop_url, *link_rules);
     }
-    if (extraction.template_id) {
-      outcome.snapshot = store.SaveExtraction(url, outcome.fetch_id, extraction, page_text);
-      ++(outcome.snapshot->new_version ? summary->new_versions : summary->unchanged);
-      outcome.kind = "report";
+    return analysis;
+  }
+
+  // Records the fetch of an analysed page and stores what it holds.
+  void StorePage(const Job& job, const FetchResponse& response, PageAnalysis analysis,
+                 CrawlSummary* summary, Outcome* outcome) {
+    const std::string& url = job.entry.url;
+    outcome->fetch = RecordOf(job, response);
+    outcome->fetch_id = store.RecordFetch(outcome->fetch);
+    ++summary->fetched;
+    outcome->links = std::move(analysis.links);
+    if (analysis.extraction.template_id) {
+      outcome->snapshot =
+          store.SaveExtraction(url, outcome->fetch_id, analysis.extraction, analysis.text);
+      ++(outcome->snapshot->new_version ? summary->new_versions : summary->unchanged);
+      outcome->kind = "report";
     } else {
-      store.PutDocument(response->body, media.empty() ? "text/html" : media, url, outcome.fetch_id);
-      outcome.kind = "list";
+      std::string media = MediaType(response.content_type);
+      store.PutDocument(response.body, media.empty() ? "text/html" : media, url, outcome->fetch_id);
+      outcome->kind = "list";
       ++summary->documents;
     }
-    outcome.extraction = std::move(extraction);
-    return outcome;
+    outcome->extraction = std::move(analysis.extraction);
   }
 
   // Puts what a finished page links to into the frontier (before the page is marked done, so that a
@@ -450,7 +493,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
                             const std::function<void(const CrawlProgress&)>& progress) {
   Impl& m = *impl_;
   CrawlSummary summary;
-  std::deque<FrontierEntry> discovered;  // entries this run added to the frontier, not yet started
+  std::deque<FrontierEntry> discovered;  // pending entries not yet started, oldest first
   std::set<std::string> claimed;         // URLs this run has taken or added
   std::vector<std::string> normalized;
   for (const std::string& seed : seeds) {
@@ -469,6 +512,11 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
       discovered.push_back(std::move(entry));
     }
   }
+  // What a killed crawl left pending is read once, oldest first; from here on every new entry
+  // passes through `discovered`, so the store is not asked again.
+  for (FrontierEntry& entry : m.store.PendingEntries(std::numeric_limits<size_t>::max())) {
+    if (claimed.insert(entry.url).second) discovered.push_back(std::move(entry));
+  }
 
   int64_t started = 0, done = 0;
   const auto crawl_start = Clock::now();
@@ -485,22 +533,14 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     p.pages_per_second = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
     progress(p);
   };
-  // The next entry to start: one this run discovered, else the oldest pending one in the store.
   auto next_entry = [&]() -> std::optional<FrontierEntry> {
-    if (!discovered.empty()) {
-      FrontierEntry entry = std::move(discovered.front());
-      discovered.pop_front();
-      return entry;
-    }
-    // The store shows only its oldest pending entry; when this run already holds it, the entries
-    // behind it become visible once it is done.
-    std::optional<FrontierEntry> pending = m.store.NextPending();
-    if (!pending || claimed.count(pending->url)) return std::nullopt;
-    claimed.insert(pending->url);
-    return pending;
+    if (discovered.empty()) return std::nullopt;
+    FrontierEntry entry = std::move(discovered.front());
+    discovered.pop_front();
+    return entry;
   };
-  auto finish = [&](Impl::Job& job, const FetchResponse* response) {
-    Impl::Outcome outcome = m.Process(job, response, &summary);
+  // The frontier side of a finished entry: its links queued, then the entry marked done.
+  auto complete = [&](const Impl::Job& job, const Impl::Outcome& outcome) {
     if (outcome.kind == "list" || outcome.kind == "report") {
       m.EnqueueLinks(job.entry, outcome.links, &discovered, &claimed);
     }
@@ -509,7 +549,67 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     report_progress(false);
   };
 
+  // Pages are analysed on the pool; the results come back here to be stored in this thread.
+  struct Analysed {
+    Impl::Job job;
+    FetchResponse response;
+    Impl::Outcome outcome;
+    Impl::PageAnalysis analysis;
+    std::exception_ptr failure;  // thrown while analysing: rethrown on this thread
+  };
+  std::mutex analysed_mutex;
+  std::vector<std::unique_ptr<Analysed>> analysed;
+  size_t analysing = 0;  // submitted, not yet stored
+  WorkerPool pool(m.options.analysis_threads);
+  // Bodies waiting for analysis are held in memory: past this many, no new transfer starts.
+  const size_t max_analysing = 2 * static_cast<size_t>(pool.size()) + 2;
+
+  // A final answer: a page goes to the pool, anything else is recorded and done at once. Each
+  // entry's records and its frontier update are one batch: a kill leaves all of them or none.
+  auto finish = [&](Impl::Job& job, FetchResponse* response) {
+    if (!m.NeedsAnalysis(job, response)) {
+      Impl::Outcome outcome;
+      m.store.Batch([&] {
+        m.Settle(job, response, &summary, &outcome);
+        complete(job, outcome);
+      });
+      return;
+    }
+    auto work = std::make_unique<Analysed>();
+    work->job = std::move(job);
+    work->response = std::move(*response);
+    ++analysing;
+    pool.Submit([&m, &analysed_mutex, &analysed, item = work.release()] {
+      try {
+        item->analysis = m.AnalysePage(item->job, item->response);
+      } catch (...) {
+        item->failure = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(analysed_mutex);
+        analysed.emplace_back(item);
+      }
+      m.fetcher.Wakeup();
+    });
+  };
+  auto store_analysed = [&] {
+    std::vector<std::unique_ptr<Analysed>> ready;
+    {
+      std::lock_guard<std::mutex> lock(analysed_mutex);
+      ready.swap(analysed);
+    }
+    for (std::unique_ptr<Analysed>& item : ready) {
+      --analysing;
+      if (item->failure) std::rethrow_exception(item->failure);
+      m.store.Batch([&] {
+        m.StorePage(item->job, item->response, std::move(item->analysis), &summary, &item->outcome);
+        complete(item->job, item->outcome);
+      });
+    }
+  };
+
   while (!stop.load()) {
+    store_analysed();
     while (started < m.options.max_pages && m.WaitingCount() < kWaitingWindow) {
       std::optional<FrontierEntry> entry = next_entry();
       if (!entry) break;
@@ -518,25 +618,27 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     }
     std::vector<std::pair<Impl::Job, Impl::Outcome>> refused;
     auto now = Clock::now();
-    m.Dispatch(now, &refused);
+    if (analysing < max_analysing) m.Dispatch(now, &refused);
     for (auto& [job, unused] : refused) finish(job, nullptr);
     // Idle after a refill that found nothing: the frontier is empty (or the page budget spent).
-    // Refusals may have added entries, so they get another round.
-    if (m.in_flight.empty() && m.waiting.empty() && discovered.empty() && refused.empty()) break;
+    // Refusals and stored pages may have added entries, so they get another round.
+    bool more = !discovered.empty() && started < m.options.max_pages;
+    if (m.in_flight.empty() && m.waiting.empty() && analysing == 0 && !more && refused.empty())
+      break;
     auto wake = m.NextWake(now);
     int timeout_ms =
         static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count());
-    std::vector<FetchResponse> responses =
-        m.fetcher.Poll(std::clamp(timeout_ms, 0, kMaxPollMillis));
-    for (FetchResponse& response : responses) {
+    // A finished page may have queued new entries: then the next round starts at once.
+    if (more && m.WaitingCount() < kWaitingWindow) timeout_ms = 0;
+    for (FetchResponse& response : m.fetcher.Poll(std::clamp(timeout_ms, 0, kMaxPollMillis))) {
       auto final_answer = m.OnResponse(std::move(response), Clock::now(), &summary);
       if (final_answer) finish(final_answer->first, &final_answer->second);
     }
-    // A finished page may have queued new entries: they start in the next round, without a nap.
-    if (responses.empty() && m.in_flight.empty() && timeout_ms > 0 && m.fetcher.InFlight() == 0) {
-      // Nothing to poll: sleep until the next host may be asked (curl_multi_poll returns at once).
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeout_ms, kMaxPollMillis)));
-    }
+  }
+  // What is being analysed is stored before returning: nothing fetched is left half-done.
+  while (analysing > 0) {
+    m.fetcher.Poll(kMaxPollMillis);
+    store_analysed();
   }
   if (stop.load()) {
     summary.stopped = true;

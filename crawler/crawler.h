@@ -49,6 +49,7 @@ struct CrawlOptions {
   double max_backoff_seconds = 60;
   double max_retry_after_seconds = 300;  // a longer Retry-After gives up the URL for this crawl
   std::string rules_dir;                 // links.toml from here; empty: the embedded copy
+  int analysis_threads = 0;              // threads extracting fetched pages; 0: one per core
 };
 
 struct CrawlProgress {

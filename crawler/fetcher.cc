@@ -237,13 +237,16 @@ std::vector<FetchResponse> Fetcher::Poll(int timeout_ms) {
   int running = 0;
   curl_multi_perform(impl_->multi, &running);
   collect();
-  if (done.empty() && !impl_->transfers.empty()) {
+  if (done.empty()) {
+    // Waits even with no transfer: the caller may be waiting for a Wakeup.
     curl_multi_poll(impl_->multi, nullptr, 0, std::max(0, timeout_ms), nullptr);
     curl_multi_perform(impl_->multi, &running);
     collect();
   }
   return done;
 }
+
+void Fetcher::Wakeup() { curl_multi_wakeup(impl_->multi); }
 
 size_t Fetcher::InFlight() const { return impl_->transfers.size(); }
 

@@ -6,7 +6,8 @@
 // on. The decoded body is capped in the write callback: beyond `max_body_bytes` the transfer is
 // aborted with error "too_large", whatever the Content-Encoding (a gzip bomb stops at the cap).
 // Errors are values (FetchResponse::error); only curl initialisation failure throws.
-// A Fetcher is used from one thread. curl_global_init must have run (see GlobalCurlInit).
+// A Fetcher is used from one thread (Wakeup excepted). curl_global_init must have run (see
+// GlobalCurlInit).
 #ifndef NIANBAO_CRAWLER_FETCHER_H_
 #define NIANBAO_CRAWLER_FETCHER_H_
 
@@ -54,9 +55,12 @@ class Fetcher {
   Fetcher& operator=(const Fetcher&) = delete;
 
   void Start(const FetchRequest& request);
-  // Drives the transfers for at most `timeout_ms` (returns early when one finishes) and returns the
-  // finished ones.
+  // Drives the transfers for at most `timeout_ms` (returns early when one finishes or Wakeup is
+  // called) and returns the finished ones. Waits the timeout even when no transfer is running.
   std::vector<FetchResponse> Poll(int timeout_ms);
+  // Makes a Poll in progress (or the next one) return at once. The one method safe to call from
+  // another thread.
+  void Wakeup();
   size_t InFlight() const;
   // Drops every transfer in flight without a response.
   void AbandonAll();

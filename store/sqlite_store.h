@@ -24,6 +24,7 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db);
 
+  void Batch(const std::function<void()>& writes) override;
   int64_t RecordFetch(const FetchRecord& fetch) override;
   std::string PutDocument(const std::string& body, const std::string& media_type,
                           const std::string& url, int64_t fetch_id) override;
@@ -35,7 +36,7 @@ class SqliteStore final : public Store {
   std::optional<Validators> GetValidators(const std::string& url) override;
 
   bool Enqueue(const FrontierEntry& entry) override;
-  std::optional<FrontierEntry> NextPending() override;
+  std::vector<FrontierEntry> PendingEntries(size_t limit) override;
   void MarkDone(const std::string& url, const std::string& outcome) override;
   int64_t PendingCount() override;
   void ResetFrontier(const std::string& seed) override;
@@ -85,6 +86,7 @@ class SqliteStore final : public Store {
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+  int batch_depth_ = 0;  // > 0 inside Batch: Write and Read run in the batch's transaction
   // Caches of field_names and labels (rows are never deleted, so a committed id stays valid).
   std::unordered_map<std::string, int64_t> field_ids_;
   std::unordered_map<std::string, int64_t> label_ids_;
@@ -96,6 +98,13 @@ class SqliteStore final : public Store {
 template <typename Body>
 auto SqliteStore::Write(const char* what, Body&& body) -> decltype(body()) {
   try {
+    if (batch_depth_ > 0) {
+      struct Reset {
+        SqliteStore* store;
+        ~Reset() { store->ResetStatements(); }
+      } reset{this};
+      return body();
+    }
     return RetryWhileBusy([&] {
       WriteTransaction transaction(*db_);
       struct Reset {
@@ -125,6 +134,13 @@ auto SqliteStore::Write(const char* what, Body&& body) -> decltype(body()) {
 template <typename Body>
 auto SqliteStore::Read(const char* what, Body&& body) -> decltype(body()) {
   try {
+    if (batch_depth_ > 0) {
+      struct Reset {
+        SqliteStore* store;
+        ~Reset() { store->ResetStatements(); }
+      } reset{this};
+      return body();
+    }
     return RetryWhileBusy([&] {
       ReadTransaction transaction(*db_);
       struct Reset {

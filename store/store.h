@@ -12,6 +12,7 @@
 #define NIANBAO_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -175,6 +176,11 @@ class Store {
   static std::unique_ptr<Store> Open(const std::string& path);
   virtual ~Store() = default;
 
+  // Runs `writes` (calls of this Store, on this thread) as one transaction: they are committed
+  // together or not at all, and cost one commit. A Batch inside a Batch joins it. An exception
+  // from `writes` rolls everything back and propagates.
+  virtual void Batch(const std::function<void()>& writes) = 0;
+
   // --- written by the crawler ---
   // Records one fetch attempt (its source is created on first sight); returns the fetch id.
   virtual int64_t RecordFetch(const FetchRecord& fetch) = 0;
@@ -199,8 +205,9 @@ class Store {
   // --- frontier (crawl state survives a kill) ---
   // Adds `entry` unless the URL is already known to this frontier; returns whether it was added.
   virtual bool Enqueue(const FrontierEntry& entry) = 0;
-  // The next pending entry (oldest first), or nullopt when the frontier is empty.
-  virtual std::optional<FrontierEntry> NextPending() = 0;
+  // Up to `limit` pending entries, oldest first (a crawl resuming after a kill reads its backlog
+  // once, rather than polling the head of the frontier).
+  virtual std::vector<FrontierEntry> PendingEntries(size_t limit) = 0;
   virtual void MarkDone(const std::string& url, const std::string& outcome) = 0;
   virtual int64_t PendingCount() = 0;
   // Forgets finished entries of `seed` so that a new scheduled crawl can revisit them.

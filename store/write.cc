@@ -1,6 +1,7 @@
 // What the crawler writes: sources, fetches, documents, attachments, snapshots; and the frontier.
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 
@@ -67,6 +68,43 @@ int64_t SqliteStore::FieldId(const std::string& name) {
 int64_t SqliteStore::LabelId(const std::string& text) {
   return Intern(label_ids_, Prepared("SELECT id FROM labels WHERE text = ?"),
                 Prepared("INSERT INTO labels (text) VALUES (?)"), *db_, text);
+}
+
+void SqliteStore::Batch(const std::function<void()>& writes) {
+  if (batch_depth_ > 0) {
+    writes();
+    return;
+  }
+  std::optional<WriteTransaction> transaction;
+  try {
+    // Only taking the write lock is retried: `writes` runs once.
+    RetryWhileBusy([&] { transaction.emplace(*db_); });
+  } catch (const std::exception& e) {
+    ThrowStoreError(path_, "starting a batch of writes", e);
+  }
+  struct Leave {
+    SqliteStore* store;
+    ~Leave() {
+      --store->batch_depth_;
+      store->ResetStatements();
+    }
+  };
+  try {
+    ++batch_depth_;
+    Leave leave{this};
+    writes();
+  } catch (...) {
+    field_ids_.clear();  // ids created by a rolled-back transaction do not exist
+    label_ids_.clear();
+    throw;
+  }
+  try {
+    transaction->Commit();
+  } catch (const std::exception& e) {
+    field_ids_.clear();
+    label_ids_.clear();
+    ThrowStoreError(path_, "committing a batch of writes", e);
+  }
 }
 
 int64_t SqliteStore::RecordFetch(const FetchRecord& fetch) {
@@ -337,14 +375,19 @@ bool SqliteStore::Enqueue(const FrontierEntry& entry) {
   });
 }
 
-std::optional<FrontierEntry> SqliteStore::NextPending() {
-  return Read("reading the frontier", [&]() -> std::optional<FrontierEntry> {
-    auto& next = Prepared(
-        "SELECT url, kind, depth, parent, seed FROM frontier WHERE done = 0 ORDER BY id LIMIT 1");
-    if (!next.executeStep()) return std::nullopt;
-    return FrontierEntry{next.getColumn(0).getString(), next.getColumn(1).getString(),
-                         next.getColumn(2).getInt(), next.getColumn(3).getString(),
-                         next.getColumn(4).getString()};
+std::vector<FrontierEntry> SqliteStore::PendingEntries(size_t limit) {
+  return Read("reading the frontier", [&] {
+    auto& pending = Prepared(
+        "SELECT url, kind, depth, parent, seed FROM frontier WHERE done = 0 ORDER BY id LIMIT ?");
+    pending.bind(
+        1, static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max())));
+    std::vector<FrontierEntry> entries;
+    while (pending.executeStep()) {
+      entries.push_back({pending.getColumn(0).getString(), pending.getColumn(1).getString(),
+                         pending.getColumn(2).getInt(), pending.getColumn(3).getString(),
+                         pending.getColumn(4).getString()});
+    }
+    return entries;
   });
 }
 

@@ -466,30 +466,74 @@ TEST_F(StoreTest, DocumentsAreStoredOncePerHashAndCompressed) {
 
 TEST_F(StoreTest, FrontierKeepsOrderAndDoneState) {
   auto store = OpenStore();
-  EXPECT_FALSE(store->NextPending());
+  EXPECT_TRUE(store->PendingEntries(10).empty());
   EXPECT_TRUE(store->Enqueue({"https://a.gov.cn/list/", "list", 0, "", "https://a.gov.cn/list/"}));
   EXPECT_TRUE(store->Enqueue({"https://a.gov.cn/r1.htm", "report", 1, "https://a.gov.cn/list/",
                               "https://a.gov.cn/list/"}));
   EXPECT_FALSE(
       store->Enqueue({"https://a.gov.cn/r1.htm", "report", 1, "x", "https://a.gov.cn/list/"}));
   EXPECT_EQ(store->PendingCount(), 2);
-  auto next = store->NextPending();
-  ASSERT_TRUE(next);
-  EXPECT_EQ(next->url, "https://a.gov.cn/list/");
-  EXPECT_EQ(next->kind, "list");
-  store->MarkDone(next->url, "ok");
-  next = store->NextPending();
-  EXPECT_EQ(next->url, "https://a.gov.cn/r1.htm");
-  EXPECT_EQ(next->depth, 1);
-  EXPECT_EQ(next->parent, "https://a.gov.cn/list/");
-  store->MarkDone(next->url, "ok");
-  EXPECT_FALSE(store->NextPending());
+  std::vector<FrontierEntry> pending = store->PendingEntries(10);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].url, "https://a.gov.cn/list/");
+  EXPECT_EQ(pending[0].kind, "list");
+  EXPECT_EQ(pending[1].url, "https://a.gov.cn/r1.htm");
+  ASSERT_EQ(store->PendingEntries(1).size(), 1u);
+  EXPECT_EQ(store->PendingEntries(1)[0].url, "https://a.gov.cn/list/");
+  store->MarkDone(pending[0].url, "ok");
+  pending = store->PendingEntries(10);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].url, "https://a.gov.cn/r1.htm");
+  EXPECT_EQ(pending[0].depth, 1);
+  EXPECT_EQ(pending[0].parent, "https://a.gov.cn/list/");
+  store->MarkDone(pending[0].url, "ok");
+  EXPECT_TRUE(store->PendingEntries(10).empty());
   EXPECT_FALSE(
       store->Enqueue({"https://a.gov.cn/r1.htm", "report", 1, "", "https://a.gov.cn/list/"}));
   store->ResetFrontier("https://a.gov.cn/list/");
   EXPECT_TRUE(
       store->Enqueue({"https://a.gov.cn/r1.htm", "report", 1, "", "https://a.gov.cn/list/"}));
   EXPECT_EQ(store->PendingCount(), 1);
+}
+
+// A batch is one transaction: a reader sees none of it until it commits, and a failure inside it
+// leaves nothing behind — while what was stored before stays.
+TEST_F(StoreTest, BatchCommitsTogetherOrNotAtAll) {
+  auto store = OpenStore();
+  auto reader = OpenStore();
+  int64_t before = RecordOkFetch(*store, "https://a.gov.cn/0", 1750000000);
+  store->SaveExtraction("https://a.gov.cn/0", before, SampleExtraction(), "p");
+  store->Batch([&] {
+    int64_t fetch = RecordOkFetch(*store, "https://a.gov.cn/1", 1750000001);
+    store->SaveExtraction("https://a.gov.cn/1", fetch, SampleExtraction(), "p");
+    store->Batch([&] {  // joins the outer batch
+      store->Enqueue({"https://a.gov.cn/2", "report", 1, "", "s"});
+    });
+    store->MarkDone("https://a.gov.cn/2", "report");
+    EXPECT_THROW(reader->History("https://a.gov.cn/1"), NotFoundError) << "seen before the commit";
+    EXPECT_EQ(reader->PendingCount(), 0);
+  });
+  EXPECT_EQ(reader->History("https://a.gov.cn/1").size(), 1u);
+  EXPECT_EQ(CountRows(path_, "fetches"), 2);
+  EXPECT_EQ(CountRows(path_, "frontier"), 1);
+
+  EXPECT_THROW(store->Batch([&] {
+    int64_t fetch = RecordOkFetch(*store, "https://a.gov.cn/3", 1750000002);
+    store->SaveExtraction("https://a.gov.cn/3", fetch, SampleExtraction(), "p");
+    store->Enqueue({"https://a.gov.cn/4", "report", 1, "", "s"});
+    throw std::runtime_error("the crawl thread failed");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(CountRows(path_, "fetches"), 2);
+  EXPECT_EQ(CountRows(path_, "frontier"), 1);
+  EXPECT_THROW(store->History("https://a.gov.cn/3"), NotFoundError);
+  // The store goes on working, and what came before is intact.
+  int64_t after = RecordOkFetch(*store, "https://a.gov.cn/3", 1750000003);
+  EXPECT_TRUE(
+      store->SaveExtraction("https://a.gov.cn/3", after, SampleExtraction(), "p").new_version);
+  EXPECT_EQ(store->History("https://a.gov.cn/0").size(), 1u);
+  EXPECT_EQ(store->Show("https://a.gov.cn/1", std::nullopt).extraction.fields.size(),
+            SampleExtraction().fields.size());
 }
 
 TEST_F(StoreTest, FrontierSurvivesReopening) {
@@ -501,7 +545,8 @@ TEST_F(StoreTest, FrontierSurvivesReopening) {
   }
   auto store = OpenStore();
   EXPECT_EQ(store->PendingCount(), 1);
-  EXPECT_EQ(store->NextPending()->url, "https://a.gov.cn/2");
+  ASSERT_EQ(store->PendingEntries(10).size(), 1u);
+  EXPECT_EQ(store->PendingEntries(10)[0].url, "https://a.gov.cn/2");
 }
 
 TEST_F(StoreTest, SeedScheduleSurvivesReopening) {
