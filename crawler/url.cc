@@ -1,6 +1,11 @@
 #include "crawler/url.h"
 
+#include <unicode/bytestream.h>
+#include <unicode/idna.h>
+
+#include <algorithm>
 #include <cctype>
+#include <memory>
 #include <vector>
 
 namespace nianbao {
@@ -153,6 +158,22 @@ std::string SlashBackslashes(std::string s) {
   return s;
 }
 
+// An internationalised host name (政府.政务, 例子。中国) in its ASCII form (xn--…), by UTS #46 as
+// browsers do, so that both spellings are one host; nullopt when it is not a valid name.
+std::optional<std::string> IdnToAscii(std::string_view host) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::IDNA> idna(
+      icu::IDNA::createUTS46Instance(UIDNA_NONTRANSITIONAL_TO_ASCII | UIDNA_CHECK_BIDI, status));
+  if (U_FAILURE(status)) return std::nullopt;
+  std::string ascii;
+  icu::StringByteSink<std::string> sink(&ascii);
+  icu::IDNAInfo info;
+  idna->nameToASCII_UTF8(icu::StringPiece(host.data(), static_cast<int32_t>(host.size())), sink,
+                         info, status);
+  if (U_FAILURE(status) || info.hasErrors()) return std::nullopt;
+  return ascii;
+}
+
 std::optional<Url> FromComponents(const Components& parts) {
   if (!IsWebScheme(parts.scheme) || !parts.authority) return std::nullopt;
   Url url;
@@ -175,6 +196,13 @@ std::optional<Url> FromComponents(const Components& parts) {
   } else if (size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
+  }
+  std::string ascii_host;
+  if (std::any_of(host.begin(), host.end(), [](char c) { return c & 0x80; })) {
+    std::optional<std::string> ascii = IdnToAscii(host);
+    if (!ascii) return std::nullopt;
+    ascii_host = std::move(*ascii);
+    host = ascii_host;
   }
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);
   if (host.empty()) return std::nullopt;

@@ -3,7 +3,7 @@
 // percent-encoding with upper-case hex, unreserved characters decoded, bytes outside the URL
 // alphabet encoded, empty path → "/", fragment removed, a bare "?" removed). Backslashes in the
 // path are read as
-// '/', as browsers do. Internationalised host names are kept as given (lower-cased ASCII only).
+// '/', as browsers do. Internationalised host names become their ASCII (punycode) form, by UTS #46.
 // Errors are values: nullopt for anything that is not an http(s) URL with a host.
 #ifndef NIANBAO_CRAWLER_URL_H_
 #define NIANBAO_CRAWLER_URL_H_

@@ -77,6 +77,16 @@ TEST(UrlTest, ResolvesRelativeReferences) {
   EXPECT_FALSE(ResolveUrl(list, "ftp://a.cn/x.pdf"));
 }
 
+TEST(UrlTest, InternationalisedHostsBecomePunycode) {
+  EXPECT_EQ(NormalizeUrl("http://政府.政务/zfxxgk/"), "http://xn--mxtq1m.xn--zfr164b/zfxxgk/");
+  // Full-width letters and the ideographic full stop are the same name (UTS #46 mapping).
+  EXPECT_EQ(NormalizeUrl("http://政府。政务/zfxxgk/"), "http://xn--mxtq1m.xn--zfr164b/zfxxgk/");
+  EXPECT_EQ(NormalizeUrl("http://ＷＷＷ.例子.cn/"), "http://www.xn--fsqu00a.cn/");
+  EXPECT_EQ(NormalizeUrl("HTTP://XN--MXTQ1M.xn--zfr164b/"), "http://xn--mxtq1m.xn--zfr164b/");
+  EXPECT_EQ(ResolveUrl("http://政府.政务/a/", "b.html"), "http://xn--mxtq1m.xn--zfr164b/a/b.html");
+  EXPECT_EQ(NormalizeUrl("http://a​�.cn/"), std::nullopt);  // not a valid name
+}
+
 TEST(UrlTest, OneKeyPerResource) {
   auto a = ParseUrl("HTTP://A.cn:80/x/../y/%7Ez#f");
   auto b = ParseUrl("http://a.cn/y/~z");
