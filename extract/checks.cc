@@ -9,7 +9,7 @@ namespace {
 // Printed numbers have at most a few decimals (万元 with 2–4); anything closer is equal.
 constexpr double kTolerance = 1e-6;
 
-Value Lookup(const std::map<std::string, Value>& values, const std::string& field) {
+Value Lookup(const std::unordered_map<std::string, Value>& values, const std::string& field) {
   auto it = values.find(field);
   return it == values.end() ? Value() : it->second;
 }
@@ -18,7 +18,7 @@ Value Lookup(const std::map<std::string, Value>& values, const std::string& fiel
 
 std::vector<CheckFailure> RunChecks(const std::vector<Identity>& identities,
                                     std::string_view template_id,
-                                    const std::map<std::string, Value>& values) {
+                                    const std::unordered_map<std::string, Value>& values) {
   std::vector<CheckFailure> failures;
   for (const Identity& identity : identities) {
     if (std::find(identity.templates.begin(), identity.templates.end(), template_id) ==

@@ -4,9 +4,9 @@
 #ifndef NIANBAO_EXTRACT_CHECKS_H_
 #define NIANBAO_EXTRACT_CHECKS_H_
 
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "extract/extraction.h"
@@ -16,7 +16,7 @@ namespace nianbao {
 
 std::vector<CheckFailure> RunChecks(const std::vector<Identity>& identities,
                                     std::string_view template_id,
-                                    const std::map<std::string, Value>& values);
+                                    const std::unordered_map<std::string, Value>& values);
 
 }  // namespace nianbao
 

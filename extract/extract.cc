@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <exception>
-#include <map>
+#include <unordered_map>
 
 #include "extract/checks.h"
 #include "extract/decode.h"
@@ -90,7 +90,8 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
   for (std::string& w : match.warnings) out->warnings.push_back(std::move(w));
   out->unmatched = std::move(match.unmatched);
 
-  std::map<std::string, Value> values;
+  std::unordered_map<std::string, Value> values;
+  values.reserve(match.cells.size());
   for (const MatchedCell& matched : match.cells) {
     auto unit = tmpl->field_units.find(matched.field);
     values[matched.field] = ReadValue(matched, unit->second, &out->warnings);

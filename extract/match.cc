@@ -1,8 +1,10 @@
 #include "extract/match.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "extract/values.h"
 
@@ -130,23 +132,39 @@ int DeepestMeaningful(const Path& path) {
 }
 
 // Matches of a dimension against a path, memoised: all values of a row share its row path and all
-// values of a column its column path, so each pair is matched once.
+// values of a column its column path, so each pair is matched once. Looked up by a hash of the
+// path's labels, without building a key; the stored labels confirm a hit.
 class DimCache {
  public:
   DimMatch Get(const Dimension& dim, const Path& path) {
-    Key key{&dim, {}};
-    key.second.reserve(path.size());
-    for (const PathLabel& p : path) key.second.push_back(p.label);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    DimMatch match = MatchDimension(dim, path, rules_);
-    cache_.emplace(std::move(key), match);
+    size_t hash = std::hash<const void*>()(&dim);
+    for (const PathLabel& p : path) hash = hash * 1000003u ^ std::hash<const void*>()(p.label);
+    auto [first, last] = cache_.equal_range(hash);
+    for (auto it = first; it != last; ++it) {
+      if (it->second.dim == &dim && SameLabels(it->second.labels, path)) return it->second.match;
+    }
+    Entry entry{&dim, {}, MatchDimension(dim, path, rules_)};
+    entry.labels.reserve(path.size());
+    for (const PathLabel& p : path) entry.labels.push_back(p.label);
+    DimMatch match = entry.match;
+    cache_.emplace(hash, std::move(entry));
     return match;
   }
 
  private:
-  using Key = std::pair<const Dimension*, std::vector<const Label*>>;
-  std::map<Key, DimMatch> cache_;
+  struct Entry {
+    const Dimension* dim;
+    std::vector<const Label*> labels;
+    DimMatch match;
+  };
+  static bool SameLabels(const std::vector<const Label*>& labels, const Path& path) {
+    if (labels.size() != path.size()) return false;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      if (labels[i] != path[i].label) return false;
+    }
+    return true;
+  }
+  std::unordered_multimap<size_t, Entry> cache_;
   RuleMemo rules_;
 };
 
@@ -165,12 +183,12 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
                         const Path& column, int position, int count, bool positional_first,
                         DimCache& cache) {
   TableMatch result;
-  std::vector<std::string> keys(table.dimensions.size());
-  std::vector<DimMatch> row_matches(table.dimensions.size()),
-      column_matches(table.dimensions.size());
+  const size_t dims = table.dimensions.size();  // at most kMaxDimensions (checked at load)
+  std::array<const std::string*, kMaxDimensions> keys{};
+  std::array<DimMatch, kMaxDimensions> row_matches{}, column_matches{};
   bool has_row_dim = false, has_column_dim = false;
   const LabelRule* row_rule = nullptr;
-  for (size_t d = 0; d < table.dimensions.size(); ++d) {
+  for (size_t d = 0; d < dims; ++d) {
     const Dimension& dim = table.dimensions[d];
     has_row_dim |= dim.axis == Axis::kRow;
     has_column_dim |= dim.axis == Axis::kColumn;
@@ -179,18 +197,19 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
   }
   // The deepest label of a path must itself be understood: falling back to its parent would put a
   // sub-row's number (其中：…) into the parent's field.
-  auto deepest_matched = [&](const Path& path, const std::vector<DimMatch>& matches) {
+  auto deepest_matched = [&](const Path& path,
+                             const std::array<DimMatch, kMaxDimensions>& matches) {
     int deepest = DeepestMeaningful(path);
     if (deepest < 0) return false;
-    for (const DimMatch& m : matches) {
-      if (m.rule && m.position == deepest) return true;
+    for (size_t d = 0; d < dims; ++d) {
+      if (matches[d].rule && matches[d].position == deepest) return true;
     }
     return false;
   };
   result.row_ok = !has_row_dim || deepest_matched(row, row_matches);
   result.column_ok = !has_column_dim || deepest_matched(column, column_matches);
   bool all_keys = true;
-  for (size_t d = 0; d < table.dimensions.size(); ++d) {
+  for (size_t d = 0; d < dims; ++d) {
     const DimMatch& m = column_matches[d].rule ? column_matches[d] : row_matches[d];
     if (table.dimensions[d].axis == Axis::kRow && row_matches[d].rule)
       row_rule = row_matches[d].rule;
@@ -198,11 +217,14 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
       all_keys = false;
       continue;
     }
-    keys[d] = m.rule->key;
+    keys[d] = &m.rule->key;
   }
-  auto join = [&](const std::vector<std::string>& parts) {
+  auto join = [&] {
     std::string id;
-    for (const std::string& part : parts) id += (id.empty() ? "" : ".") + part;
+    for (size_t d = 0; d < dims; ++d) {
+      if (d > 0) id += '.';
+      id += *keys[d];
+    }
     return id;
   };
   // Positional reading: the row's values in the format's printed order.
@@ -218,7 +240,7 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
   }
   std::string by_labels;
   if (all_keys && result.row_ok && result.column_ok) {
-    by_labels = join(keys);
+    by_labels = join();
     if (!tmpl.field_units.count(by_labels)) by_labels.clear();
   }
   if (positional_first && !positional.empty()) {

@@ -152,6 +152,9 @@ TableRules ParseTable(const toml::table& table, const std::string& file,
   const toml::array* dims = ArrayOfTables(table, "dimension", file);
   if (!dims || dims->empty())
     Fail(Where(file, table), "table " + rules.name + " has no [[table.dimension]]");
+  if (dims->size() > kMaxDimensions)
+    Fail(Where(file, table), "table " + rules.name + " has more than " +
+                                 std::to_string(kMaxDimensions) + " dimensions");
   for (const toml::node& node : *dims) {
     const toml::table& dim_table = *node.as_table();
     Dimension dim;

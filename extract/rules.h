@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "extract/normalize.h"
@@ -68,6 +69,9 @@ struct Dimension {
   std::vector<int> pattern_rule_;       // pattern index in patterns_ → rule index
 };
 
+// A field id joins one key per dimension; no format needs more than this many.
+inline constexpr size_t kMaxDimensions = 4;
+
 struct TableRules {
   std::string name;
   std::vector<Dimension> dimensions;  // field id = keys joined in this order
@@ -81,8 +85,8 @@ struct TemplateRules {
   int min_markers = 2;
   int first_year = 0, last_year = 9999;  // the report years the format was in use: breaks ties
   std::vector<TableRules> tables;
-  std::vector<std::string> fields;                 // its field ids, in fields.tsv order
-  std::map<std::string, std::string> field_units;  // field id → unit, from fields.tsv
+  std::vector<std::string> fields;                           // its field ids, in fields.tsv order
+  std::unordered_map<std::string, std::string> field_units;  // field id → unit, from fields.tsv
 };
 
 struct Term {  // one term of an identity: a field, or alternatives (the first that has a value)

@@ -66,7 +66,7 @@ TEST(ChecksTest, SubtractedTermsAndAlternatives) {
 
 TEST(ChecksTest, ShippedIdentitiesHoldOnAConsistentReport) {
   auto rules = RuleSet::LoadEmbedded();
-  std::map<std::string, Value> values = {
+  std::unordered_map<std::string, Value> values = {
       {"requests.received", 10},     {"requests.received.in_person", 1},
       {"requests.received.fax", 2},  {"requests.received.online", 3},
       {"requests.received.mail", 4}, {"org.staff", 3},

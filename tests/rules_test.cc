@@ -115,6 +115,17 @@ TEST_F(RulesTest, DuplicateLabelIsAnError) {
   EXPECT_NE(error.find("duplicate label"), std::string::npos) << error;
 }
 
+TEST_F(RulesTest, TooManyDimensionsIsAnError) {
+  std::string extra;
+  for (int i = 0; i < 4; ++i)
+    extra += "[[table.dimension]]\nname = \"d" + std::to_string(i) +
+             "\"\n[[table.dimension.rule]]\nkey = \"k\"\nlabels = [\"标签\"]\n";
+  Write("mini.toml", std::string(kGoodRules) + extra);
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini.toml:"), std::string::npos) << error;
+  EXPECT_NE(error.find("more than 4 dimensions"), std::string::npos) << error;
+}
+
 TEST_F(RulesTest, BadPatternNamesFileAndLine) {
   Write("mini.toml", Replace(kGoodRules, "\".*新收.*\"", "\"(新收\""));
   std::string error = LoadError();
