@@ -360,7 +360,9 @@ Grid WithoutTrailingLines(const Grid& grid) {
 class GridMatcher {
  public:
   GridMatcher(const TemplateRules& tmpl, LabelCache& labels, bool text_input)
-      : tmpl_(tmpl), labels_(labels), text_input_(text_input) {}
+      : tmpl_(tmpl), labels_(labels), text_input_(text_input) {
+    result_.cells.reserve(tmpl.fields.size());
+  }
 
   MatchResult Run(const std::vector<Grid>& grids) {
     for (size_t t = 0; t < grids.size(); ++t) ReadGrid(static_cast<int>(t), grids[t]);
@@ -542,7 +544,9 @@ class GridMatcher {
 
 class ListMatcher {
  public:
-  ListMatcher(const TemplateRules& tmpl, LabelCache& labels) : tmpl_(tmpl), labels_(labels) {}
+  ListMatcher(const TemplateRules& tmpl, LabelCache& labels) : tmpl_(tmpl), labels_(labels) {
+    result_.cells.reserve(tmpl.fields.size());
+  }
 
   MatchResult Run(const std::vector<Grid>& grids) {
     for (size_t t = 0; t < grids.size(); ++t) ReadGrid(static_cast<int>(t), grids[t]);
@@ -654,7 +658,9 @@ const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSe
   for (const Grid& grid : grids) {
     for (const GridCell& cell : grid.cells) {
       if (cell.text.size() > 400) continue;  // prose, not a label
-      if (Classify(cell.text) != CellKind::kLabel) continue;
+      // Markers are Chinese: a cell of ASCII alone (a number, a dash) holds none.
+      if (std::all_of(cell.text.begin(), cell.text.end(), [](char c) { return !(c & 0x80); }))
+        continue;
       texts.push_back(&labels.Get(cell.text).clean);
     }
   }
