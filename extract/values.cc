@@ -1,5 +1,6 @@
 #include "extract/values.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
@@ -39,15 +40,26 @@ std::string ToAsciiForm(std::string_view s) {
         i += 3;
         continue;
       }
-      char mapped = d == 0x8C ? ',' : d == 0x8E ? '.' : d == 0x8B ? '+' : d == 0x8D ? '-' : 0;
+      char mapped = d == 0x8C   ? ','
+                    : d == 0x8E ? '.'
+                    : d == 0x8B ? '+'
+                    : d == 0x8D ? '-'
+                    : d == 0x88 ? '('
+                    : d == 0x89 ? ')'
+                                : 0;
       if (mapped) {
         out += mapped;
         i += 3;
         continue;
       }
     }
-    if (s.substr(i, 3) == "\xE2\x88\x92") {  // U+2212 minus sign
+    if (s.substr(i, 3) == "\xE2\x88\x92" || s.substr(i, 3) == "\xEF\xB9\xA3") {  // − ﹣
       out += '-';
+      i += 3;
+      continue;
+    }
+    if (s.substr(i, 3) == "\xEF\xB9\xA2") {  // ﹢
+      out += '+';
       i += 3;
       continue;
     }
@@ -58,7 +70,8 @@ std::string ToAsciiForm(std::string_view s) {
 }
 
 bool IsNullMarker(std::string_view s) {
-  if (s.empty() || s == "/" || s == "／" || s == "\\" || s == "不适用" || s == "无此项")
+  if (s.empty() || s == "/" || s == "／" || s == "\\" || s == "不适用" || s == "无此项" ||
+      s == "N/A" || s == "n/a" || s == "NA")
     return true;
   // Any run of dashes: "-", "--", "—", "——", "―", "–", "一一" is not used for null.
   for (size_t i = 0; i < s.size();) {
@@ -116,9 +129,22 @@ bool IsUnitWord(std::string_view text) {
   return false;
 }
 
+// "0(件)" and "(无)": a unit, or 无 or a dash, in parentheses reads as if printed bare. A number in
+// parentheses is not unwrapped: "(1)" is a numbering.
+std::string WithoutParentheses(std::string s) {
+  if (s.size() < 3 || s.back() != ')') return s;
+  size_t open = s.rfind('(');
+  if (open == std::string::npos) return s;
+  std::string inner = s.substr(open + 1, s.size() - open - 2);
+  if (open == 0) return inner == "无" || (!inner.empty() && IsNullMarker(inner)) ? inner : s;
+  if (std::find(kUnits.begin(), kUnits.end(), inner) != kUnits.end())
+    return s.substr(0, open) + inner;
+  return s;
+}
+
 CellValue ParseValue(std::string_view text) {
   CellValue value;
-  std::string s = ToAsciiForm(text);
+  std::string s = WithoutParentheses(ToAsciiForm(text));
   if (IsNullMarker(s)) return value;  // kNull
   if (s == "无" || s == "0") {
     value.kind = CellValue::Kind::kNumber;
@@ -139,8 +165,8 @@ CellValue ParseValue(std::string_view text) {
     } else if (c == ',' && seen_digit && !seen_point && i + 1 < body.size() && body[i + 1] >= '0' &&
                body[i + 1] <= '9') {
       continue;  // thousands separator
-    } else if (c == '.' && seen_digit && !seen_point && i + 1 < body.size()) {
-      digits += c;
+    } else if (c == '.' && seen_digit && !seen_point) {
+      digits += c;  // "12." (a stray point at the end) still reads as 12
       seen_point = true;
     } else {
       value.kind = CellValue::Kind::kInvalid;

@@ -56,6 +56,26 @@ TEST(ValuesTest, Units) {
   EXPECT_FALSE(ConvertUnit(12, "件", "万元").has_value());
 }
 
+// Variants met in real tables: a unit or the whole value in parentheses, small and mathematical
+// signs, a stray point at the end, N/A.
+TEST(ValuesTest, PrintedVariants) {
+  EXPECT_EQ(ParseValue("1036（件）").number, 1036);
+  EXPECT_EQ(ParseValue("1036（件）").unit, "件");
+  EXPECT_EQ(ParseValue("0(件)").kind, Kind::kNumber);
+  EXPECT_EQ(ParseValue("（无）").kind, Kind::kNumber);
+  EXPECT_EQ(ParseValue("（无）").number, 0);
+  EXPECT_EQ(ParseValue("(1)").kind, Kind::kInvalid);  // a numbering, not a value
+  EXPECT_EQ(ParseValue("﹣3").number, -3);
+  EXPECT_EQ(ParseValue("−3").number, -3);
+  EXPECT_EQ(ParseValue("﹢5").number, 5);
+  EXPECT_EQ(ParseValue("12.").number, 12);
+  EXPECT_EQ(ParseValue("12.").kind, Kind::kNumber);
+  for (const char* text : {"N/A", "n/a", "NA", "（—）"}) {
+    EXPECT_EQ(ParseValue(text).kind, Kind::kNull) << text;
+  }
+  EXPECT_EQ(ParseValue("12(见附件)").kind, Kind::kInvalid);  // a note is not a unit
+}
+
 TEST(ValuesTest, Invalid) {
   for (const char* text : {"约20", "20余", "见附件", "1.2.3", "12abc", "."}) {
     EXPECT_EQ(ParseValue(text).kind, Kind::kInvalid) << text;
