@@ -105,6 +105,15 @@ Metadata ReadMetadata(const Page& page) {
     std::string filer;
     if (RE2::PartialMatch(page.text, kFiler, &filer)) meta.issuer = filer;
   }
+  // The page's own record of who published it: the CMS's ContentSource, or the 发布机构 line of
+  // the document's info box.
+  if (!meta.issuer) meta.issuer = Meta(page, {"contentsource"});
+  if (!meta.issuer) {
+    static const RE2 kPublisher(
+        R"((?:发布机构|发文机关|发布单位|发文单位)\s*[:：]\s*([^\s:：|]{2,40}))");
+    std::string publisher;
+    if (RE2::PartialMatch(page.text, kPublisher, &publisher)) meta.issuer = publisher;
+  }
   if (auto date = Meta(page, {"pubdate", "firstpublishedtime", "publishdate", "published_time",
                               "article:published_time", "dc.date", "lastmodifiedtime"})) {
     meta.published = IsoDate(*date);
