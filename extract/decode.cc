@@ -141,9 +141,25 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+// Whether the body is valid UTF-8, found out once: several decisions ask, and the answer costs a
+// pass over the page.
+class Utf8Validity {
+ public:
+  explicit Utf8Validity(std::string_view bytes) : bytes_(bytes) {}
+  bool Get() {
+    if (!valid_) valid_ = IsValidUtf8(bytes_);
+    return *valid_;
+  }
+
+ private:
+  std::string_view bytes_;
+  std::optional<bool> valid_;
+};
+
 // UTF-8 → UTF-8 with ill-formed sequences replaced; `base` is added to reported offsets.
-std::string RepairUtf8(std::string_view s, size_t base, InvalidBytes* invalid) {
-  if (IsValidUtf8(s)) return std::string(s);
+std::string RepairUtf8(std::string_view s, size_t base, InvalidBytes* invalid,
+                       Utf8Validity& validity) {
+  if (validity.Get()) return std::string(s);
   std::string out;
   out.reserve(s.size() + 16);
   size_t i = 0;
@@ -338,9 +354,9 @@ bool IsUtf8(const std::string& charset) { return charset == "UTF-8"; }
 // Pages often lie about their charset; when the declared one does not fit the bytes and another one
 // fits them exactly, the bytes win. Only applied to <meta> declarations, never to the caller's.
 std::string ReconcileWithBytes(std::string_view bytes, const std::string& declared,
-                               std::vector<std::string>* warnings) {
+                               Utf8Validity& validity, std::vector<std::string>* warnings) {
   if (IsAscii(bytes)) return declared;
-  bool valid_utf8 = IsValidUtf8(bytes);
+  bool valid_utf8 = validity.Get();
   if (!IsUtf8(declared) && valid_utf8) {
     warnings->push_back("page declares charset " + declared +
                         " but its bytes are valid UTF-8; decoded as UTF-8");
@@ -361,8 +377,9 @@ std::string ReconcileWithBytes(std::string_view bytes, const std::string& declar
 
 // Detection for BOM-less, undeclared bytes. UTF-8 wins whenever the bytes are valid UTF-8; a Latin
 // single-byte guess on bytes that are valid GB18030 is overridden (these are Chinese pages).
-std::string ChooseByDetection(std::string_view bytes, std::vector<std::string>* warnings) {
-  if (IsValidUtf8(bytes)) return "UTF-8";
+std::string ChooseByDetection(std::string_view bytes, Utf8Validity& validity,
+                              std::vector<std::string>* warnings) {
+  if (validity.Get()) return "UTF-8";
   std::string detected = CanonicalCharset(DetectCharset(bytes));
   bool multibyte = !detected.empty() &&
                    (detected == "GB18030" || detected == "Big5" || detected.rfind("UTF-", 0) == 0 ||
@@ -387,6 +404,7 @@ Decoded DecodeToUtf8(std::string_view bytes, const std::optional<std::string>& d
   Decoded result;
   Bom bom = DetectBom(bytes);
   std::string_view body = bytes.substr(bom.length);
+  Utf8Validity validity(body);
 
   std::string charset = bom.charset;
   if (charset.empty() && declared.has_value() && !TrimAscii(*declared).empty()) {
@@ -402,19 +420,19 @@ Decoded DecodeToUtf8(std::string_view bytes, const std::optional<std::string>& d
       if (charset.empty()) {
         result.warnings.push_back("unknown charset \"" + meta + "\" in <meta>; detecting instead");
       } else {
-        charset = ReconcileWithBytes(body, charset, &result.warnings);
+        charset = ReconcileWithBytes(body, charset, validity, &result.warnings);
       }
     }
   }
-  if (charset.empty()) charset = ChooseByDetection(body, &result.warnings);
+  if (charset.empty()) charset = ChooseByDetection(body, validity, &result.warnings);
 
   InvalidBytes invalid;
   if (IsUtf8(charset)) {
-    result.utf8 = RepairUtf8(body, bom.length, &invalid);
+    result.utf8 = RepairUtf8(body, bom.length, &invalid, validity);
   } else if (!ConvertWithIcu(body, bom.length, charset, &result.utf8, &invalid)) {
     result.warnings.push_back("cannot convert from " + charset + "; decoded as UTF-8");
     charset = "UTF-8";
-    result.utf8 = RepairUtf8(body, bom.length, &invalid);
+    result.utf8 = RepairUtf8(body, bom.length, &invalid, validity);
   }
   result.charset = charset;
   invalid.Report(charset, &result.warnings);
