@@ -382,6 +382,12 @@ class GridMatcher {
     // Text grids break where the text parser saw a gap: values wrapped below the previous grid's
     // last label still belong to it.
     RowKind last_kind = text_input_ ? previous_grid_last_kind_ : RowKind::kEmpty;
+    // Text grids have no spans except a first row that the one-cell-per-line builder made of
+    // header lines it could not place under their columns: the table has a header of its own, so
+    // the previous table's must not carry over (its units least of all).
+    const GridCell* first = grid.At(0, 0);
+    bool unplaced_header = text_input_ && first && first->colspan == grid.columns &&
+                           grid.columns > 1 && info.row_kinds[0] == RowKind::kSection;
     int matched_before = static_cast<int>(result_.cells.size());
     std::vector<Unmatched> unmatched;
     for (int r = 0; r < grid.rows; ++r) {
@@ -448,7 +454,7 @@ class GridMatcher {
       bool wrapped = row_labels.empty() && previous_kind == RowKind::kGroup;
       Path row_path = row_labels.empty() && !wrapped ? Path() : stack_.path();
       const ColumnPaths* columns =
-          own_header ? &header : (inherited_.empty() ? nullptr : &inherited_);
+          own_header ? &header : (inherited_.empty() || unplaced_header ? nullptr : &inherited_);
       int offset = own_header || !columns ? 0 : inherited_columns_ - grid.columns;
       // Text rows are read positionally by their printed values: blank slots are alignment noise.
       int count = 0;
@@ -472,8 +478,8 @@ class GridMatcher {
     if (own_header) {
       inherited_ = header;
       inherited_columns_ = grid.columns;
-    } else if (!saw_data) {
-      inherited_.clear();  // neither header nor data: what came before does not continue here
+    } else if (!saw_data || unplaced_header) {
+      inherited_.clear();  // what came before does not continue here
     }
     // Unmatched rows only count in a statistics table: one where something matched.
     if (static_cast<int>(result_.cells.size()) > matched_before) {

@@ -585,6 +585,239 @@ std::vector<TextGrid> FindPerLineGrids(const std::vector<std::string_view>& line
   return grids;
 }
 
+// ---- (c) one cell per line, several values a row (2019/2021 tables copied from a page) --------
+//
+// A row is its label line(s) followed by its value lines; the lines before the first row of a
+// table are its section line (第二十条第（一）项) and header cells. Header cells cannot be placed
+// under their values when the header had spans (申请人情况 over 自然人 … 总计): such a header is
+// kept as one section cell, so the matcher reads the row's values in the format's printed order
+// and never guesses a column from a misplaced header.
+
+constexpr int kMinMultiValueRows = 3;    // rows of two or more values that make a table
+constexpr size_t kMaxRowLabelLines = 6;  // label lines (continuations included) of one row
+
+// "第二十条第（五）项": names the paragraph of the regulation a part of table 二 reports on.
+bool IsSectionLine(std::string_view s) {
+  if (!StartsWith(s, "第") || CodePoints(s) > 20) return false;
+  return s.find("条") != std::string_view::npos || EndsWith(s, "项");
+}
+
+// A column heading of tables 二–四 (or a piece of one): never the label of a row.
+bool IsColumnHeading(std::string_view line) {
+  if (line.size() > kMaxTokenBytes || StartsWithNumbering(line)) return false;
+  std::string s = RemoveBlanks(line);
+  static constexpr std::string_view kHeadings[] = {
+      "申请人情况",   "自然人",   "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
+      "法律服务机构", "其他",     "总计",           "合计",     "信息内容", "结果维持",
+      "结果纠正",     "其他结果", "尚未审结",       "行政复议", "行政诉讼", "未经复议直接起诉",
+      "复议后起诉"};
+  for (std::string_view heading : kHeadings) {
+    if (s == heading) return true;
+  }
+  // Measure columns: 本年制发件数, 对外公开总数量, 本年收费金额（单位：万元）, 本年增/减 …
+  return EndsWith(s, "数量") || EndsWith(s, "件数") || s.find("金额") != std::string::npos ||
+         s.find("增/减") != std::string::npos || s.find("单位") != std::string::npos;
+}
+
+struct CellRow {
+  struct Cell {
+    std::string text;
+    int column, colspan;
+  };
+  std::vector<Cell> cells;
+};
+
+struct MultiRow {
+  std::vector<size_t> pre;     // lines before the row's own labels: section, header, headings
+  std::vector<size_t> labels;  // the row's label lines
+  std::vector<size_t> values;
+};
+
+// The row's own labels: the lines at the end of its label block up to a column heading, a
+// section line or prose, at most kMaxRowLabelLines. A block that ends in a column heading has none
+// (the values of table 四 follow its header directly).
+size_t OwnLabelsStart(const std::vector<std::string_view>& trimmed,
+                      const std::vector<size_t>& block) {
+  size_t start = block.size();
+  while (start > 0 && block.size() - start < kMaxRowLabelLines) {
+    std::string_view line = trimmed[block[start - 1]];
+    if (IsColumnHeading(line) || IsSectionLine(line) || line.find("勾稽") != std::string_view::npos)
+      break;
+    --start;
+  }
+  return start;
+}
+
+// Joins a row's label lines into cells: a numbered line starts a cell, other lines continue it.
+std::vector<std::string> LabelCells(const std::vector<std::string_view>& trimmed,
+                                    const std::vector<size_t>& lines) {
+  std::vector<std::string> cells;
+  for (size_t line : lines) {
+    std::string_view text = trimmed[line];
+    if (cells.empty() || StartsWithNumbering(text)) {
+      cells.emplace_back(text);
+    } else {
+      cells.back() += "\n";
+      cells.back() += text;
+    }
+  }
+  return cells;
+}
+
+Grid MakeSpannedGrid(const std::vector<CellRow>& rows, int columns) {
+  Grid grid;
+  grid.rows = static_cast<int>(rows.size());
+  grid.columns = columns;
+  grid.slots.assign(static_cast<size_t>(grid.rows) * columns, -1);
+  for (int r = 0; r < grid.rows; ++r) {
+    for (const CellRow::Cell& c : rows[r].cells) {
+      if (c.column < 0 || c.column + c.colspan > columns) continue;
+      GridCell cell;
+      cell.text = c.text;
+      cell.row = r;
+      cell.column = c.column;
+      cell.colspan = c.colspan;
+      for (int k = c.column; k < c.column + c.colspan; ++k)
+        grid.slots[static_cast<size_t>(r) * columns + k] = static_cast<int>(grid.cells.size());
+      grid.cells.push_back(std::move(cell));
+    }
+  }
+  return grid;
+}
+
+// Builds the grids of one run of rows: a new grid wherever lines come before a row's labels.
+void BuildMultiValueGrids(const std::vector<std::string_view>& trimmed,
+                          const std::vector<MultiRow>& rows, std::vector<TextGrid>* grids) {
+  size_t i = 0;
+  while (i < rows.size()) {
+    size_t end = i + 1;
+    while (end < rows.size() && rows[end].pre.empty()) ++end;
+    // Lines before the first row: drop headings before the last section or numbered line; what
+    // follows it is the header.
+    const std::vector<size_t>& pre = rows[i].pre;
+    size_t header_start = 0;
+    std::string section;
+    for (size_t k = 0; k < pre.size(); ++k) {
+      std::string_view line = trimmed[pre[k]];
+      if (IsSectionLine(line)) {
+        section = std::string(line);
+        header_start = k + 1;
+      } else if (StartsWithNumbering(line) || CodePoints(line) > kMaxLabelCodePoints) {
+        section.clear();
+        header_start = k + 1;
+      }
+    }
+    std::vector<std::vector<std::string>> labels;
+    size_t label_columns = 1, value_columns = 1;
+    for (size_t r = i; r < end; ++r) {
+      labels.push_back(LabelCells(trimmed, rows[r].labels));
+      label_columns = std::max(label_columns, labels.back().size());
+      value_columns = std::max(value_columns, rows[r].values.size());
+    }
+    int columns = static_cast<int>(label_columns + value_columns);
+    int first_value = static_cast<int>(label_columns);
+    std::vector<CellRow> cells;
+    if (!section.empty()) cells.push_back({{{section, 0, columns}}});
+    size_t headers = pre.size() - header_start;
+    size_t first_values = rows[i].values.size();
+    if (headers > 0) {
+      CellRow header;
+      if (headers == first_values + 1 || headers == first_values) {
+        size_t k = header_start;
+        if (headers == first_values + 1)
+          header.cells.push_back({std::string(trimmed[pre[k++]]), 0, first_value});
+        for (int c = columns - static_cast<int>(first_values); k < pre.size(); ++k, ++c)
+          header.cells.push_back({std::string(trimmed[pre[k]]), c, 1});
+      } else {
+        std::string joined;
+        for (size_t k = header_start; k < pre.size(); ++k) {
+          if (!joined.empty()) joined += "\n";
+          joined += trimmed[pre[k]];
+        }
+        header.cells.push_back({std::move(joined), 0, columns});
+      }
+      cells.push_back(std::move(header));
+    }
+    for (size_t r = i; r < end; ++r) {
+      CellRow row;
+      const std::vector<std::string>& own = labels[r - i];
+      for (size_t c = 0; c < own.size(); ++c) row.cells.push_back({own[c], static_cast<int>(c), 1});
+      int c = columns - static_cast<int>(rows[r].values.size());
+      for (size_t value : rows[r].values)
+        row.cells.push_back({std::string(trimmed[value]), c++, 1});
+      cells.push_back(std::move(row));
+    }
+    size_t first_line =
+        pre.empty() ? (rows[i].labels.empty() ? rows[i].values.front() : rows[i].labels.front())
+                    : pre[header_start > 0 ? header_start - 1 : 0];
+    grids->push_back({first_line, MakeSpannedGrid(cells, columns)});
+    i = end;
+  }
+}
+
+// Finds the runs of rows with several value lines each; marks their lines as used.
+std::vector<TextGrid> FindMultiValueGrids(const std::vector<std::string_view>& lines,
+                                          std::vector<bool>* used) {
+  std::vector<TextGrid> grids;
+  std::vector<std::string_view> trimmed(lines.size());
+  enum Kind : unsigned char { kSkip, kBarrier, kLabel, kValue };
+  std::vector<Kind> kinds(lines.size(), kSkip);
+  int value_lines = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if ((*used)[i]) {
+      kinds[i] = kBarrier;
+      continue;
+    }
+    trimmed[i] = Trim(lines[i]);
+    if (trimmed[i].empty()) continue;
+    if (IsValueToken(trimmed[i])) {
+      kinds[i] = kValue;
+      ++value_lines;
+    } else {
+      kinds[i] = CodePoints(trimmed[i]) > kMaxLabelCodePoints ? kBarrier : kLabel;
+    }
+  }
+  if (value_lines < 2 * kMinMultiValueRows) return grids;  // most pages: nothing to look at
+
+  std::vector<MultiRow> run;
+  std::vector<size_t> block;  // label lines since the last value
+  auto finish_run = [&] {
+    int multi = 0;
+    for (const MultiRow& row : run) multi += row.values.size() >= 2;
+    if (multi >= kMinMultiValueRows) {
+      for (const MultiRow& row : run) {
+        for (const std::vector<size_t>* part : {&row.pre, &row.labels, &row.values})
+          for (size_t line : *part) (*used)[line] = true;
+      }
+      BuildMultiValueGrids(trimmed, run, &grids);
+    }
+    run.clear();
+  };
+  for (size_t i = 0; i <= lines.size(); ++i) {
+    Kind kind = i < lines.size() ? kinds[i] : kBarrier;
+    if (kind == kSkip) continue;
+    if (kind == kLabel) {
+      block.push_back(i);
+      continue;
+    }
+    if (kind == kValue) {
+      if (!block.empty() || run.empty()) {
+        MultiRow row;
+        size_t start = OwnLabelsStart(trimmed, block);
+        row.pre.assign(block.begin(), block.begin() + static_cast<std::ptrdiff_t>(start));
+        row.labels.assign(block.begin() + static_cast<std::ptrdiff_t>(start), block.end());
+        run.push_back(std::move(row));
+        block.clear();
+      }
+      run.back().values.push_back(i);
+      continue;
+    }
+    finish_run();  // a barrier: prose, or lines another shape already took
+    block.clear();
+  }
+  return grids;
+}
+
 bool LooksLikeTitle(std::string_view line) {
   return (line.find("年度报告") != std::string_view::npos ||
           line.find("年报") != std::string_view::npos ||
@@ -615,6 +848,8 @@ Page ParseText(std::string_view text) {
   }
   std::vector<bool> used(lines.size(), false);
   std::vector<TextGrid> grids = FindDelimitedGrids(lines, &used);
+  std::vector<TextGrid> multi_value = FindMultiValueGrids(lines, &used);
+  for (TextGrid& grid : multi_value) grids.push_back(std::move(grid));
   std::vector<TextGrid> per_line = FindPerLineGrids(lines, used);
   for (TextGrid& grid : per_line) grids.push_back(std::move(grid));
   std::stable_sort(grids.begin(), grids.end(), [](const TextGrid& a, const TextGrid& b) {

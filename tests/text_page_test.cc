@@ -1,0 +1,211 @@
+// Plain text of the 2019/2021 formats: one table cell a line (text copied from a report page),
+// pdftotext -layout output with section lines, wrapped labels and page furniture. The real
+// pingtan-2024 page (corpus) and its truth file are the yardstick: rendered as text in each shape,
+// every field must come back as the truth says.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "extract/extract.h"
+#include "extract/page.h"
+#include "tests/support/paths.h"
+
+namespace nianbao {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+const RuleSet& Rules() {
+  static const auto* rules = new std::shared_ptr<const RuleSet>(RuleSet::LoadEmbedded());
+  return **rules;
+}
+
+Extraction ExtractText(const std::string& text) {
+  ExtractOptions options;
+  options.input = ExtractOptions::Input::kText;
+  return Extract(text, Rules(), options);
+}
+
+Value Field(const Extraction& e, const std::string& id) {
+  for (const auto& [field, value] : e.fields) {
+    if (field == id) return value;
+  }
+  ADD_FAILURE() << id << " is not among the fields";
+  return std::nullopt;
+}
+
+// Every field of the truth file comes back equal (null where the truth says null).
+void ExpectTruth(const Extraction& e, const std::string& truth_path) {
+  auto truth = nlohmann::json::parse(ReadFile(truth_path));
+  ASSERT_TRUE(e.template_id.has_value());
+  EXPECT_EQ(*e.template_id, truth["template"].get<std::string>());
+  std::map<std::string, Value> fields(e.fields.begin(), e.fields.end());
+  EXPECT_EQ(fields.size(), Rules().Fields(*e.template_id).size());
+  int compared = 0;
+  for (const auto& [id, expected] : truth["fields"].items()) {
+    ASSERT_TRUE(fields.count(id)) << id;
+    ++compared;
+    if (expected.is_null()) {
+      EXPECT_FALSE(fields[id].has_value()) << id << " should be null";
+    } else {
+      ASSERT_TRUE(fields[id].has_value()) << id << " should be " << expected;
+      EXPECT_DOUBLE_EQ(*fields[id], expected.get<double>()) << id;
+    }
+  }
+  EXPECT_GT(compared, 200);
+  EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
+  EXPECT_TRUE(e.warnings.empty()) << e.warnings.front();
+}
+
+std::string PingtanHtml() { return ReadFile(testing::CorpusDir() + "/pingtan-2024.html"); }
+std::string PingtanTruth() { return testing::CorpusDir() + "/pingtan-2024.html.truth.json"; }
+
+// The page's tables, each cell on its own line in reading order (what a copy of the rendered
+// tables gives), between the report's own headings and prose.
+std::string PingtanOneCellALine() {
+  Page html = ParseHtml(PingtanHtml());
+  std::string text =
+      "平潭综合实验区2024年政府信息公开工作年度报告\n\n"
+      "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和国务院办公厅政府信息与"
+      "政务公开办公室印发的《政府信息公开工作年度报告格式》要求编制。\n\n"
+      "二、主动公开政府信息情况\n";
+  const char* headings[] = {"三、收到和处理政府信息公开申请情况\n",
+                            "四、政府信息公开行政复议、行政诉讼情况\n"};
+  int table = 0;
+  for (const Grid& grid : html.tables) {
+    if (grid.cells.size() < 4) continue;  // layout tables of the site, if any
+    if (table > 0 && table <= 2) text += headings[table - 1];
+    for (const GridCell& cell : grid.cells) {
+      std::string line;
+      for (char c : cell.text) {
+        if (c != '\n') line += c;
+      }
+      text += line + "\n";
+    }
+    ++table;
+  }
+  text +=
+      "五、存在的主要问题及改进情况\n"
+      "2024年，实验区政府信息公开工作取得了新进展新成果，但在工作中仍有不足，政策解读形式仍需创新，"
+      "智能化、数字化手段运用还不够充分。\n";
+  EXPECT_EQ(table, 3);
+  return text;
+}
+
+TEST(OneCellALineTest, PingtanTablesRenderedOneCellALine) {
+  std::string text = PingtanOneCellALine();
+  Extraction e = ExtractText(text);
+  ExpectTruth(e, PingtanTruth());
+  EXPECT_EQ(e.year, 2024);
+  EXPECT_EQ(e.cells.at("outcome.other.no_correction.total").raw, "1");
+}
+
+// The page's visible text as the HTML parser reads it: one block a line, so cells written as
+// several <p> (三、本 / 年度办 / 理结果, 商业 / 企业) come as several lines.
+TEST(OneCellALineTest, PingtanVisibleTextWithCellsOverSeveralLines) {
+  Page html = ParseHtml(PingtanHtml());
+  ASSERT_NE(html.text.find("年度办\n"), std::string::npos) << "a cell over several lines";
+  ExpectTruth(ExtractText(html.text), PingtanTruth());
+}
+
+TEST(OneCellALineTest, GridsOfTheCopiedTables) {
+  Page page = ParseText(PingtanOneCellALine());
+  // 表二 as four grids (one per 第二十条 paragraph), 表三, 表四.
+  ASSERT_EQ(page.tables.size(), 6u);
+  const Grid& t2 = page.tables[0];
+  EXPECT_EQ(t2.At(0, 0)->text, "第二十条第（一）项");
+  EXPECT_EQ(t2.At(0, 0)->colspan, t2.columns);
+  EXPECT_EQ(t2.At(1, 0)->text, "信息内容");
+  EXPECT_EQ(t2.At(1, 3)->text, "现行有效件数");
+  EXPECT_EQ(t2.At(3, 0)->text, "行政规范性文件");
+  EXPECT_EQ(t2.At(3, 3)->text, "440");
+  const Grid& t3 = page.tables[4];
+  EXPECT_EQ(t3.columns, 9);  // two label columns and seven values
+  // The applicant header had spans: kept as one cell, never placed under guessed columns.
+  EXPECT_EQ(t3.At(0, 0)->colspan, 9);
+  EXPECT_NE(t3.At(0, 0)->text.find("申请人情况"), std::string::npos);
+  EXPECT_EQ(t3.At(3, 0)->text, "三、本年度办理结果");
+  EXPECT_EQ(t3.At(3, 1)->text, "（一）予以公开");
+  EXPECT_EQ(t3.At(3, 2)->text, "71");
+  EXPECT_EQ(t3.At(1, 1), nullptr);
+  EXPECT_EQ(t3.At(1, 8)->text, "218");
+  const Grid& t4 = page.tables[5];
+  EXPECT_EQ(t4.rows, 2);
+  EXPECT_EQ(t4.columns, 16);
+  EXPECT_EQ(t4.At(1, 0), nullptr);  // table 四 has no row label
+  EXPECT_EQ(t4.At(1, 15)->text, "19");
+}
+
+TEST(OneCellALineTest, HandMadeV2019) {
+  Extraction e = ExtractText(ReadFile(testing::DataDir() + "/pages/v2019-per-line.txt"));
+  ASSERT_EQ(e.template_id, "v2019");
+  EXPECT_EQ(e.year, 2019);
+  EXPECT_EQ(e.published, "2020-01-20");
+  EXPECT_EQ(Field(e, "active.normative_docs.total_published"), 50);
+  EXPECT_EQ(Field(e, "active.licensing.change"), -8);
+  EXPECT_EQ(Field(e, "active.licensing.decisions"), 3456);
+  EXPECT_EQ(Field(e, "active.other_services.change"), 2);
+  EXPECT_EQ(e.cells.at("active.other_services.change").raw, "+2");
+  EXPECT_EQ(Field(e, "active.enforcement.change"), std::nullopt);  // "—"
+  EXPECT_EQ(Field(e, "active.fees.change"), -1);
+  EXPECT_DOUBLE_EQ(*Field(e, "active.procurement.amount"), 1234.5);
+  EXPECT_EQ(Field(e, "requests.new.total"), 8);
+  EXPECT_EQ(Field(e, "requests.carried_over.natural_person"), 1);
+  EXPECT_EQ(Field(e, "outcome.disclosed.total"), 6);
+  EXPECT_EQ(Field(e, "outcome.withheld.state_secret.total"), 0);
+  EXPECT_EQ(Field(e, "outcome.other.natural_person"), 1);
+  EXPECT_EQ(Field(e, "outcome.total.total"), 7);
+  EXPECT_EQ(Field(e, "requests.carried_forward.natural_person"), 2);
+  EXPECT_EQ(Field(e, "review.corrected"), 1);
+  EXPECT_EQ(Field(e, "review.total"), 1);
+  EXPECT_EQ(Field(e, "litigation.after_review.total"), 0);
+  // A one-row applicant header lines up with the values: its labels name the columns.
+  EXPECT_EQ(e.cells.at("requests.new.natural_person").label,
+            "一、本年新收政府信息公开申请数量 | 自然人");
+  int fields = 0;
+  for (const auto& [id, value] : e.fields) fields += value.has_value();
+  EXPECT_EQ(fields, 21 + 23 * 7 + 15);  // every value of 表二 but "—", of 表三 and 表四
+  EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
+}
+
+// A row that lost a cell cannot be placed: it is reported, not shifted into other columns.
+TEST(OneCellALineTest, RowWithAMissingValueIsUnmatched) {
+  std::string text =
+      "申请人情况\n自然人\n法人或其他组织\n总计\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n"
+      "其他\n"
+      "一、本年新收政府信息公开申请数量\n3\n1\n0\n0\n0\n0\n4\n"
+      "二、上年结转政府信息公开申请数量\n1\n0\n0\n0\n0\n1\n"
+      "三、本年度办理结果\n（一）予以公开\n4\n1\n0\n0\n0\n0\n5\n"
+      "四、结转下年度继续办理\n0\n0\n0\n0\n0\n0\n0\n";
+  Extraction e = ExtractText(text);
+  ASSERT_EQ(e.template_id, "v2021");
+  EXPECT_EQ(Field(e, "requests.new.total"), 4);
+  EXPECT_EQ(Field(e, "outcome.disclosed.commercial"), 1);
+  for (const char* id : {"requests.carried_over.natural_person", "requests.carried_over.total",
+                         "requests.carried_over.other_org"}) {
+    EXPECT_EQ(Field(e, id), std::nullopt) << id;
+  }
+  ASSERT_FALSE(e.unmatched.empty());
+  EXPECT_EQ(e.unmatched[0].row, 2);
+}
+
+TEST(OneCellALineTest, ProseWithNumbersIsNoTable) {
+  Page page = ParseText(
+      "2023年工作报告\n全年受理\n12\n件，办结\n12\n件。\n其中网上申请\n8\n件，信函\n4\n件。\n"
+      "另有\n3\n件转下年度。\n");
+  EXPECT_TRUE(page.tables.empty() || page.tables[0].columns <= 3);
+}
+
+}  // namespace
+}  // namespace nianbao
