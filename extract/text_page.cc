@@ -135,6 +135,12 @@ bool StartsWithNumbering(std::string_view s) {
   return StartsWith(t, "、") || StartsWith(t, ".") || StartsWith(t, "．") || StartsWith(t, "，");
 }
 
+// "第二十条第（五）项": names the paragraph of the regulation a part of table 二 reports on.
+bool IsSectionLine(std::string_view s) {
+  if (!StartsWith(s, "第") || CodePoints(s) > 20) return false;
+  return s.find("条") != std::string_view::npos || EndsWith(s, "项");
+}
+
 // A line wholly inside one pair of brackets, like (不同渠道和方式公开相同信息计1条): an explanation
 // belonging to the label above, even though it contains digits.
 bool IsParenthetical(std::string_view s) {
@@ -361,8 +367,157 @@ std::vector<std::string> PlaceByPosition(const SplitRow& row, const std::vector<
   return placed;
 }
 
+// pdftotext -layout breaks a long label over lines, and prints a label spanning rows
+// (三、本年度办理 结果, （三）不予公开) on a line of its own or beside another row's label,
+// wherever the middle of its rows falls. Label-only lines between two rows of values are such
+// fragments when they lie left of the values: unnumbered ones that line up with a label of the row
+// above continue it; the others belong to the row below (a numbered head over an unnumbered rest
+// joins it, a label in a column where that row has none becomes its label there). A fragment that
+// lines up with a numbered label of the row below is a heading of its own and stays a row.
+constexpr size_t kAlignTolerance = 4;  // columns a continuation line may be shifted by
+
+struct LayoutRow {
+  SplitRow row;
+  bool has_value = false;
+  size_t first_value = 0;  // start of its first value cell
+  bool fragment = false;   // label cells only, no section line
+  std::vector<bool> taken;
+};
+
+bool Aligned(size_t a, size_t b) { return (a > b ? a - b : b - a) <= kAlignTolerance; }
+
+// Index of the label cell of `row` (left of its values) starting near `start`, or -1.
+int AlignedLabel(const LayoutRow& row, size_t start) {
+  for (size_t c = 0; c < row.row.cells.size(); ++c) {
+    if (row.has_value && row.row.starts[c] >= row.first_value) break;
+    if (Aligned(row.row.starts[c], start)) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+void InsertLabel(LayoutRow* row, std::string text, size_t start) {
+  size_t at = 0;
+  while (at < row->row.cells.size() && row->row.starts[at] < start) ++at;
+  row->row.cells.insert(row->row.cells.begin() + static_cast<std::ptrdiff_t>(at), std::move(text));
+  row->row.starts.insert(row->row.starts.begin() + static_cast<std::ptrdiff_t>(at), start);
+}
+
+std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
+  std::vector<LayoutRow> rows;
+  rows.reserve(run.size());
+  for (const SplitRow& split : run) {
+    LayoutRow row{split, false, 0, false, {}};
+    bool labels_only = split.positional && !split.cells.empty();
+    for (size_t c = 0; c < split.cells.size(); ++c) {
+      if (!split.positional) break;
+      if (IsValueToken(split.cells[c])) {
+        if (!row.has_value) row.first_value = split.starts[c];
+        row.has_value = true;
+        labels_only = false;
+      } else if (IsSectionLine(split.cells[c]) || IsUnit(split.cells[c])) {
+        labels_only = false;
+      }
+    }
+    row.fragment = labels_only;
+    row.taken.assign(split.cells.size(), false);
+    rows.push_back(std::move(row));
+  }
+  // The table's label zone ends where its values begin (rows of several values say where best):
+  // a label-only line reaching past it is a header line, not a piece of a label.
+  size_t run_zone = SIZE_MAX, any_zone = SIZE_MAX;
+  for (const LayoutRow& row : rows) {
+    if (!row.has_value) continue;
+    any_zone = std::min(any_zone, row.first_value);
+    if (row.row.cells.size() >= 3) run_zone = std::min(run_zone, row.first_value);
+  }
+  if (run_zone == SIZE_MAX) run_zone = any_zone;
+  for (LayoutRow& row : rows) {
+    for (size_t c = 0; row.fragment && c < row.row.starts.size(); ++c) {
+      if (row.row.starts[c] >= run_zone) row.fragment = false;
+    }
+  }
+  for (size_t i = 0; i < rows.size();) {
+    if (!rows[i].fragment) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < rows.size() && rows[end].fragment) ++end;
+    LayoutRow* above = i > 0 && rows[i - 1].has_value ? &rows[i - 1] : nullptr;
+    LayoutRow* below = end < rows.size() && rows[end].has_value ? &rows[end] : nullptr;
+    // Labels lie left of the values of both rows: a line reaching further is a header.
+    size_t zone =
+        std::min(above ? above->first_value : SIZE_MAX, below ? below->first_value : SIZE_MAX);
+    // Continuations of the row above, top down, until a numbered fragment.
+    size_t k = i;
+    for (; above && k < end; ++k) {
+      LayoutRow& f = rows[k];
+      bool numbered = false, all_taken = true;
+      for (size_t c = 0; c < f.row.cells.size(); ++c) {
+        if (StartsWithNumbering(f.row.cells[c])) {
+          numbered = true;
+          all_taken = false;
+          continue;
+        }
+        int target = f.row.starts[c] < zone ? AlignedLabel(*above, f.row.starts[c]) : -1;
+        if (target < 0) {
+          all_taken = false;
+          continue;
+        }
+        above->row.cells[target] += "\n" + f.row.cells[c];
+        f.taken[c] = true;
+      }
+      if (numbered || !all_taken) break;
+    }
+    // Heads and spanning labels of the row below, bottom up.
+    for (size_t j = end; below && j-- > k;) {
+      LayoutRow& f = rows[j];
+      bool stop = false;
+      for (size_t c = f.row.cells.size(); c-- > 0;) {
+        if (f.taken[c]) continue;
+        size_t start = f.row.starts[c];
+        if (start >= zone) {
+          stop = true;
+          break;
+        }
+        int target = AlignedLabel(*below, start);
+        if (target >= 0 && StartsWithNumbering(below->row.cells[target])) {
+          stop = true;
+          break;
+        }
+        if (target >= 0) {
+          below->row.cells[target] = f.row.cells[c] + "\n" + below->row.cells[target];
+          below->row.starts[target] = std::min(below->row.starts[target], start);
+        } else {
+          InsertLabel(below, f.row.cells[c], start);
+        }
+        below->first_value = std::max(below->first_value, start + 1);
+        f.taken[c] = true;
+      }
+      if (stop) break;
+    }
+    i = end;
+  }
+  std::vector<SplitRow> merged;
+  merged.reserve(rows.size());
+  for (LayoutRow& row : rows) {
+    SplitRow kept;
+    kept.rule = row.row.rule;
+    kept.positional = row.row.positional;
+    for (size_t c = 0; c < row.row.cells.size(); ++c) {
+      if (c < row.taken.size() && row.taken[c]) continue;
+      kept.cells.push_back(std::move(row.row.cells[c]));
+      if (c < row.row.starts.size()) kept.starts.push_back(row.row.starts[c]);
+    }
+    if (kept.cells.empty() && !row.taken.empty()) continue;  // wholly merged into a row
+    merged.push_back(std::move(kept));
+  }
+  return merged;
+}
+
 // Turns a run of split rows (and the single-cell lines inside it) into a grid.
-Grid BuildDelimitedGrid(const std::vector<SplitRow>& run) {
+Grid BuildDelimitedGrid(const std::vector<SplitRow>& split_run) {
+  std::vector<SplitRow> run = MergeLabelFragments(split_run);
   size_t width = 0;
   for (const SplitRow& row : run) width = std::max(width, row.cells.size());
   // Column anchors: the mean start position of each column over the widest positional rows.
@@ -379,7 +534,7 @@ Grid BuildDelimitedGrid(const std::vector<SplitRow>& run) {
   std::vector<std::vector<size_t>> positions;  // start positions of the cells of each built row
   for (const SplitRow& row : run) {
     if (row.cells.size() == 1 && !rows.empty() && row.positional && !row.starts.empty() &&
-        !StartsWithNumbering(row.cells[0])) {
+        !StartsWithNumbering(row.cells[0]) && !IsSectionLine(row.cells[0])) {
       // A wrapped line: join it to the cell of the row above that it lines up with.
       std::vector<std::string>& above = rows.back();
       size_t best = 0;
@@ -390,7 +545,8 @@ Grid BuildDelimitedGrid(const std::vector<SplitRow>& run) {
         double distance = std::abs(anchor - static_cast<double>(row.starts[0]));
         if (distance < best_distance) best_distance = distance, best = c;
       }
-      if (!above.empty()) {
+      // Never into a value: a line centred over the values (a section line, a heading) is a row.
+      if (!above.empty() && !IsValueToken(above[best])) {
         above[best] += above[best].empty() ? row.cells[0] : "\n" + row.cells[0];
         continue;
       }
@@ -402,6 +558,27 @@ Grid BuildDelimitedGrid(const std::vector<SplitRow>& run) {
     }
   }
   return MakeGrid(rows, static_cast<int>(width));
+}
+
+// A heading of the report (三、收到和处理政府信息公开申请情况) between two tables: a top-level
+// numbered line set off by blank lines, or naming a 情况. Table rows of that level
+// (三、本年度办理结果) sit between other rows.
+bool IsReportHeading(const std::vector<std::string_view>& lines, size_t i) {
+  std::string_view line = Trim(lines[i]);
+  static constexpr std::string_view kDigits[] = {"一", "二", "三", "四", "五",
+                                                 "六", "七", "八", "九", "十"};
+  size_t n = 0;
+  for (bool more = true; more;) {
+    more = false;
+    for (std::string_view d : kDigits) {
+      if (StartsWith(line.substr(n), d)) n += d.size(), more = true;
+    }
+  }
+  if (n == 0 || !StartsWith(line.substr(n), "、")) return false;
+  if (EndsWith(line, "情况")) return true;
+  bool blank_before = i == 0 || Trim(lines[i - 1]).empty();
+  bool blank_after = i + 1 >= lines.size() || Trim(lines[i + 1]).empty();
+  return blank_before && blank_after;
 }
 
 // Finds the delimited runs; marks their lines as used.
@@ -436,9 +613,21 @@ std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& li
         // A single-cell line continues the run only if a multi-cell row follows it soon, or it is
         // the wrapped tail of the row above.
         if (CodePoints(trimmed) > kMaxLabelCodePoints) break;
+        if (multi >= static_cast<size_t>(kMinDelimitedRows) && IsReportHeading(lines, j)) break;
+        // A row of cells soon after, past a few more short lines (labels over several lines:
+        // （六）其他处理 / 1.申请人… / its values).
+        bool next_is_row = false;
         size_t k = j + 1;
-        while (k < lines.size() && Trim(lines[k]).empty()) ++k;
-        bool next_is_row = k < lines.size() && !SplitDelimited(lines[k]).cells.empty();
+        for (int singles = 0; k < lines.size() && singles <= kMaxContinuationLines; ++k) {
+          std::string_view next = Trim(lines[k]);
+          if (next.empty()) continue;
+          if (!SplitDelimited(lines[k]).cells.empty()) {
+            next_is_row = true;
+            break;
+          }
+          if (CodePoints(next) > kMaxLabelCodePoints) break;
+          ++singles;
+        }
         if (!next_is_row && !(j > 0 && !Trim(lines[j - 1]).empty())) break;
         if (!next_is_row && StartsWithNumbering(trimmed)) break;
         SplitRow single;
@@ -596,12 +785,6 @@ std::vector<TextGrid> FindPerLineGrids(const std::vector<std::string_view>& line
 constexpr int kMinMultiValueRows = 3;    // rows of two or more values that make a table
 constexpr size_t kMaxRowLabelLines = 6;  // label lines (continuations included) of one row
 
-// "第二十条第（五）项": names the paragraph of the regulation a part of table 二 reports on.
-bool IsSectionLine(std::string_view s) {
-  if (!StartsWith(s, "第") || CodePoints(s) > 20) return false;
-  return s.find("条") != std::string_view::npos || EndsWith(s, "项");
-}
-
 // A column heading of tables 二–四 (or a piece of one): never the label of a row.
 bool IsColumnHeading(std::string_view line) {
   if (line.size() > kMaxTokenBytes || StartsWithNumbering(line)) return false;
@@ -755,6 +938,16 @@ void BuildMultiValueGrids(const std::vector<std::string_view>& trimmed,
   }
 }
 
+// Cheap first look: a value starts with a digit, a sign, a dash, a slash, 无 or 不 (不适用).
+bool MayBeValue(std::string_view s) {
+  if (s.empty() || s.size() > kMaxTokenBytes) return false;
+  unsigned char c = static_cast<unsigned char>(s[0]);
+  if (c < 0x80) return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '/' || c == '.';
+  return StartsWith(s, "—") || StartsWith(s, "－") || StartsWith(s, "–") || StartsWith(s, "―") ||
+         StartsWith(s, "／") || StartsWith(s, "无") || StartsWith(s, "不") || StartsWith(s, "＋") ||
+         StartsWith(s, "\xEF\xBC");  // full-width digits and signs
+}
+
 // Finds the runs of rows with several value lines each; marks their lines as used.
 std::vector<TextGrid> FindMultiValueGrids(const std::vector<std::string_view>& lines,
                                           std::vector<bool>* used) {
@@ -770,7 +963,7 @@ std::vector<TextGrid> FindMultiValueGrids(const std::vector<std::string_view>& l
     }
     trimmed[i] = Trim(lines[i]);
     if (trimmed[i].empty()) continue;
-    if (IsValueToken(trimmed[i])) {
+    if (MayBeValue(trimmed[i]) && IsValueToken(trimmed[i])) {
       kinds[i] = kValue;
       ++value_lines;
     } else {
@@ -778,6 +971,14 @@ std::vector<TextGrid> FindMultiValueGrids(const std::vector<std::string_view>& l
     }
   }
   if (value_lines < 2 * kMinMultiValueRows) return grids;  // most pages: nothing to look at
+  int pairs = 0;  // a value line after a value line: rows of several values
+  Kind previous = kSkip;
+  for (Kind kind : kinds) {
+    if (kind == kSkip) continue;
+    pairs += previous == kValue && kind == kValue;
+    previous = kind;
+  }
+  if (pairs < kMinMultiValueRows) return grids;
 
   std::vector<MultiRow> run;
   std::vector<size_t> block;  // label lines since the last value
@@ -818,6 +1019,81 @@ std::vector<TextGrid> FindMultiValueGrids(const std::vector<std::string_view>& l
   return grids;
 }
 
+// ---- page furniture (pdftotext output) ------------------------------------------------------
+
+// "— 3 —", "- 3 -", "－3－", "第3页", "第 3 页 共 12 页": a page number line.
+bool IsPageNumber(std::string_view line) {
+  if (line.size() > kMaxTokenBytes) return false;
+  std::string s = RemoveBlanks(line);
+  std::string_view t = s;
+  auto digits = [&] {
+    size_t n = 0;
+    while (n < t.size() && t[n] >= '0' && t[n] <= '9') ++n;
+    t.remove_prefix(n);
+    return n > 0;
+  };
+  if (StartsWith(t, "第")) {
+    t.remove_prefix(3);
+    if (!digits() || !StartsWith(t, "页")) return false;
+    t.remove_prefix(3);
+    if (t.empty()) return true;
+    if (!StartsWith(t, "共")) return false;
+    t.remove_prefix(3);
+    return digits() && t == "页";
+  }
+  static constexpr std::string_view kDashes[] = {"—", "－", "-", "–", "―"};
+  auto dashes = [&] {
+    int n = 0;
+    for (bool more = true; more;) {
+      more = false;
+      for (std::string_view d : kDashes) {
+        if (StartsWith(t, d)) {
+          t.remove_prefix(d.size());
+          more = true;
+          ++n;
+        }
+      }
+    }
+    return n > 0;
+  };
+  return dashes() && digits() && dashes() && t.empty();
+}
+
+// Page numbers, and the running header or footer: a line repeated at the top or bottom of
+// several pages (pages end in a form feed). They would otherwise glue onto the table rows around a
+// page break.
+std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines) {
+  std::vector<bool> furniture(lines.size(), false);
+  std::vector<size_t> edges;  // the first and last non-empty line of each page
+  size_t last_nonempty = lines.size();
+  bool page_start = true;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    bool feed = lines[i].find('\f') != std::string_view::npos;
+    if (feed) {
+      if (last_nonempty < lines.size()) edges.push_back(last_nonempty);
+      page_start = true;
+    }
+    std::string_view trimmed = Trim(lines[i]);
+    if (trimmed.empty()) continue;
+    if (IsPageNumber(trimmed)) {
+      furniture[i] = true;
+      continue;
+    }
+    if (page_start) edges.push_back(i);
+    page_start = false;
+    last_nonempty = i;
+  }
+  if (edges.size() < 3) return furniture;  // one page: nothing repeats
+  for (size_t a = 0; a < edges.size(); ++a) {
+    for (size_t b = a + 1; b < edges.size(); ++b) {
+      if (edges[a] != edges[b] && Trim(lines[edges[a]]) == Trim(lines[edges[b]])) {
+        furniture[edges[a]] = furniture[edges[b]] = true;
+      }
+    }
+  }
+  return furniture;
+}
+
 bool LooksLikeTitle(std::string_view line) {
   return (line.find("年度报告") != std::string_view::npos ||
           line.find("年报") != std::string_view::npos ||
@@ -844,6 +1120,12 @@ Page ParseText(std::string_view text) {
         page.title = std::string(trimmed);
         break;
       }
+    }
+  }
+  if (text.find('\f') != std::string_view::npos) {  // pdftotext output: pages end in a form feed
+    std::vector<bool> furniture = PageFurniture(lines);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (furniture[i]) lines[i] = std::string_view();
     }
   }
   std::vector<bool> used(lines.size(), false);

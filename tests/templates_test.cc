@@ -185,6 +185,11 @@ TEST_F(TemplatesTest, LayoutText) {
   EXPECT_EQ(Field(e, "requests.carried_forward.total"), 1);
   EXPECT_EQ(Field(e, "review.total"), 1);
   EXPECT_EQ(Field(e, "litigation.after_review.total"), 0);
+  // （六）其他处理 and its first sub-row each on a line of their own, the values on the next.
+  EXPECT_EQ(Field(e, "outcome.other.no_correction.total"), 0);
+  EXPECT_EQ(Field(e, "outcome.other.unpaid_fee.total"), 0);
+  EXPECT_EQ(Field(e, "outcome.other.other.total"), 0);
+  EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
   EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
 }
 

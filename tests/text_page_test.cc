@@ -207,5 +207,111 @@ TEST(OneCellALineTest, ProseWithNumbersIsNoTable) {
   EXPECT_TRUE(page.tables.empty() || page.tables[0].columns <= 3);
 }
 
+// Text of a grid cell, or "<none>".
+std::string TextAt(const Grid& grid, int row, int column) {
+  const GridCell* cell = grid.At(row, column);
+  return cell == nullptr ? "<none>" : cell->text;
+}
+
+// The grid row whose first cells hold `label` (joined lines included), or -1.
+int RowWithLabel(const Grid& grid, const std::string& label) {
+  for (int r = 0; r < grid.rows; ++r) {
+    for (int c = 0; c < grid.columns; ++c) {
+      if (TextAt(grid, r, c) == label) return r;
+    }
+  }
+  return -1;
+}
+
+// A whole v2021 report as pdftotext -layout prints it (tests/data/pages/pingtan-2024-layout.txt):
+// section lines between the rows of 表二, a three-row applicant header, labels spanning rows
+// printed in the middle of their rows, sub-row labels wrapped over 2–4 lines with the values on
+// the first, middle or a line of their own, page footers "— 3 —" and a running header between
+// the parts of 表三.
+TEST(LayoutTest, PingtanWholeReport) {
+  Extraction e = ExtractText(ReadFile(testing::DataDir() + "/pages/pingtan-2024-layout.txt"));
+  ExpectTruth(e, PingtanTruth());
+  EXPECT_EQ(e.year, 2024);
+  EXPECT_EQ(e.cells.at("outcome.other.no_correction.total").raw, "1");
+  EXPECT_EQ(e.cells.at("active.fees.amount").raw, "18651.06");
+}
+
+TEST(LayoutTest, WrappedLabelsAreJoinedAndPageFurnitureDropped) {
+  Page page = ParseText(ReadFile(testing::DataDir() + "/pages/pingtan-2024-layout.txt"));
+  const Grid* t3 = nullptr;
+  for (const Grid& grid : page.tables) {
+    if (RowWithLabel(grid, "（七）总计") >= 0) t3 = &grid;
+    for (const GridCell& cell : grid.cells) {
+      EXPECT_EQ(cell.text.find("—"), std::string::npos) << cell.text;
+      EXPECT_EQ(cell.text.find("平潭综合实验区"), std::string::npos) << cell.text;
+    }
+  }
+  ASSERT_NE(t3, nullptr);
+  // Head line above the values, rest below; the (六) group printed beside sub-row 2.
+  int row =
+      RowWithLabel(*t3, "1.申请人无正当理由逾\n期不补正、行政机关不\n再处理其政府信息公开\n申请");
+  ASSERT_GE(row, 0);
+  row = RowWithLabel(
+      *t3, "2.申请人逾期未按收费\n通知要求缴纳费用、行\n政机关不再处理其政府\n信息公开申请");
+  ASSERT_GE(row, 0);
+  EXPECT_EQ(RowWithLabel(*t3, "（六）其他处理"), row);
+  // Values on a line of their own between the two lines of the label.
+  EXPECT_GE(RowWithLabel(*t3, "2.其他法律行政法规\n禁止公开"), 0);
+  // A label spanning rows, wrapped in its narrow column and printed beside another row's.
+  row = RowWithLabel(*t3, "三、本年度\n办理结果");
+  ASSERT_GE(row, 0);
+  EXPECT_EQ(RowWithLabel(*t3, "1.本机关不掌握相关\n政府信息"), row);
+  EXPECT_EQ(RowWithLabel(*t3, "（四）无法提供"), row);
+}
+
+TEST(LayoutTest, SectionLineBetweenRowsIsNotGluedToAValue) {
+  Page page = ParseText(
+      "                              第二十条第（一）项\n"
+      "      信息内容            本年制发件数        本年废止件数        现行有效件数\n"
+      "     行政规范性文件            62                  33                 440\n"
+      "                              第二十条第（五）项\n"
+      "      信息内容                             本年处理决定数量\n"
+      "      行政许可                                    4529\n");
+  ASSERT_EQ(page.tables.size(), 1u);
+  const Grid& t = page.tables[0];
+  int row = RowWithLabel(t, "行政规范性文件");
+  ASSERT_GE(row, 0);
+  for (int c = 1; c < t.columns; ++c) {
+    EXPECT_EQ(TextAt(t, row, c).find('\n'), std::string::npos) << TextAt(t, row, c);
+  }
+  EXPECT_EQ(RowWithLabel(t, "第二十条第（五）项"), row + 1);
+  EXPECT_EQ(TextAt(t, row + 2, 0), "信息内容");  // the header of the next part, unjoined
+  EXPECT_EQ(RowWithLabel(t, "行政许可"), row + 3);
+}
+
+// A group label printed in the middle of its rows, on a line of its own: never glued to the
+// values above it; it heads the row below.
+TEST(LayoutTest, GroupLineBetweenRows) {
+  Page page = ParseText(
+      "                     3.危及“三安全一稳定”        0       0      0      0       0       0    "
+      "   0\n"
+      "                     4.保护第三方合法权益         3       0      0      0       0       0   "
+      "    3\n"
+      "         （三）不予公开\n"
+      "                     5.属于三类内部事务信息       32       0      0      0       0       0  "
+      "    32\n");
+  ASSERT_EQ(page.tables.size(), 1u);
+  const Grid& t = page.tables[0];
+  EXPECT_EQ(t.rows, 3);
+  int row = RowWithLabel(t, "5.属于三类内部事务信息");
+  EXPECT_EQ(RowWithLabel(t, "（三）不予公开"), row);
+  EXPECT_EQ(TextAt(t, 1, t.columns - 1), "3");
+}
+
+TEST(LayoutTest, PageNumbersAndRunningHeadersOnlyAtPageBreaks) {
+  Page page = ParseText(
+      "示例县2023年报告\n一、甲          1     2\n二、乙          3     4\n\n       — 1 —\n"
+      "\f示例县2023年报告\n三、丙          5     6\n四、丁          7     8\n\n       — 2 —\n"
+      "\f示例县2023年报告\n");
+  ASSERT_EQ(page.tables.size(), 1u);
+  EXPECT_EQ(page.tables[0].rows, 4);
+  EXPECT_EQ(page.title, "示例县2023年报告");
+}
+
 }  // namespace
 }  // namespace nianbao
