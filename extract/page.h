@@ -47,8 +47,10 @@ struct Page {
 
 // `html` must be UTF-8 (see decode.h). Never throws on any input.
 Page ParseHtml(std::string_view html);
-// `text` must be UTF-8. Cells split on '|', tabs or runs of 2+ spaces; a page with one cell per
-// line (label line, value line) becomes two-column rows. Never throws on any input.
+// `text` must be UTF-8. Cells split on '|', tabs or runs of 2+ spaces (pdftotext -layout: label
+// pieces over several lines are joined, page numbers and running headers at form feeds dropped); a
+// page with one cell per line becomes rows of its label line(s) and value line(s) — one value a
+// row for the legacy list, several for the 2019/2021 tables. Never throws on any input.
 Page ParseText(std::string_view text);
 // True when the decoded input looks like HTML rather than plain text.
 bool LooksLikeHtml(std::string_view utf8);

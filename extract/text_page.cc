@@ -1,12 +1,14 @@
-// ParseText: plain text → the same grid model as HTML. Two shapes are recognised:
+// ParseText: plain text → the same grid model as HTML. Three shapes are recognised:
 //  (a) delimited rows — cells separated by '|', tabs, or runs of 2+ blanks (pdftotext -layout); a
-//      run of at least two such lines is one grid, with wrapped single-cell lines joined to the row
-//      above;
-//  (b) one cell per line — a label line, an optional unit line, then a value line (the shape of
-//  text
-//      copied from many report pages); a run of at least three such records is one grid with the
-//      columns label, unit, value.
-// Lines used by (a) are not looked at again by (b). Prose outside the runs never becomes rows.
+//      run of at least two such lines is one grid, with label pieces on lines of their own joined
+//      to the row they belong to;
+//  (c) one cell per line, several values a row — the 2019/2021 tables copied from a page: label
+//      line(s), then the row's value lines; a run with at least three rows of several values;
+//  (b) one cell per line, one value a row — a label line, an optional unit line, then a value
+//      line (the legacy list copied from a page); a run of at least three such records is one grid
+//      with the columns label, unit, value.
+// Each shape looks only at the lines the ones before it left. Prose outside the runs never becomes
+// rows.
 #include <algorithm>
 #include <cmath>
 #include <string>
