@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "extract/page.h"
+#include "extract/values.h"
 
 namespace nianbao {
 namespace {
@@ -384,6 +385,32 @@ void AddMeta(const GumboElement& element, Page* page) {
 
 // The walk over the Gumbo tree. What an element does when the walk leaves it is decided when it is
 // entered and kept in its frame.
+// Outside its <table>s a page is mostly prose. A table written as text needs lines that look like
+// its cells: a short line that is a number or a "not reported" mark (one cell per paragraph), or a
+// line cut by '|' or by runs of NBSP / U+3000 (whitespace runs are already collapsed). Pages with
+// fewer such lines skip the text grid builder, which would find nothing in prose.
+bool MayHoldTextTable(std::string_view text) {
+  constexpr int kMinCellLines = 3;
+  constexpr size_t kMaxValueLineBytes = 24;
+  int cell_lines = 0;
+  size_t start = 0;
+  while (start < text.size() && cell_lines < kMinCellLines) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    if (line.empty()) continue;
+    bool value_like =
+        line.size() <= kMaxValueLineBytes && ParseValue(line).kind != CellValue::Kind::kInvalid;
+    bool delimited = line.find('|') != std::string_view::npos ||
+                     line.find("\xC2\xA0\xC2\xA0") != std::string_view::npos ||
+                     line.find("\xE3\x80\x80") != std::string_view::npos;
+    if (value_like || delimited) ++cell_lines;
+  }
+  return cell_lines >= kMinCellLines;
+}
+
 class PageWalker {
  public:
   explicit PageWalker(Page* page) : page_(page) {}
@@ -404,7 +431,8 @@ class PageWalker {
     // Statistics that are not in a <table>: a <pre> block (pdftotext output pasted into a page) or
     // one cell per paragraph. The text grid builder finds them; its grids follow the HTML tables.
     for (const std::string& pre : pre_texts_) AppendTextGrids(pre);
-    AppendTextGrids(outside_text_.Finish());
+    std::string outside = outside_text_.Finish();
+    if (MayHoldTextTable(outside)) AppendTextGrids(outside);
   }
 
  private:

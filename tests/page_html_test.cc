@@ -337,6 +337,19 @@ TEST(ParseHtmlTest, OneCellPerParagraphOutsideTablesBecomesAGrid) {
   EXPECT_EQ(TextAt(t, 3, 2), "——");
 }
 
+TEST(ParseHtmlTest, DelimitedRowsInParagraphsBecomeAGridAndProseDoesNot) {
+  Page page = ParseHtml(
+      "<p>2023年，我局共收到申请12件，比上年增加3件。</p><p>信息内容 | 本年制发件数 | "
+      "本年废止件数</p>"
+      "<p>规章 | 0 | 0</p><p>行政规范性文件 | 12 | 3</p><p>其他文件 | 5 | 1</p>");
+  ASSERT_EQ(page.tables.size(), 1u);
+  EXPECT_EQ(TextAt(page.tables[0], 2, 1), "12");
+  Page prose = ParseHtml(
+      "<p>首页</p><p>政务公开</p><p>一、总体情况</p><p>2023年，我局共收到申请12件。</p>"
+      "<p>12</p><p>联系我们</p>");
+  EXPECT_TRUE(prose.tables.empty());
+}
+
 TEST(ParseHtmlTest, TableCellsDoNotFeedTheTextGrids) {
   // Label/value lines inside a real table are read from the table only, never twice.
   Page page = ParseHtml(
