@@ -70,6 +70,11 @@ class SqliteStore final : public Store {
   SQLite::Statement& Prepared(const char* sql);
   // Resets every cached statement, so that none keeps a read snapshot open between calls.
   void ResetStatements() noexcept;
+  // Calls ResetStatements when it goes out of scope, however the scope is left.
+  struct StatementReset {
+    SqliteStore* store;
+    ~StatementReset() { store->ResetStatements(); }
+  };
 
   // Within a write transaction: the id of the source for `url`, created when new.
   int64_t SourceId(const std::string& url);
@@ -99,18 +104,12 @@ template <typename Body>
 auto SqliteStore::Write(const char* what, Body&& body) -> decltype(body()) {
   try {
     if (batch_depth_ > 0) {
-      struct Reset {
-        SqliteStore* store;
-        ~Reset() { store->ResetStatements(); }
-      } reset{this};
+      StatementReset reset{this};
       return body();
     }
     return RetryWhileBusy([&] {
       WriteTransaction transaction(*db_);
-      struct Reset {
-        SqliteStore* store;
-        ~Reset() { store->ResetStatements(); }
-      } reset{this};
+      StatementReset reset{this};
       if constexpr (std::is_void_v<decltype(body())>) {
         body();
         ResetStatements();
@@ -135,18 +134,12 @@ template <typename Body>
 auto SqliteStore::Read(const char* what, Body&& body) -> decltype(body()) {
   try {
     if (batch_depth_ > 0) {
-      struct Reset {
-        SqliteStore* store;
-        ~Reset() { store->ResetStatements(); }
-      } reset{this};
+      StatementReset reset{this};
       return body();
     }
     return RetryWhileBusy([&] {
       ReadTransaction transaction(*db_);
-      struct Reset {
-        SqliteStore* store;
-        ~Reset() { store->ResetStatements(); }
-      } reset{this};
+      StatementReset reset{this};
       return body();
     });
   } catch (const StoreError&) {

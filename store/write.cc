@@ -82,16 +82,13 @@ void SqliteStore::Batch(const std::function<void()>& writes) {
   } catch (const std::exception& e) {
     ThrowStoreError(path_, "starting a batch of writes", e);
   }
-  struct Leave {
-    SqliteStore* store;
-    ~Leave() {
-      --store->batch_depth_;
-      store->ResetStatements();
-    }
-  };
   try {
     ++batch_depth_;
-    Leave leave{this};
+    StatementReset reset{this};
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{batch_depth_};
     writes();
   } catch (...) {
     field_ids_.clear();  // ids created by a rolled-back transaction do not exist
