@@ -7,18 +7,12 @@
 
 #include "extract/extract.h"
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::vector<fs::path> CorpusPages() {
   std::vector<fs::path> pages;
@@ -35,9 +29,9 @@ class CorpusTest : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(CorpusTest, MatchesTruth) {
   const fs::path& page = GetParam();
-  auto truth = nlohmann::json::parse(ReadAll(page.string() + ".truth.json"));
+  auto truth = nlohmann::json::parse(testing::ReadFileBytes(page.string() + ".truth.json"));
   auto rules = RuleSet::LoadEmbedded();
-  Extraction e = Extract(ReadAll(page), *rules);
+  Extraction e = Extract(testing::ReadFileBytes(page.string()), *rules);
   ASSERT_TRUE(e.template_id.has_value()) << page;
   EXPECT_EQ(*e.template_id, truth["template"].get<std::string>());
   if (truth.contains("year")) {
@@ -82,7 +76,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, CorpusTest, ::testing::ValuesIn(CorpusPages()),
 
 TEST(CorpusMetadata, PingtanTitleAndDate) {
   auto rules = RuleSet::LoadEmbedded();
-  Extraction e = Extract(ReadAll(testing::CorpusDir() + "/pingtan-2024.html"), *rules);
+  Extraction e =
+      Extract(testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html"), *rules);
   EXPECT_EQ(e.title, "平潭综合实验区2024年度政府信息公开工作年度报告");
   EXPECT_EQ(e.published, "2025-03-10");
   EXPECT_EQ(e.cells.at("requests.new.total").raw, "218");
@@ -90,7 +85,8 @@ TEST(CorpusMetadata, PingtanTitleAndDate) {
 
 TEST(CorpusMetadata, NanchangTitleFromText) {
   auto rules = RuleSet::LoadEmbedded();
-  Extraction e = Extract(ReadAll(testing::CorpusDir() + "/nanchang-2018.txt"), *rules);
+  Extraction e =
+      Extract(testing::ReadFileBytes(testing::CorpusDir() + "/nanchang-2018.txt"), *rules);
   EXPECT_EQ(e.title, "2018年南昌市政府信息公开工作年报");
   EXPECT_EQ(e.cells.at("fees").raw, "0");
 }

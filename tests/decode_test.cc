@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
@@ -23,13 +24,6 @@ std::string Encode(const std::string& utf8, const char* charset) {
   EXPECT_TRUE(U_SUCCESS(status)) << u_errorName(status);
   out.resize(n);
   return out;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 const std::string kChinese = "政府信息公开工作年度报告：收到申请数 782 件，其中网络申请 582 件。";
@@ -223,8 +217,8 @@ TEST(DecodeTest, OverlongAndSurrogateUtf8AreInvalid) {
 TEST(DecodeTest, CorpusPageReencodedAsGb18030DecodesToTheOriginal) {
   // tests/data/pingtan-2024.gb18030.html is corpus/pingtan-2024.html through
   // `iconv -f UTF-8 -t GB18030` with its <meta charset> changed to gb2312 (see SOURCE.md).
-  std::string original = ReadFile(testing::CorpusDir() + "/pingtan-2024.html");
-  std::string gbk = ReadFile(testing::DataDir() + "/pingtan-2024.gb18030.html");
+  std::string original = testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html");
+  std::string gbk = testing::ReadFileBytes(testing::DataDir() + "/pingtan-2024.gb18030.html");
   ASSERT_FALSE(gbk.empty());
   Decoded d = DecodeToUtf8(gbk);
   EXPECT_EQ(d.charset, "GB18030");

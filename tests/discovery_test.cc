@@ -8,16 +8,10 @@
 
 #include "extract/rules.h"
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 class DiscoveryTest : public ::testing::Test {
  protected:
@@ -31,7 +25,8 @@ TEST_F(DiscoveryTest, EmbeddedAndDirectoryRulesLoad) {
 }
 
 TEST_F(DiscoveryTest, PingtanListPage) {
-  std::string html = ReadFile(testing::CorpusDir() + "/lists/pingtan-zfxxgknb-index.html");
+  std::string html =
+      testing::ReadFileBytes(testing::CorpusDir() + "/lists/pingtan-zfxxgknb-index.html");
   DiscoveredLinks links =
       DiscoverLinks(html, "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/", *rules_);
   // The ten reports 2016–2025, and the column link 政府信息公开年报 (nlist.htm), which names 年报.
@@ -54,7 +49,8 @@ TEST_F(DiscoveryTest, PingtanListPage) {
 }
 
 TEST_F(DiscoveryTest, OrdosListPageWithScriptPagination) {
-  std::string html = ReadFile(testing::CorpusDir() + "/lists/ordos-engebei-xxgknb.html");
+  std::string html =
+      testing::ReadFileBytes(testing::CorpusDir() + "/lists/ordos-engebei-xxgknb.html");
   const std::string base = "http://www.egb.gov.cn/xxgk/xxgknb/index.html";
   DiscoveredLinks links = DiscoverLinks(html, base, *rules_);
   std::vector<std::string> expected_reports = {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
@@ -35,13 +36,6 @@ RunResult Nianbao(const std::string& args, const std::string& err_file = "/dev/n
 
 std::string Corpus(const std::string& name) { return testing::CorpusDir() + "/" + name; }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 TEST(ExtractCli, OneFileGivesOneJsonObject) {
   RunResult run = Nianbao("extract " + Corpus("pingtan-2024.html"));
   ASSERT_EQ(run.status, 0);
@@ -66,8 +60,9 @@ TEST(ExtractCli, UnreadableFileExitsTwo) {
   std::string err = ::testing::TempDir() + "/nianbao-cli-err.txt";
   RunResult run = Nianbao("extract /nonexistent/report.html", err);
   EXPECT_EQ(run.status, 2);
-  EXPECT_NE(ReadAll(err).find("nianbao: cannot read /nonexistent/report.html: "), std::string::npos)
-      << ReadAll(err);
+  EXPECT_NE(testing::ReadFileBytes(err).find("nianbao: cannot read /nonexistent/report.html: "),
+            std::string::npos)
+      << testing::ReadFileBytes(err);
 }
 
 TEST(ExtractCli, BadUsageExitsTwo) {

@@ -9,16 +9,10 @@
 #include "extract/decode.h"
 #include "extract/page.h"
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // The text of the cell covering (row, column); "<none>" for an empty slot.
 std::string TextAt(const Grid& grid, int row, int column) {
@@ -62,7 +56,8 @@ void ExpectGridConsistent(const Grid& grid) {
 class PingtanTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    Decoded decoded = DecodeToUtf8(ReadFile(testing::CorpusDir() + "/pingtan-2024.html"));
+    Decoded decoded =
+        DecodeToUtf8(testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html"));
     page_ = new Page(ParseHtml(decoded.utf8));
   }
   static void TearDownTestSuite() { delete page_; }
@@ -291,9 +286,10 @@ TEST(ParseHtmlTest, MetaNamesAreLowerCased) {
 
 TEST(ParseHtmlTest, GbkPageGivesTheSameGridsAsUtf8) {
   // The GB18030 fixture is the corpus page re-encoded with iconv (tests/data/SOURCE.md).
-  Page utf8 = ParseHtml(DecodeToUtf8(ReadFile(testing::CorpusDir() + "/pingtan-2024.html")).utf8);
-  Page gbk =
-      ParseHtml(DecodeToUtf8(ReadFile(testing::DataDir() + "/pingtan-2024.gb18030.html")).utf8);
+  Page utf8 = ParseHtml(
+      DecodeToUtf8(testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html")).utf8);
+  Page gbk = ParseHtml(
+      DecodeToUtf8(testing::ReadFileBytes(testing::DataDir() + "/pingtan-2024.gb18030.html")).utf8);
   ASSERT_EQ(gbk.tables.size(), utf8.tables.size());
   for (size_t i = 0; i < utf8.tables.size(); ++i) {
     EXPECT_EQ(gbk.tables[i].slots, utf8.tables[i].slots);

@@ -8,16 +8,10 @@
 
 #include "extract/page.h"
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::string TextAt(const Grid& grid, int row, int column) {
   const GridCell* cell = grid.At(row, column);
@@ -37,7 +31,8 @@ std::string RowOf(const Grid& grid, int row) {
 class NanchangTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    page_ = new Page(ParseText(ReadFile(testing::CorpusDir() + "/nanchang-2018.txt")));
+    page_ =
+        new Page(ParseText(testing::ReadFileBytes(testing::CorpusDir() + "/nanchang-2018.txt")));
   }
   static void TearDownTestSuite() { delete page_; }
   static Page* page_;

@@ -10,16 +10,10 @@
 #include "extract/decode.h"
 #include "extract/page.h"
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::string RandomBytes(size_t n, unsigned seed) {
   std::mt19937 generator(seed);
@@ -105,7 +99,7 @@ TEST(RobustnessTest, BinaryWithNulsAndControlCharacters) {
 TEST(RobustnessTest, FiftyMegabytePage) {
   // The real page's tables once, then 50 MB of long paragraphs. (Gumbo alone needs several seconds
   // for 50 MB; the test shows that nothing on top of it grows faster than the input.)
-  std::string page = ReadFile(testing::CorpusDir() + "/pingtan-2024.html");
+  std::string page = testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html");
   ASSERT_FALSE(page.empty());
   std::string sentence = "本年度主动公开政府信息情况良好，全年办理申请 218 件。";
   std::string paragraph = "<p>";
@@ -169,7 +163,7 @@ TEST(RobustnessTest, NestingGuardIgnoresFlatTags) {
 }
 
 TEST(RobustnessTest, TruncatedUtf8) {
-  std::string page = ReadFile(testing::CorpusDir() + "/pingtan-2024.html");
+  std::string page = testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html");
   size_t cut = page.find("收到和处理");
   ASSERT_NE(cut, std::string::npos);
   std::string truncated = page.substr(0, cut + 1);  // one byte of a three-byte character
@@ -183,7 +177,7 @@ TEST(RobustnessTest, TruncatedUtf8) {
 }
 
 TEST(RobustnessTest, TruncatedGb18030) {
-  std::string page = ReadFile(testing::DataDir() + "/pingtan-2024.gb18030.html");
+  std::string page = testing::ReadFileBytes(testing::DataDir() + "/pingtan-2024.gb18030.html");
   ASSERT_GT(page.size(), 50000u);
   // Find a two-byte character near the middle and cut after its lead byte.
   size_t cut = page.size() / 2;

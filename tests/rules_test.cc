@@ -5,10 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <set>
 
 #include "extract/page.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
@@ -206,8 +206,7 @@ TEST(ShippedRules, OnePassMatchingAgreesWithEachRule) {
   }
   const fs::path corpus = fs::path(NIANBAO_SOURCE_DIR) / "tests/data/corpus";
   for (const char* name : {"pingtan-2024.html", "nanchang-2018.txt"}) {
-    std::ifstream in(corpus / name, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string bytes = testing::ReadFileBytes((corpus / name).string());
     Page page = LooksLikeHtml(bytes) ? ParseHtml(bytes) : ParseText(bytes);
     for (const Grid& grid : page.tables) {
       for (const GridCell& cell : grid.cells) add(cell.text);

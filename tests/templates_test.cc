@@ -9,15 +9,13 @@
 
 #include "extract/extract.h"
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
 
 std::string ReadPage(const std::string& name) {
-  std::ifstream in(testing::DataDir() + "/pages/" + name, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return testing::ReadFileBytes(testing::DataDir() + "/pages/" + name);
 }
 
 class TemplatesTest : public ::testing::Test {

@@ -13,16 +13,10 @@
 #include "extract/extract.h"
 #include "extract/page.h"
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 const RuleSet& Rules() {
   static const auto* rules = new std::shared_ptr<const RuleSet>(RuleSet::LoadEmbedded());
@@ -45,7 +39,7 @@ Value Field(const Extraction& e, const std::string& id) {
 
 // Every field of the truth file comes back equal (null where the truth says null).
 void ExpectTruth(const Extraction& e, const std::string& truth_path) {
-  auto truth = nlohmann::json::parse(ReadFile(truth_path));
+  auto truth = nlohmann::json::parse(testing::ReadFileBytes(truth_path));
   ASSERT_TRUE(e.template_id.has_value());
   EXPECT_EQ(*e.template_id, truth["template"].get<std::string>());
   std::map<std::string, Value> fields(e.fields.begin(), e.fields.end());
@@ -67,7 +61,9 @@ void ExpectTruth(const Extraction& e, const std::string& truth_path) {
   EXPECT_TRUE(e.warnings.empty()) << e.warnings.front();
 }
 
-std::string PingtanHtml() { return ReadFile(testing::CorpusDir() + "/pingtan-2024.html"); }
+std::string PingtanHtml() {
+  return testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html");
+}
 std::string PingtanTruth() { return testing::CorpusDir() + "/pingtan-2024.html.truth.json"; }
 
 // The page's tables, each cell on its own line in reading order (what a copy of the rendered
@@ -147,7 +143,8 @@ TEST(OneCellALineTest, GridsOfTheCopiedTables) {
 }
 
 TEST(OneCellALineTest, HandMadeV2019) {
-  Extraction e = ExtractText(ReadFile(testing::DataDir() + "/pages/v2019-per-line.txt"));
+  Extraction e =
+      ExtractText(testing::ReadFileBytes(testing::DataDir() + "/pages/v2019-per-line.txt"));
   ASSERT_EQ(e.template_id, "v2019");
   EXPECT_EQ(e.year, 2019);
   EXPECT_EQ(e.published, "2020-01-20");
@@ -229,7 +226,8 @@ int RowWithLabel(const Grid& grid, const std::string& label) {
 // the first, middle or a line of their own, page footers "— 3 —" and a running header between
 // the parts of 表三.
 TEST(LayoutTest, PingtanWholeReport) {
-  Extraction e = ExtractText(ReadFile(testing::DataDir() + "/pages/pingtan-2024-layout.txt"));
+  Extraction e =
+      ExtractText(testing::ReadFileBytes(testing::DataDir() + "/pages/pingtan-2024-layout.txt"));
   ExpectTruth(e, PingtanTruth());
   EXPECT_EQ(e.year, 2024);
   EXPECT_EQ(e.cells.at("outcome.other.no_correction.total").raw, "1");
@@ -237,7 +235,8 @@ TEST(LayoutTest, PingtanWholeReport) {
 }
 
 TEST(LayoutTest, WrappedLabelsAreJoinedAndPageFurnitureDropped) {
-  Page page = ParseText(ReadFile(testing::DataDir() + "/pages/pingtan-2024-layout.txt"));
+  Page page =
+      ParseText(testing::ReadFileBytes(testing::DataDir() + "/pages/pingtan-2024-layout.txt"));
   const Grid* t3 = nullptr;
   for (const Grid& grid : page.tables) {
     if (RowWithLabel(grid, "（七）总计") >= 0) t3 = &grid;
