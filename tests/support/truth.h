@@ -1,0 +1,18 @@
+// Comparing an extraction with a *.truth.json file (format in shared/spec/README.md): the template,
+// every field of it present, and each field the truth lists equal (null where the truth says null).
+#ifndef NIANBAO_TESTS_SUPPORT_TRUTH_H_
+#define NIANBAO_TESTS_SUPPORT_TRUTH_H_
+
+#include <nlohmann/json.hpp>
+
+#include "extract/extraction.h"
+#include "extract/rules.h"
+
+namespace nianbao::testing {
+
+// Adds a gtest failure for each difference.
+void ExpectFieldsAsTruth(const Extraction& e, const nlohmann::json& truth, const RuleSet& rules);
+
+}  // namespace nianbao::testing
+
+#endif  // NIANBAO_TESTS_SUPPORT_TRUTH_H_
