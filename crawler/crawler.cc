@@ -11,7 +11,6 @@
 #include <mutex>
 #include <random>
 #include <set>
-#include <thread>
 
 #include "crawler/discovery.h"
 #include "crawler/fetcher.h"
@@ -674,11 +673,7 @@ FetchOneResult Crawler::FetchOne(const std::string& url_text) {
     auto wake = m.NextWake(now);
     int timeout_ms =
         static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count());
-    if (m.fetcher.InFlight() == 0) {
-      std::this_thread::sleep_for(
-          std::chrono::milliseconds(std::clamp(timeout_ms, 1, kMaxPollMillis)));
-      continue;
-    }
+    // With nothing in flight Poll waits out the timeout: the host's delay before the next try.
     for (FetchResponse& response : m.fetcher.Poll(std::clamp(timeout_ms, 0, kMaxPollMillis))) {
       auto final_answer = m.OnResponse(std::move(response), Clock::now(), &summary);
       if (final_answer) outcome = m.Process(final_answer->first, &final_answer->second, &summary);
