@@ -18,7 +18,7 @@
 #include <string>
 
 #include "crawler/crawler.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 #include "store/store.h"
 #include "tests/support/http_server.h"
 #include "tests/support/report_pages.h"

@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "extract/decode.h"
-#include "extract/page.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
+#include "extract/read/decode.h"
+#include "extract/read/page.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 
 namespace nianbao {
 

@@ -18,8 +18,8 @@
 #include "crawler/robots.h"
 #include "crawler/url.h"
 #include "crawler/worker_pool.h"
-#include "extract/decode.h"
 #include "extract/extract.h"
+#include "extract/read/decode.h"
 
 namespace nianbao {
 

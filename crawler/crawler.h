@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "extract/extraction.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 #include "store/store.h"
 
 namespace nianbao {

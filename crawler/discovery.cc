@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "crawler/url.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 #include "rules/embedded_rules.h"
 
 namespace nianbao {

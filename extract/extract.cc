@@ -4,12 +4,12 @@
 #include <exception>
 #include <unordered_map>
 
-#include "extract/checks.h"
-#include "extract/decode.h"
-#include "extract/match.h"
-#include "extract/metadata.h"
-#include "extract/page.h"
-#include "extract/values.h"
+#include "extract/map/checks.h"
+#include "extract/map/match.h"
+#include "extract/map/metadata.h"
+#include "extract/map/values.h"
+#include "extract/read/decode.h"
+#include "extract/read/page.h"
 
 namespace nianbao {
 namespace {
@@ -70,6 +70,7 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
                  Extraction* out, std::string* page_text) {
   bool is_text = false;
   Page page = ParsePage(bytes, options, &out->warnings, &is_text);
+  out->format = is_text ? "text" : "html";
   if (page_text) *page_text = NormalisedText(page.text);
   Metadata meta = ReadMetadata(page);
   out->title = meta.title;

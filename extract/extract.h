@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "extract/extraction.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 
 namespace nianbao {
 

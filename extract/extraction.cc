@@ -38,6 +38,7 @@ nlohmann::ordered_json ToJson(const Extraction& e) {
   out["issuer"] = OptionalString<Json>(e.issuer);
   out["title"] = OptionalString<Json>(e.title);
   out["published"] = OptionalString<Json>(e.published);
+  if (!e.format.empty()) out["format"] = e.format;
   Json fields = Json::object();
   for (const auto& [id, value] : e.fields) fields[id] = ValueToJson(value);
   out["fields"] = std::move(fields);
@@ -48,6 +49,7 @@ nlohmann::ordered_json ToJson(const Extraction& e) {
                  {"table", cell.table},
                  {"row", cell.row},
                  {"column", cell.column}};
+    if (cell.page > 0) cells[id]["page"] = cell.page;
   }
   out["cells"] = std::move(cells);
   Json checks = Json::array();
@@ -79,6 +81,7 @@ Extraction FromJson(const nlohmann::json& json) {
   e.issuer = StringOrNull(json, "issuer");
   e.title = StringOrNull(json, "title");
   e.published = StringOrNull(json, "published");
+  e.format = StringOrNull(json, "format").value_or("");
   // nlohmann::json sorts object keys; the catalogue order is restored by the caller when it
   // matters.
   for (const auto& [id, value] : json.at("fields").items()) {
@@ -86,8 +89,8 @@ Extraction FromJson(const nlohmann::json& json) {
   }
   for (const auto& [id, cell] : json.at("cells").items()) {
     e.cells[id] = FieldCell{cell.at("raw").get<std::string>(), cell.at("label").get<std::string>(),
-                            cell.at("table").get<int>(), cell.at("row").get<int>(),
-                            cell.at("column").get<int>()};
+                            cell.at("table").get<int>(),       cell.at("row").get<int>(),
+                            cell.at("column").get<int>(),      cell.value("page", 0)};
   }
   for (const auto& c : json.at("checks")) {
     e.checks.push_back(CheckFailure{c.at("identity").get<std::string>(),

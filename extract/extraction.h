@@ -24,6 +24,7 @@ struct FieldCell {
   int table = 0;   // 0-based index of the table on the page (text input: of the text grid)
   int row = 0;     // 0-based grid row of the value's origin cell
   int column = 0;  // 0-based grid column of the value's origin cell
+  int page = 0;    // 1-based page of a paged document (PDF); 0 when the format has no pages
   bool operator==(const FieldCell&) const = default;
 };
 
@@ -54,6 +55,9 @@ struct Extraction {
   std::optional<std::string> issuer;
   std::optional<std::string> title;
   std::optional<std::string> published;  // ISO date "YYYY-MM-DD" when the page shows one
+  // The format the document was read as, from its bytes: "html", "text", "pdf", "docx", "xlsx",
+  // "doc", "wps", "xls", "ocr", ...; empty when unknown (an extraction stored before formats).
+  std::string format;
   // Every field of the detected template, in fields.tsv order.
   std::vector<std::pair<std::string, Value>> fields;
   std::map<std::string, FieldCell> cells;  // only fields that were read from a cell

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "extract/extraction.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 
 namespace nianbao {
 

@@ -19,7 +19,7 @@
 #include <set>
 #include <thread>
 
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 #include "store/store.h"
 #include "tests/support/http_server.h"
 #include "tests/support/paths.h"

@@ -1,7 +1,7 @@
 // DecodeToUtf8: BOMs, declared and <meta> charsets, detection, and the U+FFFD/offset warnings.
 // The GBK/GB18030 inputs are made here by re-encoding UTF-8 text with ICU (no real GBK report page
 // is available; see tests/data/SOURCE.md for the committed GB18030 fixture made with iconv).
-#include "extract/decode.h"
+#include "extract/read/decode.h"
 
 #include <gtest/gtest.h>
 #include <unicode/ucnv.h>

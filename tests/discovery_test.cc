@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
 

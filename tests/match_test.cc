@@ -1,5 +1,5 @@
 // The matcher over hand-built grids: header blocks, spans, row hierarchy, split tables, unmatched.
-#include "extract/match.h"
+#include "extract/map/match.h"
 
 #include <gtest/gtest.h>
 

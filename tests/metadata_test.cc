@@ -1,4 +1,4 @@
-#include "extract/metadata.h"
+#include "extract/map/metadata.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "extract/normalize.h"
+#include "extract/map/normalize.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "extract/page.h"
+#include "extract/read/page.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
 

@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include "extract/decode.h"
-#include "extract/page.h"
+#include "extract/read/decode.h"
+#include "extract/read/page.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
 

@@ -1,4 +1,4 @@
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <set>
 
-#include "extract/page.h"
+#include "extract/read/page.h"
 #include "tests/support/temp_dir.h"
 
 namespace nianbao {

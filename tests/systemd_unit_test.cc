@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "cmd/config.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 #include "tests/support/paths.h"
 
 namespace nianbao {

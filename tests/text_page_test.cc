@@ -11,7 +11,7 @@
 #include <string>
 
 #include "extract/extract.h"
-#include "extract/page.h"
+#include "extract/read/page.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/truth.h"

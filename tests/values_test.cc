@@ -1,4 +1,4 @@
-#include "extract/values.h"
+#include "extract/map/values.h"
 
 #include <gtest/gtest.h>
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "extract/decode.h"
 #include "extract/extract.h"
-#include "extract/page.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
+#include "extract/read/decode.h"
+#include "extract/read/page.h"
 
 namespace {
 

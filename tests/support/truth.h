@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extract/extraction.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 
 namespace nianbao::testing {
 

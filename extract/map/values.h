@@ -4,8 +4,8 @@
 // "/", "／" and "不适用" are null: not reported, which is different from 0. Anything else is
 // kInvalid: the caller reports it and the field stays null. Units are converted only between money
 // units (元, 千元, 万元, 亿元); a count unit (件, 条 …) is accepted as printed.
-#ifndef NIANBAO_EXTRACT_VALUES_H_
-#define NIANBAO_EXTRACT_VALUES_H_
+#ifndef NIANBAO_EXTRACT_MAP_VALUES_H_
+#define NIANBAO_EXTRACT_MAP_VALUES_H_
 
 #include <optional>
 #include <string>
@@ -33,4 +33,4 @@ std::optional<double> ConvertUnit(double number, std::string_view from, std::str
 
 }  // namespace nianbao
 
-#endif  // NIANBAO_EXTRACT_VALUES_H_
+#endif  // NIANBAO_EXTRACT_MAP_VALUES_H_

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "extract/page.h"
+#include "extract/read/page.h"
 
 namespace nianbao {
 namespace {

@@ -1,4 +1,4 @@
-#include "extract/match.h"
+#include "extract/map/match.h"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "extract/values.h"
+#include "extract/map/values.h"
 
 namespace nianbao {
 namespace {

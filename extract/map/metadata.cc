@@ -1,11 +1,11 @@
-#include "extract/metadata.h"
+#include "extract/map/metadata.h"
 
 #include <re2/re2.h>
 
 #include <cstdio>
 #include <sstream>
 
-#include "extract/values.h"
+#include "extract/map/values.h"
 
 namespace nianbao {
 namespace {

@@ -6,8 +6,8 @@
 // construction and safe to share between threads; build one per RuleSet (the ICU transliterator is
 // slow to build). LabelCache memoises one extraction's labels so each distinct raw label is
 // normalised once.
-#ifndef NIANBAO_EXTRACT_NORMALIZE_H_
-#define NIANBAO_EXTRACT_NORMALIZE_H_
+#ifndef NIANBAO_EXTRACT_MAP_NORMALIZE_H_
+#define NIANBAO_EXTRACT_MAP_NORMALIZE_H_
 
 #include <unicode/uversion.h>
 
@@ -91,4 +91,4 @@ class LabelCache {
 
 }  // namespace nianbao
 
-#endif  // NIANBAO_EXTRACT_NORMALIZE_H_
+#endif  // NIANBAO_EXTRACT_MAP_NORMALIZE_H_

@@ -1,7 +1,7 @@
 // DecodeToUtf8: BOM → declared charset → <meta> in the first 4 KiB → detection, then one conversion
 // pass. UTF-8 input (the common case) is validated and copied by hand; everything else goes through
 // an ICU converter whose error callback writes U+FFFD and records the byte offset.
-#include "extract/decode.h"
+#include "extract/read/decode.h"
 
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>

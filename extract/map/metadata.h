@@ -7,14 +7,14 @@
 // printed in the title (2024年度), not the publication year. Published: <meta
 // PubDate|firstpublishedtime|…>, else 发布日期/发文日期/发布时间/成文日期 in the text, as ISO
 // YYYY-MM-DD.
-#ifndef NIANBAO_EXTRACT_METADATA_H_
-#define NIANBAO_EXTRACT_METADATA_H_
+#ifndef NIANBAO_EXTRACT_MAP_METADATA_H_
+#define NIANBAO_EXTRACT_MAP_METADATA_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "extract/page.h"
+#include "extract/read/page.h"
 
 namespace nianbao {
 
@@ -36,4 +36,4 @@ std::optional<std::string> IssuerFromTitle(std::string_view title);
 
 }  // namespace nianbao
 
-#endif  // NIANBAO_EXTRACT_METADATA_H_
+#endif  // NIANBAO_EXTRACT_MAP_METADATA_H_

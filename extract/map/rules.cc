@@ -1,4 +1,4 @@
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 
 #include <toml++/toml.h>
 

@@ -1,4 +1,4 @@
-#include "extract/normalize.h"
+#include "extract/map/normalize.h"
 
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -8,7 +8,7 @@
 
 #include <array>
 
-#include "extract/values.h"
+#include "extract/map/values.h"
 
 namespace nianbao {
 namespace {

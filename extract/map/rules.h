@@ -8,8 +8,8 @@
 // one "legacy" list); a table has dimensions (t3: the row and the applicant column); a dimension
 // has rules mapping normalised labels to a key. A value's field id is its dimensions' keys joined
 // with ".", which must be a field of the template in fields.tsv.
-#ifndef NIANBAO_EXTRACT_RULES_H_
-#define NIANBAO_EXTRACT_RULES_H_
+#ifndef NIANBAO_EXTRACT_MAP_RULES_H_
+#define NIANBAO_EXTRACT_MAP_RULES_H_
 
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -23,7 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "extract/normalize.h"
+#include "extract/map/normalize.h"
 
 namespace nianbao {
 
@@ -132,4 +132,4 @@ class RuleSet {
 
 }  // namespace nianbao
 
-#endif  // NIANBAO_EXTRACT_RULES_H_
+#endif  // NIANBAO_EXTRACT_MAP_RULES_H_

@@ -8,17 +8,17 @@
 // the grid is read as label → value pairs in reading order, the hierarchy coming from the numbering
 // alone. A statistic row or column no rule matches is reported as Unmatched, never forced into a
 // field.
-#ifndef NIANBAO_EXTRACT_MATCH_H_
-#define NIANBAO_EXTRACT_MATCH_H_
+#ifndef NIANBAO_EXTRACT_MAP_MATCH_H_
+#define NIANBAO_EXTRACT_MAP_MATCH_H_
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "extract/extraction.h"
-#include "extract/normalize.h"
-#include "extract/page.h"
-#include "extract/rules.h"
+#include "extract/map/normalize.h"
+#include "extract/map/rules.h"
+#include "extract/read/page.h"
 
 namespace nianbao {
 
@@ -46,4 +46,4 @@ MatchResult MatchGrids(const std::vector<Grid>& grids, const TemplateRules& tmpl
 
 }  // namespace nianbao
 
-#endif  // NIANBAO_EXTRACT_MATCH_H_
+#endif  // NIANBAO_EXTRACT_MAP_MATCH_H_

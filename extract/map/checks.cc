@@ -1,4 +1,4 @@
-#include "extract/checks.h"
+#include "extract/map/checks.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 // The sum identities of rules/checks.toml evaluated against extracted values. A null term counts as
 // 0; an identity whose total is null or whose terms are all null is not checked; decimals compare
 // with a small tolerance. A failure is reported, never repaired.
-#ifndef NIANBAO_EXTRACT_CHECKS_H_
-#define NIANBAO_EXTRACT_CHECKS_H_
+#ifndef NIANBAO_EXTRACT_MAP_CHECKS_H_
+#define NIANBAO_EXTRACT_MAP_CHECKS_H_
 
 #include <string>
 #include <string_view>
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "extract/extraction.h"
-#include "extract/rules.h"
+#include "extract/map/rules.h"
 
 namespace nianbao {
 
@@ -20,4 +20,4 @@ std::vector<CheckFailure> RunChecks(const std::vector<Identity>& identities,
 
 }  // namespace nianbao
 
-#endif  // NIANBAO_EXTRACT_CHECKS_H_
+#endif  // NIANBAO_EXTRACT_MAP_CHECKS_H_

@@ -2,8 +2,8 @@
 // `declared`, e.g. --encoding or an HTTP Content-Type, else <meta charset> / http-equiv in the
 // first 4 KiB); otherwise ICU charset detection. GB2312 and GBK decode as GB18030. Never throws:
 // invalid sequences become U+FFFD and add a warning naming the byte offset.
-#ifndef NIANBAO_EXTRACT_DECODE_H_
-#define NIANBAO_EXTRACT_DECODE_H_
+#ifndef NIANBAO_EXTRACT_READ_DECODE_H_
+#define NIANBAO_EXTRACT_READ_DECODE_H_
 
 #include <optional>
 #include <string>
@@ -23,4 +23,4 @@ Decoded DecodeToUtf8(std::string_view bytes,
 
 }  // namespace nianbao
 
-#endif  // NIANBAO_EXTRACT_DECODE_H_
+#endif  // NIANBAO_EXTRACT_READ_DECODE_H_

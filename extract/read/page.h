@@ -5,8 +5,8 @@
 //
 // Grid model: a table is a rectangle of slots. Each slot names its origin cell (or none, for a
 // ragged row). A label fills every slot it spans; a value is read once, at its origin.
-#ifndef NIANBAO_EXTRACT_PAGE_H_
-#define NIANBAO_EXTRACT_PAGE_H_
+#ifndef NIANBAO_EXTRACT_READ_PAGE_H_
+#define NIANBAO_EXTRACT_READ_PAGE_H_
 
 #include <map>
 #include <string>
@@ -57,4 +57,4 @@ bool LooksLikeHtml(std::string_view utf8);
 
 }  // namespace nianbao
 
-#endif  // NIANBAO_EXTRACT_PAGE_H_
+#endif  // NIANBAO_EXTRACT_READ_PAGE_H_

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "extract/page.h"
-#include "extract/values.h"
+#include "extract/map/values.h"
+#include "extract/read/page.h"
 
 namespace nianbao {
 namespace {
