@@ -8,6 +8,7 @@
 namespace nianbao {
 
 std::string DefaultDatabasePath() {
+  if (const char* db = std::getenv("NIANBAO_DB"); db && *db) return db;
   std::string config = "/etc/nianbao/nianbao.toml";
   if (const char* env = std::getenv("NIANBAO_CONFIG"); env && *env) config = env;
   std::error_code ignored;

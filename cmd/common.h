@@ -9,8 +9,9 @@
 
 namespace nianbao {
 
-// The database a command uses when --db is not given: the `database` of the config file named by
-// $NIANBAO_CONFIG (else /etc/nianbao/nianbao.toml when it exists), else ./var/nianbao.db.
+// The database a command uses when --db is not given: $NIANBAO_DB when set (scripts/run sets it to
+// the repo's var/nianbao.db), else the `database` of the config file named by $NIANBAO_CONFIG (else
+// /etc/nianbao/nianbao.toml when it exists), else ./var/nianbao.db.
 std::string DefaultDatabasePath();
 
 // Rules from `dir` when it is not empty, else the copy compiled into the binary. Throws RuleError.

@@ -316,6 +316,7 @@ Schedule ParseSchedule(std::string_view text) {
 }
 
 std::string DefaultDatabaseLocation() {
+  if (const char* db = std::getenv("NIANBAO_DB"); db && *db) return db;
   // STATE_DIRECTORY may list several directories separated by ':'; the first is ours.
   if (const char* state = std::getenv("STATE_DIRECTORY"); state && *state) {
     std::string_view dir(state);

@@ -58,8 +58,9 @@ struct Config {
   bool operator==(const Config&) const = default;
 };
 
-// The database used when the config names none: $STATE_DIRECTORY/nianbao.db when systemd sets
-// STATE_DIRECTORY, else var/nianbao.db (relative to the working directory).
+// The database used when the config names none: $NIANBAO_DB when set, else
+// $STATE_DIRECTORY/nianbao.db when systemd sets STATE_DIRECTORY, else var/nianbao.db (relative to
+// the working directory).
 std::string DefaultDatabaseLocation();
 
 // Parses `text` as a config; `source` names it in errors. Relative paths (seeds_file) are resolved

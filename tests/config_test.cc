@@ -215,6 +215,25 @@ TEST(ConfigTest, CommandsTakeTheDatabaseFromTheConfig) {
   std::filesystem::remove_all(dir);
 }
 
+// scripts/run sets $NIANBAO_DB to the repo's var/nianbao.db so that it works from any directory: it
+// wins over a config's database, for the commands and for the daemon's default config.
+TEST(ConfigTest, NianbaoDbEnvironmentNamesTheDefaultDatabase) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("nianbao_env_db_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "nianbao.toml") << "database = \"/srv/nianbao/x.db\"\n";
+  ::setenv("NIANBAO_CONFIG", (dir / "nianbao.toml").c_str(), 1);
+  ::setenv("NIANBAO_DB", "/repo/var/nianbao.db", 1);
+  EXPECT_EQ(DefaultDatabasePath(), "/repo/var/nianbao.db");
+  EXPECT_EQ(DefaultConfig().database, "/repo/var/nianbao.db");
+  // A config that names its database keeps it.
+  EXPECT_EQ(ParseConfig("database = \"/srv/y.db\"\n", "c.toml").database, "/srv/y.db");
+  ::unsetenv("NIANBAO_DB");
+  EXPECT_EQ(DefaultDatabasePath(), "/srv/nianbao/x.db");
+  ::unsetenv("NIANBAO_CONFIG");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ConfigTest, EmbeddedDefaultCarriesTheShippedSeeds) {
   Config config = DefaultConfig();
   EXPECT_EQ(config.source, "<embedded default>");
