@@ -10,6 +10,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
+#include "cmd/help.h"
 #include "crawler/crawler.h"
 #include "crawler/url.h"
 #include "extract/extraction.h"
@@ -229,9 +230,11 @@ void AddCrawlCommands(CLI::App& app, int* exit_code) {
   AddCommonFlags(fetch, &fetch_args->flags);
   fetch
       ->add_option("--format", fetch_args->format,
-                   "json (default) or text (list pages: one report URL a line)")
+                   "json, or text (list pages: one report URL a line)")
       ->check(CLI::IsMember({"json", "text"}));
   fetch->add_option("url", fetch_args->url, "the page or attachment URL")->required();
+  SetExample(fetch, {"nianbao fetch https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/"
+                     "t20250310_97791.htm"});
   fetch->callback([fetch_args, exit_code] {
     Guarded("fetch", exit_code,
             [&] { return RunFetch(fetch_args->flags, fetch_args->url, fetch_args->format); });
@@ -252,14 +255,21 @@ void AddCrawlCommands(CLI::App& app, int* exit_code) {
   crawl->add_option("--seed", crawl_args->seeds, "a list page (栏目) URL; repeatable");
   crawl->add_option("--seeds", crawl_args->seed_file,
                     "a file of seed URLs (one a line, or a TSV with a url column first)");
-  crawl->add_option("--max-pages", crawl_args->max_pages, "fetches in this crawl at most")
-      ->check(CLI::PositiveNumber);
-  crawl->add_option("--max-depth", crawl_args->max_depth, "link hops from a seed at most")
-      ->check(CLI::NonNegativeNumber);
+  crawl
+      ->add_option("--max-pages", crawl_args->max_pages,
+                   "fetches in this crawl at most (1 or more)")
+      ->check(AtLeast(1));
+  crawl
+      ->add_option("--max-depth", crawl_args->max_depth,
+                   "link hops from a seed at most (0 or more)")
+      ->check(AtLeast(0));
   crawl
       ->add_option("--delay", crawl_args->delay,
-                   "seconds between two requests to one host (default 3)")
-      ->check(CLI::NonNegativeNumber);
+                   "seconds between two requests to one host (0 or more)")
+      ->check(AtLeast(0));
+  SetExample(
+      crawl,
+      {"nianbao crawl --seed https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/ --max-pages 200"});
   crawl->callback([crawl_args, exit_code] {
     Guarded("crawl", exit_code, [&] {
       const CrawlArgs& a = *crawl_args;

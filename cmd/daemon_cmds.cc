@@ -6,6 +6,7 @@
 #include "cmd/commands.h"
 #include "cmd/common.h"
 #include "cmd/daemon.h"
+#include "cmd/help.h"
 #include "store/store.h"
 
 namespace nianbao {
@@ -110,6 +111,7 @@ void AddDaemonCommands(CLI::App& app, int* exit_code) {
       ->add_option("--config", daemon_options->config_path,
                    "TOML config (default: the embedded one; see systemd/nianbao.toml)")
       ->check(CLI::ExistingFile);
+  SetExample(daemon, {"nianbao daemon --config /etc/nianbao/nianbao.toml"});
   daemon->callback([daemon_options, exit_code] {
     Logger logger;
     *exit_code = RunDaemon(*daemon_options, logger);
@@ -122,9 +124,11 @@ void AddDaemonCommands(CLI::App& app, int* exit_code) {
   auto status_options = std::make_shared<StatusOptions>();
   CLI::App* status = app.add_subcommand(
       "status", "Show the seeds (last and next crawl), reports, versions and recent errors");
-  status->add_option("--db", status_options->db, "database (default: see README)");
+  status->add_option("--db", status_options->db,
+                     "the database (default: the config's, else ./var/nianbao.db)");
   status->add_option("--format", status_options->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  SetExample(status, {"nianbao status --format json"});
   status->callback([status_options, exit_code] {
     std::string path = status_options->db.empty() ? DefaultDatabasePath() : status_options->db;
     try {

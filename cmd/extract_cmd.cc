@@ -14,6 +14,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
+#include "cmd/help.h"
 #include "extract/extract.h"
 
 namespace nianbao {
@@ -116,13 +117,13 @@ void AddExtractCommands(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ExtractArgs>();
   CLI::App* cmd =
       app.add_subcommand("extract", "Extract the statistics tables of saved report pages");
-  cmd->add_option("--format", args->format, "json (default) or csv")
-      ->check(CLI::IsMember({"json", "csv"}));
+  cmd->add_option("--format", args->format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
   cmd->add_option("--encoding", args->encoding, "the pages' charset, e.g. GBK (default: detected)");
   cmd->add_option("--rules", args->rules_dir, "a rules directory instead of the built-in rules");
   auto* text = cmd->add_flag("--text", args->text, "read the input as plain text");
   cmd->add_flag("--html", args->html, "read the input as HTML")->excludes(text);
   cmd->add_option("files", args->files, "report pages; - reads standard input")->required();
+  SetExample(cmd, {"nianbao extract --format csv tests/data/corpus/pingtan-2024.html"});
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });
 }
 

@@ -20,12 +20,15 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
+#include "cmd/help.h"
 #include "store/store.h"
 
 namespace nianbao {
 namespace {
 
 constexpr auto kReplaceInvalidUtf8 = nlohmann::json::error_handler_t::replace;
+constexpr std::string_view kExampleUrl =
+    "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm";
 
 std::string Iso(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
@@ -71,7 +74,7 @@ struct Common {
 void AddCommon(CLI::App* cmd, Common& common, bool with_url) {
   cmd->add_option("--db", common.db, "the database (default: the config's, else ./var/nianbao.db)");
   if (with_url) {
-    cmd->add_option("--format", common.format, "text (default) or json")
+    cmd->add_option("--format", common.format, "text or json")
         ->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("url", common.url, "the report page's URL")->required();
   }
@@ -295,29 +298,31 @@ void AddStoreCommands(CLI::App& app, int* exit_code) {
   auto history = std::make_shared<Common>();
   CLI::App* cmd = app.add_subcommand("history", "List the stored versions of a report");
   AddCommon(cmd, *history, true);
+  SetExample(cmd, {"nianbao history " + std::string(kExampleUrl)});
   cmd->callback([history, exit_code] { *exit_code = RunHistory(*history); });
 
   auto diff = std::make_shared<DiffArgs>();
   cmd = app.add_subcommand("diff", "Show what changed between two versions of a report");
   AddCommon(cmd, diff->common, true);
   cmd->add_option("--from", diff->from, "the older version (default: the one before --to)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--to", diff->to, "the newer version (default: the latest)")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
+  cmd->add_option("--to", diff->to, "the newer version (default: the latest)")->check(AtLeast(1));
+  SetExample(cmd, {"nianbao diff --from 1 --to 2 " + std::string(kExampleUrl)});
   cmd->callback([diff, exit_code] { *exit_code = RunDiff(*diff); });
 
   auto show = std::make_shared<ShowArgs>();
   cmd = app.add_subcommand("show", "Print a stored extraction (JSON: the shape of `extract`)");
   AddCommon(cmd, show->common, true);
   cmd->add_option("--version", show->version, "the version (default: the latest)")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
+  SetExample(cmd, {"nianbao show --format json " + std::string(kExampleUrl)});
   cmd->callback([show, exit_code] { *exit_code = RunShow(*show); });
 
   auto exp = std::make_shared<ExportArgs>();
   cmd = app.add_subcommand("export", "Export the stored reports as CSV");
   AddCommon(cmd, exp->common, false);
   cmd->add_option("--layout", exp->layout,
-                  "long: a row per report version and field (default); wide: a row per report")
+                  "long: a row per report version and field; wide: a row per report")
       ->check(CLI::IsMember({"long", "wide"}));
   cmd->add_option("--template", exp->template_id,
                   "only reports of this template (legacy, v2019, v2021)");
@@ -327,6 +332,7 @@ void AddStoreCommands(CLI::App& app, int* exit_code) {
   cmd->add_flag("--bom", exp->bom,
                 "for Excel: a UTF-8 BOM, and text cells starting with = + - @ prefixed with '");
   cmd->add_option("--out", exp->out, "the CSV file (default: standard output)");
+  SetExample(cmd, {"nianbao export --layout wide --template v2021 --bom --out v2021.csv"});
   cmd->callback([exp, exit_code] { *exit_code = RunExport(*exp); });
 }
 
