@@ -122,13 +122,14 @@ void AddDaemonCommands(CLI::App& app, int* exit_code) {
   auto status_options = std::make_shared<StatusOptions>();
   CLI::App* status = app.add_subcommand(
       "status", "Show the seeds (last and next crawl), reports, versions and recent errors");
-  status->add_option("--db", status_options->db, "database (default: see README)");
+  status->add_option("--db", status_options->db, "database (default: see README)")
+      ->check(NotEmpty());
   status->add_option("--format", status_options->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   status->callback([status_options, exit_code] {
     std::string path = status_options->db.empty() ? DefaultDatabasePath() : status_options->db;
     try {
-      std::unique_ptr<Store> store = Store::Open(path);
+      std::unique_ptr<Store> store = Store::OpenForReading(path);
       int64_t now = static_cast<int64_t>(std::time(nullptr));
       StoreStatus counts = store->Status(now);
       std::vector<SeedState> seeds = store->SeedStates();
