@@ -92,6 +92,48 @@ void CheckHeader(const std::string& path) {
   CheckLength(path, reinterpret_cast<const unsigned char*>(header.data()));
 }
 
+// A path as a file: URI (RFC 3986 escapes for what SQLite's URI parser would read as syntax).
+std::string FileUri(const std::string& path, const char* parameters) {
+  std::string uri = "file:";
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?" + parameters;
+}
+
+// A read-only connection that sees what writers commit (through the -wal and -shm files). Where
+// those cannot be made (a read-only directory or file system) and there is no -wal whose commits
+// would be missed, the file alone is the whole database and is opened immutable=1.
+std::unique_ptr<SQLite::Database> OpenReadOnly(const std::string& path) {
+  auto open = [&](const char* parameters) {
+    auto db = std::make_unique<SQLite::Database>(FileUri(path, parameters),
+                                                 SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+    db->setBusyTimeout(kBusyTimeoutMs);
+    RetryWhileBusy([&] { db->execAndGet("SELECT count(*) FROM sqlite_schema"); });
+    return db;
+  };
+  try {
+    return open("mode=ro");
+  } catch (const SQLite::Exception& e) {
+    int code = e.getErrorCode() & 0xff;
+    if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN) throw;
+    if (FileSize(path + "-wal") > 0) {
+      throw StoreError(path +
+                       ": cannot be read here: its -wal file holds commits not yet in the main "
+                       "file, and SQLite needs write access to the directory to read them (" +
+                       e.what() + "); copy the database with its -wal file somewhere writable");
+    }
+  }
+  return open("immutable=1");
+}
+
 std::string NewerMessage(const std::string& path, int version) {
   return path + ": made by a newer nianbao (its schema version is " + std::to_string(version) +
          ", this nianbao knows versions up to " + std::to_string(kSchemaVersion) +
@@ -104,8 +146,8 @@ std::string NewerMessage(const std::string& path, int version) {
 void CheckExisting(const std::string& path, uint64_t file_size) {
   CheckHeader(path);
   try {
-    SQLite::Database db(path, SQLite::OPEN_READONLY);
-    db.setBusyTimeout(kBusyTimeoutMs);
+    std::unique_ptr<SQLite::Database> connection = OpenReadOnly(path);
+    SQLite::Database& db = *connection;
     RetryWhileBusy([&] {
       int version = UserVersion(db);
       if (version > kSchemaVersion) throw StoreError(NewerMessage(path, version));
@@ -154,48 +196,6 @@ void Configure(SQLite::Database& db) {
   db.exec("PRAGMA foreign_keys = ON");
 }
 
-// A path as a file: URI (RFC 3986 escapes for what SQLite's URI parser would read as syntax).
-std::string FileUri(const std::string& path, const char* parameters) {
-  std::string uri = "file:";
-  for (unsigned char c : path) {
-    if (c == '%' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      uri += '%';
-      uri += kHex[c >> 4];
-      uri += kHex[c & 15];
-    } else {
-      uri += static_cast<char>(c);
-    }
-  }
-  return uri + "?" + parameters;
-}
-
-// A read-only connection that sees what writers commit (through the -wal and -shm files). Where
-// those cannot be made (a read-only directory or file system) and there is no -wal whose commits
-// would be missed, the file alone is the whole database and is opened immutable=1.
-std::unique_ptr<SQLite::Database> OpenReadOnly(const std::string& path) {
-  auto open = [&](const char* parameters) {
-    auto db = std::make_unique<SQLite::Database>(FileUri(path, parameters),
-                                                 SQLite::OPEN_READONLY | SQLite::OPEN_URI);
-    db->setBusyTimeout(kBusyTimeoutMs);
-    RetryWhileBusy([&] { db->execAndGet("SELECT count(*) FROM sqlite_schema"); });
-    return db;
-  };
-  try {
-    return open("mode=ro");
-  } catch (const SQLite::Exception& e) {
-    int code = e.getErrorCode() & 0xff;
-    if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN) throw;
-    if (FileSize(path + "-wal") > 0) {
-      throw StoreError(path +
-                       ": cannot be read here: its -wal file holds commits not yet in the main "
-                       "file, and SQLite needs write access to the directory to read them (" +
-                       e.what() + "); copy the database with its -wal file somewhere writable");
-    }
-  }
-  return open("immutable=1");
-}
-
 // Why a SQLite call failed, in the user's words where the cause is the machine (a full disk, a
 // missing permission) rather than the database.
 std::string Reason(const std::exception& e, sqlite3* db) {
@@ -233,6 +233,15 @@ std::string Reason(const std::exception& e, sqlite3* db) {
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db)
     : path_(std::move(path)), db_(std::move(db)) {}
 
+std::unique_ptr<SQLite::Statement> SqliteStore::Prepare(const char* sql) {
+  try {
+    return std::make_unique<SQLite::Statement>(*db_, sql);
+  } catch (const std::exception& e) {
+    throw StoreError(path_ + ": cannot prepare the statement \"" + sql + "\": " + e.what() +
+                     " (the database schema is damaged, or another program changed it)");
+  }
+}
+
 SQLite::Statement& SqliteStore::Prepared(const char* sql) {
   auto found = statements_.find(sql);
   if (found != statements_.end()) {
@@ -241,14 +250,7 @@ SQLite::Statement& SqliteStore::Prepared(const char* sql) {
     return *found->second;
   }
   // Prepared before it is cached: a statement that cannot be prepared leaves no slot behind.
-  std::unique_ptr<SQLite::Statement> statement;
-  try {
-    statement = std::make_unique<SQLite::Statement>(*db_, sql);
-  } catch (const std::exception& e) {
-    throw StoreError(path_ + ": cannot prepare the statement \"" + sql + "\": " + e.what() +
-                     " (the database schema is damaged, or another program changed it)");
-  }
-  return *statements_.emplace(sql, std::move(statement)).first->second;
+  return *statements_.emplace(sql, Prepare(sql)).first->second;
 }
 
 void SqliteStore::ResetStatements() noexcept {

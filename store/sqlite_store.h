@@ -66,7 +66,11 @@ class SqliteStore final : public Store {
   template <typename Body>
   auto Read(const char* what, Body&& body) -> decltype(body());
 
-  // A cached prepared statement (keyed by the literal's address), reset, bindings cleared.
+  // A prepared statement; a statement that cannot be prepared (a table or column missing) throws
+  // StoreError naming it.
+  std::unique_ptr<SQLite::Statement> Prepare(const char* sql);
+  // A cached prepared statement (keyed by the literal's address), reset, bindings cleared;
+  // Prepare's errors.
   SQLite::Statement& Prepared(const char* sql);
   // Resets every cached statement, so that none keeps a read snapshot open between calls.
   void ResetStatements() noexcept;
