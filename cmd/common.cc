@@ -1,5 +1,6 @@
 #include "cmd/common.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -24,6 +25,38 @@ std::string DefaultDatabasePath() {
 
 std::shared_ptr<const RuleSet> LoadRules(const std::string& dir) {
   return dir.empty() ? RuleSet::LoadEmbedded() : RuleSet::LoadDirectory(dir);
+}
+
+std::string UserAgentProblem(std::string_view user_agent) {
+  for (char c : user_agent) {
+    if (c == '\r' || c == '\n') return "contains a line break (CR or LF)";
+    if ((static_cast<unsigned char>(c) < ' ' && c != '\t') || c == '\x7f') {
+      return "contains a control character";
+    }
+  }
+  return {};
+}
+
+CLI::Validator NotEmpty() {
+  return CLI::Validator(
+      [](const std::string& value) { return value.empty() ? std::string("is empty") : ""; },
+      "NOT EMPTY");
+}
+
+CLI::Validator HeaderSafe() {
+  return CLI::Validator([](const std::string& value) { return UserAgentProblem(value); }, "TEXT");
+}
+
+CLI::Validator Seconds0To3600() {
+  return CLI::Validator(
+      [](const std::string& value) -> std::string {
+        char* end = nullptr;
+        double seconds = std::strtod(value.c_str(), &end);
+        bool number = !value.empty() && end == value.c_str() + value.size();
+        if (number && std::isfinite(seconds) && seconds >= 0 && seconds <= 3600) return "";
+        return "must be a number of seconds from 0 to 3600, not \"" + value + "\"";
+      },
+      "SECONDS 0-3600");
 }
 
 }  // namespace nianbao

@@ -2,8 +2,10 @@
 #ifndef NIANBAO_CMD_COMMON_H_
 #define NIANBAO_CMD_COMMON_H_
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "extract/map/rules.h"
 
@@ -16,6 +18,16 @@ std::string DefaultDatabasePath();
 
 // Rules from `dir` when it is not empty, else the copy compiled into the binary. Throws RuleError.
 std::shared_ptr<const RuleSet> LoadRules(const std::string& dir);
+
+// Why `user_agent` cannot be sent as a User-Agent header (it holds CR, LF or another control
+// character), or empty when it can.
+std::string UserAgentProblem(std::string_view user_agent);
+
+// Option checks: a value that is not empty (`--db ""` is a mistake, not "the default"); a
+// User-Agent without control characters; a finite number of seconds between 0 and 3600.
+CLI::Validator NotEmpty();
+CLI::Validator HeaderSafe();
+CLI::Validator Seconds0To3600();
 
 }  // namespace nianbao
 

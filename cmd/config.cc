@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "cmd/common.h"
 #include "rules/embedded_rules.h"
 
 namespace nianbao {
@@ -172,6 +173,7 @@ void ParseSeedTable(const toml::table& table, const std::string& source, size_t 
 // Adds one seed per URL line of a seeds.tsv (header "url<TAB>…"; blank and # lines ignored).
 void AddSeedsFromTsv(std::string_view text, const std::string& source, const Schedule& schedule,
                      Config& config) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 BOM (Excel, Notepad)
   int line_number = 0;
   size_t start = 0;
   while (start < text.size()) {
@@ -191,6 +193,11 @@ void AddSeedsFromTsv(std::string_view text, const std::string& source, const Sch
 }
 
 std::string ReadFile(const std::string& path, const std::string& referrer, int64_t line) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    if (line == 0) throw ConfigError(path + ": is a directory, not a config file");
+    Fail(referrer, line, "\"" + path + "\" is a directory, not a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in && line == 0) throw ConfigError(path + ": cannot read: " + std::strerror(errno));
   if (!in) Fail(referrer, line, "cannot read \"" + path + "\": " + std::strerror(errno));
@@ -216,6 +223,9 @@ Config ParseTable(const toml::table& root, const std::string& source) {
   if (config.database.empty()) reader.Fail(*root.get("database"), "\"database\" is empty");
   if (auto agent = reader.String("user_agent")) {
     if (agent->empty()) reader.Fail(*root.get("user_agent"), "\"user_agent\" is empty");
+    if (std::string problem = UserAgentProblem(*agent); !problem.empty()) {
+      reader.Fail(*root.get("user_agent"), "\"user_agent\" " + problem);
+    }
     config.user_agent = *agent;
   }
   if (auto level = reader.String("log_level")) {

@@ -32,12 +32,16 @@ struct CommonFlags {
 };
 
 void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
-  command->add_option("--db", flags->db,
-                      "the database (default: from the config, else var/nianbao.db)");
+  command
+      ->add_option("--db", flags->db,
+                   "the database (default: from the config, else var/nianbao.db)")
+      ->check(NotEmpty());
   command->add_option("--rules", flags->rules_dir,
                       "a rules directory instead of the built-in rules");
-  command->add_option("--user-agent", flags->user_agent,
-                      "the User-Agent (must name nianbao and a contact URL)");
+  command
+      ->add_option("--user-agent", flags->user_agent,
+                   "the User-Agent (must name nianbao and a contact URL)")
+      ->check(HeaderSafe());
 }
 
 std::unique_ptr<Store> OpenStore(const CommonFlags& flags) {
@@ -58,6 +62,10 @@ CrawlOptions OptionsFrom(const CommonFlags& flags) {
 // One URL per line, or a TSV whose first column is the URL (a header line starting with "url" is
 // skipped). Blank lines and lines starting with '#' are ignored.
 std::vector<std::string> ReadSeedFile(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw std::invalid_argument("the seed file " + path + " is a directory");
+  }
   std::ifstream in(path);
   if (!in) throw std::invalid_argument("cannot read seed file " + path);
   std::vector<std::string> seeds;
@@ -66,6 +74,7 @@ std::vector<std::string> ReadSeedFile(const std::string& path) {
   while (std::getline(in, line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // a UTF-8 BOM
     std::string first = line.substr(0, line.find('\t'));
     first.erase(0, first.find_first_not_of(" "));
     if (first.empty() || first[0] == '#' || (number == 1 && first == "url")) continue;
@@ -265,8 +274,8 @@ void AddCrawlCommands(CLI::App& app, int* exit_code) {
       ->check(AtLeast(0));
   crawl
       ->add_option("--delay", crawl_args->delay,
-                   "seconds between two requests to one host (0 or more)")
-      ->check(AtLeast(0));
+                   "seconds between two requests to one host (0 to 3600)")
+      ->check(Seconds0To3600());
   SetExample(
       crawl,
       {"nianbao crawl --seed https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/ --max-pages 200"});

@@ -124,15 +124,17 @@ void AddDaemonCommands(CLI::App& app, int* exit_code) {
   auto status_options = std::make_shared<StatusOptions>();
   CLI::App* status = app.add_subcommand(
       "status", "Show the seeds (last and next crawl), reports, versions and recent errors");
-  status->add_option("--db", status_options->db,
-                     "the database (default: the config's, else ./var/nianbao.db)");
+  status
+      ->add_option("--db", status_options->db,
+                   "the database (default: the config's, else ./var/nianbao.db)")
+      ->check(NotEmpty());
   status->add_option("--format", status_options->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   SetExample(status, {"nianbao status --format json"});
   status->callback([status_options, exit_code] {
     std::string path = status_options->db.empty() ? DefaultDatabasePath() : status_options->db;
     try {
-      std::unique_ptr<Store> store = Store::Open(path);
+      std::unique_ptr<Store> store = Store::OpenForReading(path);
       int64_t now = static_cast<int64_t>(std::time(nullptr));
       StoreStatus counts = store->Status(now);
       std::vector<SeedState> seeds = store->SeedStates();

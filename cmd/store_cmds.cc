@@ -72,7 +72,8 @@ struct Common {
 };
 
 void AddCommon(CLI::App* cmd, Common& common, bool with_url) {
-  cmd->add_option("--db", common.db, "the database (default: the config's, else ./var/nianbao.db)");
+  cmd->add_option("--db", common.db, "the database (default: the config's, else ./var/nianbao.db)")
+      ->check(NotEmpty());
   if (with_url) {
     cmd->add_option("--format", common.format, "text or json")
         ->check(CLI::IsMember({"text", "json"}));
@@ -81,7 +82,7 @@ void AddCommon(CLI::App* cmd, Common& common, bool with_url) {
 }
 
 std::unique_ptr<Store> OpenStore(const Common& common) {
-  return Store::Open(common.db.empty() ? DefaultDatabasePath() : common.db);
+  return Store::OpenForReading(common.db.empty() ? DefaultDatabasePath() : common.db);
 }
 
 // --- history ---

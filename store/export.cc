@@ -161,7 +161,9 @@ class Units {
 ExportStats SqliteStore::Export(const ExportOptions& options, std::ostream& out) {
   return Read("exporting", [&] {
     // Not a cached statement: an export is one long cursor, run once.
-    SQLite::Statement row(*db_, options.all_versions ? kAllVersionsSql : kLatestSql);
+    std::unique_ptr<SQLite::Statement> cursor =
+        Prepare(options.all_versions ? kAllVersionsSql : kLatestSql);
+    SQLite::Statement& row = *cursor;
     BindOptional(row, 1, options.template_id);
     if (options.year) {
       row.bind(2, *options.year);

@@ -1,5 +1,7 @@
 #include "store/schema.h"
 
+#include <map>
+#include <set>
 #include <string>
 
 #include "store/sqlite_util.h"
@@ -166,6 +168,46 @@ const std::vector<const char*>& Migrations() {
 
 int UserVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
+namespace {
+
+// Table name → its column names, read from `db` (SQLite's own tables left out).
+std::map<std::string, std::set<std::string>> TablesAndColumns(SQLite::Database& db) {
+  std::map<std::string, std::set<std::string>> tables;
+  SQLite::Statement names(
+      db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  while (names.executeStep()) tables[names.getColumn(0).getString()];
+  for (auto& [table, columns] : tables) {
+    SQLite::Statement info(db, "SELECT name FROM pragma_table_info(?)");
+    info.bind(1, table);
+    while (info.executeStep()) columns.insert(info.getColumn(0).getString());
+  }
+  return tables;
+}
+
+}  // namespace
+
+std::string SchemaProblem(SQLite::Database& db, int version) {
+  SQLite::Database expected(":memory:", SQLite::OPEN_READWRITE);
+  Migrate(expected, version);
+  auto want = TablesAndColumns(expected);
+  auto have = TablesAndColumns(db);
+  std::string problem;
+  auto add = [&](const std::string& text) { problem += (problem.empty() ? "" : "; ") + text; };
+  for (const auto& [table, columns] : want) {
+    auto found = have.find(table);
+    if (found == have.end()) {
+      add("table \"" + table + "\" is missing");
+      continue;
+    }
+    for (const auto& column : columns) {
+      if (!found->second.contains(column)) {
+        add("column \"" + table + "." + column + "\" is missing");
+      }
+    }
+  }
+  return problem;
+}
+
 void Migrate(SQLite::Database& db, int target) {
   const auto& migrations = Migrations();
   for (int step = 1; step <= target && step <= static_cast<int>(migrations.size()); ++step) {
@@ -174,8 +216,9 @@ void Migrate(SQLite::Database& db, int target) {
       int current = UserVersion(db);  // another process may have migrated meanwhile
       if (current >= step) return;
       if (current != step - 1) {
-        throw SQLite::Exception("schema version " + std::to_string(current) +
-                                " cannot be migrated to " + std::to_string(step));
+        throw SQLite::Exception("its schema version " + std::to_string(current) +
+                                " is not one nianbao ever wrote, so it cannot be upgraded: the "
+                                "database is damaged or not nianbao's");
       }
       db.exec(migrations[step - 1]);
       db.exec("PRAGMA user_version = " + std::to_string(step));

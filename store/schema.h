@@ -24,6 +24,11 @@ const std::vector<const char*>& Migrations();
 // Throws SQLite::Exception (the caller names the path).
 void Migrate(SQLite::Database& db, int target = kSchemaVersion);
 
+// What is missing from `db`'s schema compared with the schema migration `version` builds: every
+// table and column, as "table \"warnings\" is missing; …"; empty when nothing is. Extra tables,
+// columns and indexes (a user's own) are not problems. Throws SQLite::Exception.
+std::string SchemaProblem(SQLite::Database& db, int version);
+
 // PRAGMA user_version.
 int UserVersion(SQLite::Database& db);
 

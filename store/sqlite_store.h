@@ -66,7 +66,11 @@ class SqliteStore final : public Store {
   template <typename Body>
   auto Read(const char* what, Body&& body) -> decltype(body());
 
-  // A cached prepared statement (keyed by the literal's address), reset, bindings cleared.
+  // A prepared statement; a statement that cannot be prepared (a table or column missing) throws
+  // StoreError naming it.
+  std::unique_ptr<SQLite::Statement> Prepare(const char* sql);
+  // A cached prepared statement (keyed by the literal's address), reset, bindings cleared;
+  // Prepare's errors.
   SQLite::Statement& Prepared(const char* sql);
   // Resets every cached statement, so that none keeps a read snapshot open between calls.
   void ResetStatements() noexcept;
@@ -97,8 +101,10 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string, int64_t> label_ids_;
 };
 
+// Throws StoreError naming `path`, `what` was being done and why `e` happened; a full disk or a
+// missing permission (read from `db`'s last system error) is said in those words.
 [[noreturn]] void ThrowStoreError(const std::string& path, const char* what,
-                                  const std::exception& e);
+                                  const std::exception& e, sqlite3* db = nullptr);
 
 template <typename Body>
 auto SqliteStore::Write(const char* what, Body&& body) -> decltype(body()) {
@@ -126,7 +132,7 @@ auto SqliteStore::Write(const char* what, Body&& body) -> decltype(body()) {
   } catch (const StoreError&) {
     throw;
   } catch (const std::exception& e) {
-    ThrowStoreError(path_, what, e);
+    ThrowStoreError(path_, what, e, db_->getHandle());
   }
 }
 
@@ -145,7 +151,7 @@ auto SqliteStore::Read(const char* what, Body&& body) -> decltype(body()) {
   } catch (const StoreError&) {
     throw;
   } catch (const std::exception& e) {
-    ThrowStoreError(path_, what, e);
+    ThrowStoreError(path_, what, e, db_->getHandle());
   }
 }
 

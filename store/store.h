@@ -169,11 +169,19 @@ struct StoreStatus {
 class Store {
  public:
   // Opens (creating and migrating as needed) the database at `path`. Throws StoreError for a file
-  // that is not a nianbao database, is corrupt, or comes from a newer nianbao; such a file is not
-  // modified. Checks happen read-only before any write: the header, the schema version, and
-  // PRAGMA quick_check (for files up to 128 MiB and before any migration; larger files get the
-  // header, length and schema checks, and corruption met later is a StoreError naming the file).
+  // that is not a nianbao database, is corrupt, has a damaged schema (a table or column of its
+  // version missing), or comes from a newer nianbao; such a file is not modified. Checks happen
+  // read-only before any write: the header, the length (when no -wal file is beside it), the
+  // schema version, the schema's tables and columns, and PRAGMA quick_check (for files up to
+  // 128 MiB and before any migration; corruption met later in larger files is a StoreError naming
+  // the file). A full disk or a missing permission is said in those words.
   static std::unique_ptr<Store> Open(const std::string& path);
+  // Opens an existing database for reading only (history, diff, show, export, status): the same
+  // checks, then a read-only connection, which works on a read-only file, directory or mount
+  // (immutable=1 when the -wal/-shm files cannot be made and there is no -wal to miss). Never
+  // creates, migrates or writes anything: a missing or empty file, or one of an older schema
+  // version, is a StoreError naming the path. Write methods of the result throw StoreError.
+  static std::unique_ptr<Store> OpenForReading(const std::string& path);
   virtual ~Store() = default;
 
   // Runs `writes` (calls of this Store, on this thread) as one transaction: they are committed

@@ -80,7 +80,7 @@ void SqliteStore::Batch(const std::function<void()>& writes) {
     // Only taking the write lock is retried: `writes` runs once.
     RetryWhileBusy([&] { transaction.emplace(*db_); });
   } catch (const std::exception& e) {
-    ThrowStoreError(path_, "starting a batch of writes", e);
+    ThrowStoreError(path_, "starting a batch of writes", e, db_->getHandle());
   }
   try {
     ++batch_depth_;
@@ -100,7 +100,7 @@ void SqliteStore::Batch(const std::function<void()>& writes) {
   } catch (const std::exception& e) {
     field_ids_.clear();
     label_ids_.clear();
-    ThrowStoreError(path_, "committing a batch of writes", e);
+    ThrowStoreError(path_, "committing a batch of writes", e, db_->getHandle());
   }
 }
 

@@ -265,5 +265,49 @@ TEST(ConfigTest, ShippedConfigParses) {
   EXPECT_EQ(config.log_level, LogLevel::kInfo);
 }
 
+TEST(ConfigTest, UserAgentWithALineBreakIsRefused) {
+  EXPECT_EQ(ErrorOf("user_agent = \"nianbao/1\\r\\nX-Injected: 1\"\n"),
+            "test.toml:1: \"user_agent\" contains a line break (CR or LF)");
+  EXPECT_EQ(ErrorOf("\nuser_agent = \"nianbao/1\\n\"\n"),
+            "test.toml:2: \"user_agent\" contains a line break (CR or LF)");
+  EXPECT_EQ(ErrorOf("user_agent = \"nianbao/1\\u0000\"\n"),
+            "test.toml:1: \"user_agent\" contains a control character");
+  EXPECT_EQ(ErrorOf("user_agent = \"nianbao/1 (+https://a.org)\tx\"\n"), "");
+}
+
+TEST(ConfigTest, DelayMustBeFiniteAndInRange) {
+  for (const char* bad : {"nan", "inf", "-inf", "-1", "3600.5", "1e400"}) {
+    std::string error = ErrorOf(std::string("[politeness]\ndelay_seconds = ") + bad + "\n");
+    EXPECT_EQ(error.rfind("test.toml:2: ", 0), 0u) << bad << ": " << error;
+  }
+  EXPECT_EQ(ErrorOf("[politeness]\ndelay_seconds = 3600\n"), "");
+}
+
+TEST(ConfigTest, SeedsFileMayStartWithABomAndMustNotBeADirectory) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "nianbao_config_bom_test";
+  std::filesystem::create_directories(dir / "a_directory");
+  std::ofstream(dir / "seeds.tsv") << "\xEF\xBB\xBFurl\tbody\nhttps://a.gov.cn/nb/\tA\n";
+  std::ofstream(dir / "nianbao.toml") << "seeds_file = \"seeds.tsv\"\n";
+  Config config = LoadConfigFile((dir / "nianbao.toml").string());
+  ASSERT_EQ(config.seeds.size(), 1u);
+  EXPECT_EQ(config.seeds[0].url, "https://a.gov.cn/nb/");
+  std::ofstream(dir / "seeds.tsv") << "\xEF\xBB\xBFhttps://b.gov.cn/\n";  // no header line
+  config = LoadConfigFile((dir / "nianbao.toml").string());
+  ASSERT_EQ(config.seeds.size(), 1u);
+  EXPECT_EQ(config.seeds[0].url, "https://b.gov.cn/");
+
+  std::ofstream(dir / "nianbao.toml") << "\nseeds_file = \"a_directory\"\n";
+  try {
+    LoadConfigFile((dir / "nianbao.toml").string());
+    ADD_FAILURE() << "a directory was taken for a seeds file";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "nianbao.toml").string() + ":2: \"" +
+                                         (dir / "a_directory").string() +
+                                         "\" is a directory, not a file");
+  }
+  EXPECT_THROW(LoadConfigFile(dir.string()), ConfigError);  // the config itself a directory
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace nianbao
