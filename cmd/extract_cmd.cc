@@ -1,4 +1,5 @@
-// nianbao extract [--format json|csv] [--encoding NAME] [--rules DIR] [--text|--html] FILE...|-
+// nianbao extract [--format json|csv] [--encoding NAME] [--force-encoding NAME] [--rules DIR]
+//                 [--text|--html] FILE...|-
 // One JSON object per file (pretty for one file; JSON Lines with a "file" key for several), or CSV
 // field,value,raw,label (a leading file column for several files). Exit 0 when every file had a
 // statistics table, 3 when one had none, 2 for bad usage or an unreadable file.
@@ -22,7 +23,8 @@ namespace {
 
 struct ExtractArgs {
   std::string format = "json";
-  std::string encoding;
+  std::string encoding;        // when the page does not say
+  std::string force_encoding;  // whatever the page says
   std::string rules_dir;
   bool text = false, html = false;
   std::vector<std::string> files;
@@ -81,6 +83,7 @@ int Run(const ExtractArgs& args) {
   }
   ExtractOptions options;
   if (!args.encoding.empty()) options.encoding = args.encoding;
+  if (!args.force_encoding.empty()) options.force_encoding = args.force_encoding;
   if (args.text) options.input = ExtractOptions::Input::kText;
   if (args.html) options.input = ExtractOptions::Input::kHtml;
   bool several = args.files.size() > 1;
@@ -118,7 +121,10 @@ void AddExtractCommands(CLI::App& app, int* exit_code) {
   CLI::App* cmd =
       app.add_subcommand("extract", "Extract the statistics tables of saved report pages");
   cmd->add_option("--format", args->format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
-  cmd->add_option("--encoding", args->encoding, "the pages' charset, e.g. GBK (default: detected)");
+  cmd->add_option("--encoding", args->encoding,
+                  "the pages' charset when a page does not say it, e.g. GBK (default: detected)");
+  cmd->add_option("--force-encoding", args->force_encoding,
+                  "decode the pages in this charset, whatever they say");
   cmd->add_option("--rules", args->rules_dir, "a rules directory instead of the built-in rules");
   auto* text = cmd->add_flag("--text", args->text, "read the input as plain text");
   cmd->add_flag("--html", args->html, "read the input as HTML")->excludes(text);

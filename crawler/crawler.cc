@@ -20,6 +20,7 @@
 #include "crawler/worker_pool.h"
 #include "extract/extract.h"
 #include "extract/read/decode.h"
+#include "extract/read/html_tree.h"
 
 namespace nianbao {
 
@@ -425,16 +426,26 @@ struct Crawler::Impl {
   PageAnalysis AnalysePage(const Job& job, const FetchResponse& response) const {
     PageAnalysis analysis;
     ExtractOptions extract_options;
-    if (!response.charset.empty()) extract_options.encoding = response.charset;
-    analysis.extraction = Extract(response.body, *rules, extract_options, &analysis.text);
-    // A report page matters only for its attachments: most link none (then no decoding at all),
-    // and the others need only their hrefs scanned, not a second parse.
+    if (!response.charset.empty()) extract_options.http_charset = response.charset;
+    ExtractedPage page;
+    analysis.extraction = Extract(response.body, *rules, extract_options, &page);
+    analysis.text = std::move(page.text);
+    // Links are read from the extractor's own decoding and parse (one parse a page, one charset).
+    // Only a page not read as HTML is decoded again, and parsed for links here.
+    auto decoded_source = [&] {
+      return DecodeToUtf8(response.body,
+                          CharsetHints{std::nullopt, extract_options.http_charset, std::nullopt})
+          .utf8;
+    };
+    // A report page matters only for its attachments: most link none (then nothing more is
+    // read), and the others need only their hrefs scanned.
     if (!analysis.extraction.template_id) {
-      Decoded decoded = DecodeToUtf8(response.body, extract_options.encoding);
-      analysis.links = DiscoverLinks(decoded.utf8, job.hop_url, *link_rules);
+      analysis.links = page.html ? DiscoverLinks(*page.html, job.hop_url, *link_rules)
+                                 : DiscoverLinks(decoded_source(), job.hop_url, *link_rules);
     } else if (MayLinkAttachments(response.body, *link_rules)) {
-      Decoded decoded = DecodeToUtf8(response.body, extract_options.encoding);
-      analysis.links.attachments = DiscoverAttachments(decoded.utf8, job.hop_url, *link_rules);
+      std::string source = page.html ? std::string() : decoded_source();
+      analysis.links.attachments = DiscoverAttachments(
+          page.html ? page.html->source() : std::string_view(source), job.hop_url, *link_rules);
     }
     return analysis;
   }

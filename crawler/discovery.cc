@@ -11,6 +11,7 @@
 
 #include "crawler/url.h"
 #include "extract/map/rules.h"
+#include "extract/read/html_tree.h"
 #include "rules/embedded_rules.h"
 
 namespace nianbao {
@@ -97,9 +98,9 @@ void CollectText(const GumboNode* node, std::string* out) {
 }
 
 // Every <a>/<area> with an href, and the first <base href>.
-void CollectLinks(std::string_view html, std::vector<RawLink>* links, std::string* base) {
-  GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
-  std::vector<const GumboNode*> stack = {output->root};
+void CollectLinks(const HtmlTree& tree, std::vector<RawLink>* links, std::string* base) {
+  if (tree.root() == nullptr) return;
+  std::vector<const GumboNode*> stack = {tree.root()};
   while (!stack.empty()) {
     const GumboNode* node = stack.back();
     stack.pop_back();
@@ -127,7 +128,6 @@ void CollectLinks(std::string_view html, std::vector<RawLink>* links, std::strin
       stack.push_back(static_cast<const GumboNode*>(element.children.data[i]));
     }
   }
-  gumbo_destroy_output(&kGumboDefaultOptions, output);
 }
 
 // The registrable domain, roughly: the last three labels under a Chinese second-level domain
@@ -326,13 +326,19 @@ bool MayLinkAttachments(std::string_view bytes, const LinkRules& rules) {
 
 DiscoveredLinks DiscoverLinks(std::string_view html, const std::string& page_url,
                               const LinkRules& rules) {
+  return DiscoverLinks(HtmlTree(std::string(html)), page_url, rules);
+}
+
+DiscoveredLinks DiscoverLinks(const HtmlTree& tree, const std::string& page_url,
+                              const LinkRules& rules) {
+  std::string_view html = tree.source();
   const LinkRules::Impl& r = rules.impl();
   DiscoveredLinks found;
   std::optional<Url> page = ParseUrl(page_url);
   if (!page) return found;
   std::vector<RawLink> links;
   std::string base_href;
-  CollectLinks(html, &links, &base_href);
+  CollectLinks(tree, &links, &base_href);
   std::string base = page->ToString();
   if (!base_href.empty()) base = ResolveUrl(base, base_href).value_or(base);
 

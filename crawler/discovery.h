@@ -13,6 +13,8 @@
 
 namespace nianbao {
 
+class HtmlTree;  // extract/read/html_tree.h: every HTML parse goes through its nesting guard
+
 class LinkRules {
  public:
   // From `rules_dir`/links.toml, or the copy compiled into the binary when `rules_dir` is empty.
@@ -36,6 +38,9 @@ struct DiscoveredLinks {
 
 // `html` is the page decoded to UTF-8; `page_url` its (final) absolute URL.
 DiscoveredLinks DiscoverLinks(std::string_view html, const std::string& page_url,
+                              const LinkRules& rules);
+// The same from a page already parsed (by Extract: see ExtractedPage), which is not parsed again.
+DiscoveredLinks DiscoverLinks(const HtmlTree& page, const std::string& page_url,
                               const LinkRules& rules);
 
 // Only the attachments of a page (a report page needs nothing else): a scan of href attributes,

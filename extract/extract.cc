@@ -9,19 +9,29 @@
 #include "extract/map/metadata.h"
 #include "extract/map/values.h"
 #include "extract/read/decode.h"
+#include "extract/read/html_tree.h"
 #include "extract/read/page.h"
 
 namespace nianbao {
 namespace {
 
+// `tree` receives the HTML parse when the input is read as HTML.
 Page ParsePage(std::string_view bytes, const ExtractOptions& options,
-               std::vector<std::string>* warnings, bool* is_text) {
-  Decoded decoded = DecodeToUtf8(bytes, options.encoding);
+               std::vector<std::string>* warnings, bool* is_text,
+               std::shared_ptr<const HtmlTree>* tree) {
+  Decoded decoded = DecodeToUtf8(
+      bytes, CharsetHints{options.force_encoding, options.http_charset, options.encoding});
   for (std::string& w : decoded.warnings) warnings->push_back(std::move(w));
   bool html = options.input == ExtractOptions::Input::kHtml ||
               (options.input == ExtractOptions::Input::kAuto && LooksLikeHtml(decoded.utf8));
   *is_text = !html;
-  Page page = html ? ParseHtml(decoded.utf8) : ParseText(decoded.utf8);
+  Page page;
+  if (html) {
+    *tree = std::make_shared<const HtmlTree>(std::move(decoded.utf8));
+    page = ParseHtml(**tree);
+  } else {
+    page = ParseText(decoded.utf8);
+  }
   for (std::string& w : page.warnings) warnings->push_back(std::move(w));
   return page;
 }
@@ -67,11 +77,16 @@ std::string NormalisedText(std::string_view text) {
 }
 
 void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
-                 Extraction* out, std::string* page_text) {
+                 Extraction* out, ExtractedPage* extracted) {
   bool is_text = false;
-  Page page = ParsePage(bytes, options, &out->warnings, &is_text);
+  std::shared_ptr<const HtmlTree> tree;
+  Page page = ParsePage(bytes, options, &out->warnings, &is_text, &tree);
+  if (!extracted) tree.reset();  // nobody reads it: free the parse before mapping
   out->format = is_text ? "text" : "html";
-  if (page_text) *page_text = NormalisedText(page.text);
+  if (extracted) {
+    extracted->text = NormalisedText(page.text);
+    extracted->html = std::move(tree);
+  }
   Metadata meta = ReadMetadata(page);
   out->title = meta.title;
   out->issuer = meta.issuer;
@@ -109,10 +124,10 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
 }  // namespace
 
 Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
-                   std::string* page_text) {
+                   ExtractedPage* page) {
   Extraction extraction;
   try {
-    ExtractInto(bytes, rules, options, &extraction, page_text);
+    ExtractInto(bytes, rules, options, &extraction, page);
   } catch (const std::exception& e) {
     // Extract never throws: what went wrong is reported with what was read so far.
     extraction.warnings.push_back(std::string("extraction stopped: ") + e.what());

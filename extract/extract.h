@@ -5,6 +5,7 @@
 #ifndef NIANBAO_EXTRACT_EXTRACT_H_
 #define NIANBAO_EXTRACT_EXTRACT_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,15 +15,31 @@
 
 namespace nianbao {
 
+class HtmlTree;  // extract/read/html_tree.h
+
 struct ExtractOptions {
-  std::optional<std::string> encoding;  // overrides BOM-less detection, e.g. "GBK"
+  // How the bytes are decoded (extract/read/decode.h): what the page says (BOM, <meta>, its bytes)
+  // weighed with these.
+  std::optional<std::string> encoding;  // the charset when the page does not say it (--encoding)
+  std::optional<std::string>
+      force_encoding;                       // the charset whatever the page says (--force-encoding)
+  std::optional<std::string> http_charset;  // the HTTP Content-Type charset: a hint, like <meta>
   enum class Input { kAuto, kHtml, kText } input = Input::kAuto;
 };
 
-// `page_text`, when given, receives the page's visible text, decoded and whitespace-normalised, one
-// block per line: what a person reads, for change detection. It comes from the same parse.
+// What Extract read besides the extraction, from the same decoding and parse.
+struct ExtractedPage {
+  // The visible text, decoded and whitespace-normalised, one block per line: what a person reads,
+  // for change detection.
+  std::string text;
+  // The parsed HTML (its decoded source and Gumbo tree) when the input was read as HTML, for link
+  // discovery, so that a page is parsed once; null otherwise.
+  std::shared_ptr<const HtmlTree> html;
+};
+
+// `page`, when given, receives the ExtractedPage.
 Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options = {},
-                   std::string* page_text = nullptr);
+                   ExtractedPage* page = nullptr);
 
 }  // namespace nianbao
 

@@ -121,5 +121,25 @@ TEST(ExtractCli, RulesDirectoryOverride) {
   EXPECT_EQ(run.status, 0);
 }
 
+// --encoding is the charset when the page does not say it; --force-encoding overrides the page.
+TEST(ExtractCli, EncodingYieldsToThePageAndForceEncodingDoesNot) {
+  std::string gbk = testing::DataDir() + "/pages/v2021-word-gbk.html";  // <meta charset="gbk">
+  RunResult fallback = Nianbao("extract --encoding UTF-8 " + gbk);
+  ASSERT_EQ(fallback.status, 0);
+  EXPECT_EQ(nlohmann::json::parse(fallback.out)["template"], "v2021");
+
+  RunResult forced = Nianbao("extract --force-encoding UTF-8 " + gbk);
+  EXPECT_EQ(forced.status, 3);  // read as UTF-8, as asked: no table can be found
+  auto json = nlohmann::json::parse(forced.out);
+  EXPECT_TRUE(json["template"].is_null());
+  std::string warnings = json["warnings"].dump();
+  EXPECT_NE(warnings.find("as forced"), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find("invalid UTF-8 byte sequence"), std::string::npos) << warnings;
+
+  RunResult right = Nianbao("extract --force-encoding GB2312 " + gbk);
+  ASSERT_EQ(right.status, 0);
+  EXPECT_EQ(nlohmann::json::parse(right.out)["template"], "v2021");
+}
+
 }  // namespace
 }  // namespace nianbao

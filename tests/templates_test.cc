@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "extract/extract.h"
+#include "extract/read/html_tree.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
 
@@ -214,20 +215,31 @@ TEST_F(TemplatesTest, BadInputNeverThrows) {
 // The page text comes from the extraction's own parse: decoded (GBK here), one visible block per
 // line, whitespace collapsed, no script or style, no empty lines.
 TEST_F(TemplatesTest, PageTextComesWithTheExtraction) {
-  std::string text;
-  Extraction e = Extract(ReadPage("v2021-word-gbk.html"), rules(), {}, &text);
+  ExtractedPage page;
+  Extraction e = Extract(ReadPage("v2021-word-gbk.html"), rules(), {}, &page);
+  const std::string& text = page.text;
   ASSERT_EQ(e.template_id, "v2021");
   EXPECT_NE(text.find("示例县人民政府"), std::string::npos) << text;
   EXPECT_EQ(text.find("\n\n"), std::string::npos);
   EXPECT_EQ(text.find("  "), std::string::npos);
   EXPECT_EQ(text.find("<"), std::string::npos);
   EXPECT_EQ(text.back(), '\n');
-  std::string again;
+  // The parse comes back too, decoded from GBK: link discovery reads it instead of parsing again.
+  ASSERT_NE(page.html, nullptr);
+  EXPECT_NE(page.html->source().find("示例县人民政府"), std::string::npos);
+  ASSERT_NE(page.html->root(), nullptr);
+  ExtractedPage again;
   Extract(
       "<html><head><script>var x = 1;</script></head><body><p> a  b </p><p></p>"
       "<div>c\td</div></body></html>",
       rules(), {}, &again);
-  EXPECT_EQ(again, "a b\nc d\n");
+  EXPECT_EQ(again.text, "a b\nc d\n");
+  ExtractedPage plain;
+  Extract("a plain text page\n", rules(), {}, &plain);
+  EXPECT_EQ(plain.html, nullptr);
+  EXPECT_EQ(plain.text, "a plain text page\n");
+  EXPECT_EQ(e.unmatched[0].label, "其他主动公开文件");
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
 }
 
 }  // namespace

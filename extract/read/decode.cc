@@ -1,6 +1,7 @@
-// DecodeToUtf8: BOM → declared charset → <meta> in the first 4 KiB → detection, then one conversion
-// pass. UTF-8 input (the common case) is validated and copied by hand; everything else goes through
-// an ICU converter whose error callback writes U+FFFD and records the byte offset.
+// DecodeToUtf8: forced charset → BOM → NUL pattern → the claims (HTTP header, <meta> in the first
+// 4 KiB, else the fallback) weighed against the bytes → detection; each charset tried is converted
+// once and kept. UTF-8 input (the common case) is validated and copied by hand; everything else
+// goes through an ICU converter whose error callback writes U+FFFD and records the byte offset.
 #include "extract/read/decode.h"
 
 #include <unicode/ucnv.h>
@@ -10,6 +11,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <initializer_list>
+#include <optional>
+#include <utility>
 
 namespace nianbao {
 namespace {
@@ -191,6 +196,13 @@ const char* KnownCharset(std::string_view lower) {
       lower == "x-unicode20utf8") {
     return "UTF-8";
   }
+  static constexpr std::pair<std::string_view, const char*> kWide[] = {
+      {"utf-16", "UTF-16"},     {"utf-16le", "UTF-16LE"}, {"utf-16be", "UTF-16BE"},
+      {"unicode", "UTF-16"},    {"ucs-2", "UTF-16"},      {"utf-32", "UTF-32"},
+      {"utf-32le", "UTF-32LE"}, {"utf-32be", "UTF-32BE"}};
+  for (const auto& [label, name] : kWide) {
+    if (lower == label) return name;
+  }
   return nullptr;
 }
 
@@ -199,16 +211,22 @@ std::string CanonicalCharset(std::string_view label) {
   std::string lower = AsciiLowerCopy(TrimAscii(label));
   if (lower.empty()) return "";
   if (const char* known = KnownCharset(lower)) return known;
+  // ICU resolves aliases when it opens a converter (ucnv_getCanonicalName("big5", "") finds none).
   UErrorCode status = U_ZERO_ERROR;
-  const char* name = ucnv_getCanonicalName(lower.c_str(), "", &status);
-  if (U_FAILURE(status) || name == nullptr) return "";
-  status = U_ZERO_ERROR;
-  const char* mime = ucnv_getStandardName(name, "MIME", &status);
-  if (U_FAILURE(status) || mime == nullptr) {
+  UConverter* converter = ucnv_open(lower.c_str(), &status);
+  if (U_FAILURE(status) || converter == nullptr) return "";
+  std::string name = ucnv_getName(converter, &status);
+  ucnv_close(converter);
+  if (U_FAILURE(status)) return "";
+  std::string result = name;
+  for (const char* standard : {"MIME", "IANA"}) {
     status = U_ZERO_ERROR;
-    mime = ucnv_getStandardName(name, "IANA", &status);
+    const char* standard_name = ucnv_getStandardName(name.c_str(), standard, &status);
+    if (U_SUCCESS(status) && standard_name != nullptr) {
+      result = standard_name;
+      break;
+    }
   }
-  std::string result = (U_SUCCESS(status) && mime != nullptr) ? mime : name;
   if (AsciiLowerCopy(result) == "utf-8") return "UTF-8";
   if (AsciiLowerCopy(result) == "gb18030") return "GB18030";
   return result;
@@ -344,6 +362,8 @@ struct Bom {
 Bom DetectBom(std::string_view bytes) {
   auto starts = [&](std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; };
   if (starts("\xEF\xBB\xBF")) return {"UTF-8", 3};
+  if (starts(std::string_view("\xFF\xFE\x00\x00", 4))) return {"UTF-32LE", 4};
+  if (starts(std::string_view("\x00\x00\xFE\xFF", 4))) return {"UTF-32BE", 4};
   if (starts("\xFF\xFE")) return {"UTF-16LE", 2};
   if (starts("\xFE\xFF")) return {"UTF-16BE", 2};
   return {};
@@ -351,91 +371,261 @@ Bom DetectBom(std::string_view bytes) {
 
 bool IsUtf8(const std::string& charset) { return charset == "UTF-8"; }
 
-// Pages often lie about their charset; when the declared one does not fit the bytes and another one
-// fits them exactly, the bytes win. Only applied to <meta> declarations, never to the caller's.
-std::string ReconcileWithBytes(std::string_view bytes, const std::string& declared,
-                               Utf8Validity& validity, std::vector<std::string>* warnings) {
-  if (IsAscii(bytes)) return declared;
-  bool valid_utf8 = validity.Get();
-  if (!IsUtf8(declared) && valid_utf8) {
-    warnings->push_back("page declares charset " + declared +
-                        " but its bytes are valid UTF-8; decoded as UTF-8");
-    return "UTF-8";
-  }
-  if (IsUtf8(declared) && !valid_utf8) {
-    std::string converted;
-    InvalidBytes invalid;
-    if (ConvertWithIcu(bytes, 0, "GB18030", &converted, &invalid) && invalid.count == 0) {
-      warnings->push_back(
-          "page declares charset UTF-8 but its bytes are not UTF-8 and are valid GB18030; decoded "
-          "as GB18030");
-      return "GB18030";
+bool IsWideUnicode(const std::string& charset) {
+  return charset.rfind("UTF-16", 0) == 0 || charset.rfind("UTF-32", 0) == 0;
+}
+
+// BOM-less UTF-16 or UTF-32 from where the NUL bytes fall in the first 4 KiB: ASCII characters
+// (markup, digits, line ends) leave a NUL beside every byte in UTF-16 and three in UTF-32, always
+// on the same side; 8-bit text has no NULs at all. "" when the pattern is not there.
+std::string DetectWideUnicode(std::string_view bytes) {
+  std::string_view sample = bytes.substr(0, kMetaSniffBytes);
+  sample = sample.substr(0, sample.size() & ~size_t{3});
+  if (sample.size() < 8) return "";
+  size_t zeros[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < sample.size(); ++i) zeros[i % 4] += sample[i] == '\0';
+  size_t units32 = sample.size() / 4;
+  // UTF-32: the top byte is always 0, the next one is 0 for every BMP character.
+  if (zeros[3] == units32 && zeros[2] * 10 >= units32 * 9 && zeros[0] < units32) return "UTF-32LE";
+  if (zeros[0] == units32 && zeros[1] * 10 >= units32 * 9 && zeros[3] < units32) return "UTF-32BE";
+  size_t units16 = sample.size() / 2;
+  size_t even = zeros[0] + zeros[2], odd = zeros[1] + zeros[3];
+  if (odd * 10 >= units16 && even * 8 <= odd) return "UTF-16LE";
+  if (even * 10 >= units16 && odd * 8 <= even) return "UTF-16BE";
+  return "";
+}
+
+size_t NonAsciiBytes(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += static_cast<unsigned char>(c) >= 0x80;
+  return n;
+}
+
+// One charset tried on the body: its UTF-8 and its invalid sequences. Trials are kept, so the
+// charset finally chosen is not converted twice.
+struct Trial {
+  bool ok = false;  // a converter exists
+  std::string utf8;
+  InvalidBytes invalid;
+};
+
+class Trials {
+ public:
+  Trials(std::string_view body, size_t base, Utf8Validity& validity)
+      : body_(body), base_(base), validity_(validity) {}
+
+  Trial& Get(const std::string& charset) {
+    auto it = std::find_if(trials_.begin(), trials_.end(),
+                           [&](const auto& entry) { return entry.first == charset; });
+    if (it != trials_.end()) return it->second;
+    Trial trial;
+    if (IsUtf8(charset)) {
+      trial.ok = true;
+      trial.utf8 = RepairUtf8(body_, base_, &trial.invalid, validity_);
+    } else {
+      trial.ok = ConvertWithIcu(body_, base_, charset, &trial.utf8, &trial.invalid);
     }
+    trials_.emplace_back(charset, std::move(trial));
+    return trials_.back().second;
   }
-  return declared;
+
+  // Whether `charset` leaves many sequences invalid: enough that the page was not written in it
+  // (a stray byte in a long page is not enough).
+  bool ManyInvalid(const std::string& charset) {
+    const Trial& trial = Get(charset);
+    if (!trial.ok) return true;
+    size_t count = static_cast<size_t>(trial.invalid.count);
+    return count > 0 && (count >= 16 || count * 100 >= NonAsciiBytes(body_));
+  }
+
+  bool Clean(const std::string& charset) {
+    const Trial& trial = Get(charset);
+    return trial.ok && trial.invalid.count == 0;
+  }
+
+ private:
+  std::string_view body_;
+  size_t base_;
+  Utf8Validity& validity_;
+  std::deque<std::pair<std::string, Trial>> trials_;  // a deque: references stay valid
+};
+
+// A charset the page is said to be in, and who says so.
+struct Claim {
+  std::string charset;  // canonical
+  std::string source;   // "the HTTP header", "<meta>", "--encoding"
+};
+
+std::string Says(const Claim& claim) { return claim.source + " says " + claim.charset; }
+
+// The canonical charset of a hint, or nullopt (with a warning) when it names none ICU has.
+std::optional<Claim> ClaimOf(const std::optional<std::string>& label, const std::string& source,
+                             std::vector<std::string>* warnings) {
+  if (!label.has_value() || TrimAscii(*label).empty()) return std::nullopt;
+  std::string charset = CanonicalCharset(*label);
+  if (charset.empty()) {
+    warnings->push_back("unknown charset \"" + *label + "\" in " + source + "; ignored");
+    return std::nullopt;
+  }
+  return Claim{charset, source};
 }
 
 // Detection for BOM-less, undeclared bytes. UTF-8 wins whenever the bytes are valid UTF-8; a Latin
 // single-byte guess on bytes that are valid GB18030 is overridden (these are Chinese pages).
-std::string ChooseByDetection(std::string_view bytes, Utf8Validity& validity,
+std::string ChooseByDetection(std::string_view bytes, Utf8Validity& validity, Trials& trials,
                               std::vector<std::string>* warnings) {
   if (validity.Get()) return "UTF-8";
   std::string detected = CanonicalCharset(DetectCharset(bytes));
   bool multibyte = !detected.empty() &&
                    (detected == "GB18030" || detected == "Big5" || detected.rfind("UTF-", 0) == 0 ||
                     detected == "EUC-JP" || detected == "Shift_JIS" || detected == "EUC-KR");
-  if (!multibyte) {
-    std::string converted;
-    InvalidBytes invalid;
-    if (ConvertWithIcu(bytes, 0, "GB18030", &converted, &invalid) && invalid.count == 0) {
-      detected = "GB18030";
-    }
-  }
-  if (detected.empty()) {
+  if (IsWideUnicode(detected)) multibyte = false;  // without the NUL pattern it is not UTF-16/32
+  if (!multibyte && trials.Clean("GB18030")) detected = "GB18030";
+  if (detected.empty() || IsWideUnicode(detected)) {
     detected = "GB18030";
     warnings->push_back("charset detection failed; decoded as GB18030");
   }
   return detected;
 }
 
+// The claims weighed against the bytes (see decode.h). `claims` is not empty; the first is the
+// preferred one when the bytes cannot tell them apart.
+std::string ChooseByClaims(std::string_view body, const std::vector<Claim>& claims,
+                           Utf8Validity& validity, Trials& trials,
+                           std::vector<std::string>* warnings) {
+  if (claims.size() > 1) {
+    std::string said;
+    for (const Claim& claim : claims) said += (said.empty() ? "" : ", ") + Says(claim);
+    warnings->push_back("charsets disagree: " + said);
+  }
+  if (IsAscii(body)) return claims.front().charset;  // every claim reads it alike
+  if (validity.Get()) {
+    for (const Claim& claim : claims) {
+      if (IsUtf8(claim.charset)) return "UTF-8";
+    }
+    warnings->push_back(Says(claims.front()) + " but the bytes are valid UTF-8; decoded as UTF-8");
+    return "UTF-8";
+  }
+  // The claim under which the fewest sequences are invalid.
+  const Claim* best = &claims.front();
+  for (const Claim& claim : claims) {
+    const Trial& trial = trials.Get(claim.charset);
+    const Trial& best_trial = trials.Get(best->charset);
+    if (trial.ok && (!best_trial.ok || trial.invalid.count < best_trial.invalid.count)) {
+      best = &claim;
+    }
+  }
+  if (best != &claims.front()) {
+    warnings->push_back("decoded as " + best->charset + " (" + best->source +
+                        "), under which fewer byte sequences are invalid than under " +
+                        claims.front().charset);
+  }
+  if (!trials.ManyInvalid(best->charset)) return best->charset;
+  // Many invalid sequences: the page is not in that charset. Take one that fits the bytes.
+  std::vector<std::string> others = {"GB18030", CanonicalCharset(DetectCharset(body)), "Big5"};
+  for (const std::string& other : others) {
+    if (other.empty() || other == best->charset || IsWideUnicode(other)) continue;
+    if (trials.Clean(other)) {
+      warnings->push_back(
+          Says(*best) + " but " + std::to_string(trials.Get(best->charset).invalid.count) +
+          " byte sequences are invalid in it and none in " + other + "; decoded as " + other);
+      return other;
+    }
+  }
+  return best->charset;
+}
+
+// A forced charset, or nullopt (with a warning) when it names none ICU has.
+std::optional<std::string> ForcedCharset(const CharsetHints& hints,
+                                         std::vector<std::string>* warnings) {
+  std::optional<Claim> forced = ClaimOf(hints.forced, "the forced encoding", warnings);
+  if (!forced) return std::nullopt;
+  return forced->charset;
+}
+
 }  // namespace
 
-Decoded DecodeToUtf8(std::string_view bytes, const std::optional<std::string>& declared) {
+Decoded DecodeToUtf8(std::string_view bytes, const CharsetHints& hints) {
   Decoded result;
+  std::vector<std::string>& warnings = result.warnings;
   Bom bom = DetectBom(bytes);
+  std::optional<std::string> forced = ForcedCharset(hints, &warnings);
+  if (forced && !bom.charset.empty() && bom.charset != *forced) {
+    warnings.push_back("the byte order mark says " + bom.charset + "; decoded as " + *forced +
+                       " as forced");
+    bom = {};
+  }
   std::string_view body = bytes.substr(bom.length);
   Utf8Validity validity(body);
+  Trials trials(body, bom.length, validity);
 
-  std::string charset = bom.charset;
-  if (charset.empty() && declared.has_value() && !TrimAscii(*declared).empty()) {
-    charset = CanonicalCharset(*declared);
-    if (charset.empty()) {
-      result.warnings.push_back("unknown charset \"" + *declared + "\"; detecting instead");
-    }
+  std::vector<Claim> claims;  // <meta> first: it is the page's own word
+  std::string meta = SniffMetaCharset(body);
+  if (!meta.empty()) {
+    if (std::optional<Claim> claim = ClaimOf(meta, "<meta>", &warnings)) claims.push_back(*claim);
   }
-  if (charset.empty()) {
-    std::string meta = SniffMetaCharset(body);
-    if (!meta.empty()) {
-      charset = CanonicalCharset(meta);
-      if (charset.empty()) {
-        result.warnings.push_back("unknown charset \"" + meta + "\" in <meta>; detecting instead");
-      } else {
-        charset = ReconcileWithBytes(body, charset, validity, &result.warnings);
+  if (std::optional<Claim> http = ClaimOf(hints.http, "the HTTP header", &warnings)) {
+    bool same = !claims.empty() && claims.front().charset == http->charset;
+    if (!same) claims.push_back(*http);
+  }
+
+  std::string charset;
+  if (forced) {
+    charset = *forced;
+    for (const Claim& claim : claims) {
+      if (claim.charset != charset)
+        warnings.push_back(Says(claim) + "; decoded as " + charset + " as forced");
+    }
+  } else if (!bom.charset.empty()) {
+    charset = bom.charset;
+    for (const Claim& claim : claims) {
+      if (claim.charset != charset && !IsWideUnicode(claim.charset)) {
+        warnings.push_back(Says(claim) + " but the byte order mark says " + charset +
+                           "; decoded as " + charset);
       }
     }
+  } else if (std::string wide = DetectWideUnicode(body); !wide.empty()) {
+    charset = wide;
+    for (const Claim& claim : claims) {
+      bool same_family = claim.charset.substr(0, 6) == wide.substr(0, 6);
+      if (!same_family) {
+        warnings.push_back(Says(claim) + " but the bytes are " + wide +
+                           " (NUL bytes beside ASCII); decoded as " + wide);
+      }
+    }
+  } else {
+    // Without a BOM or the NUL pattern, a UTF-16/32 claim cannot be right (the HTML standard reads
+    // such a <meta> as UTF-8 too).
+    std::erase_if(claims, [&](const Claim& claim) {
+      if (!IsWideUnicode(claim.charset)) return false;
+      warnings.push_back(Says(claim) +
+                         " but the bytes have no byte order mark and no NUL bytes; "
+                         "ignored");
+      return true;
+    });
+    if (claims.empty()) {
+      if (std::optional<Claim> fallback = ClaimOf(hints.fallback, "--encoding", &warnings)) {
+        if (IsWideUnicode(fallback->charset)) {
+          warnings.push_back(Says(*fallback) + " but the bytes are not " + fallback->charset +
+                             " (no byte order mark, no NUL bytes); ignored");
+        } else {
+          claims.push_back(*fallback);
+        }
+      }
+    }
+    charset = claims.empty() ? ChooseByDetection(body, validity, trials, &warnings)
+                             : ChooseByClaims(body, claims, validity, trials, &warnings);
   }
-  if (charset.empty()) charset = ChooseByDetection(body, validity, &result.warnings);
 
-  InvalidBytes invalid;
-  if (IsUtf8(charset)) {
-    result.utf8 = RepairUtf8(body, bom.length, &invalid, validity);
-  } else if (!ConvertWithIcu(body, bom.length, charset, &result.utf8, &invalid)) {
-    result.warnings.push_back("cannot convert from " + charset + "; decoded as UTF-8");
+  Trial& trial = trials.Get(charset);
+  if (!trial.ok) {
+    warnings.push_back("cannot convert from " + charset + "; decoded as UTF-8");
     charset = "UTF-8";
-    result.utf8 = RepairUtf8(body, bom.length, &invalid, validity);
   }
+  Trial& chosen = trials.Get(charset);
+  result.utf8 = std::move(chosen.utf8);
   result.charset = charset;
-  invalid.Report(charset, &result.warnings);
+  chosen.invalid.Report(charset, &warnings);
   return result;
 }
 

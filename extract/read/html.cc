@@ -1,7 +1,8 @@
-// ParseHtml: one Gumbo parse, then one iterative walk over the tree (no recursion, so nesting depth
-// only costs heap). The walk feeds two things at once: the page's visible text and, while inside a
-// table cell, that cell's text; <table>/<tr>/<td> drive a grid builder per open table that
-// implements the HTML table model (rowspan/colspan, row groups, rowspan=0) with clamped spans.
+// ParseHtml: one guarded Gumbo parse (html_tree.h), then one iterative walk over the tree (no
+// recursion, so nesting depth only costs heap). The walk feeds two things at once: the page's
+// visible text and, while inside a table cell, that cell's text; <table>/<tr>/<td> drive a grid
+// builder per open table that implements the HTML table model (rowspan/colspan, row groups,
+// rowspan=0) with clamped spans.
 #include <gumbo.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "extract/map/values.h"
+#include "extract/read/html_tree.h"
 #include "extract/read/page.h"
 
 namespace nianbao {
@@ -21,10 +23,6 @@ constexpr int kMaxColspan = 200;
 constexpr int kMaxRowspan = 1000;
 constexpr int kMaxColumns = 1000;
 constexpr size_t kMaxSlotsPerTable = 4u << 20;  // 4M slots = 16 MB of indices
-// Gumbo's tree construction walks the stack of open elements for many tags, so its time grows with
-// nesting depth × tag count (100,000 nested <div>s take ~45 s). Real report pages nest a few dozen
-// levels; tags beyond this depth are dropped before parsing.
-constexpr int kMaxNesting = 400;
 
 bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
@@ -603,159 +601,15 @@ class PageWalker {
   std::vector<std::string> pre_texts_;
 };
 
-// ---- nesting guard ----------------------------------------------------------------------------
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool IsTagNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
-         c == '-' || c == '_';
-}
-
-// Tags that never hold other elements open: void elements and those whose end tag is implied by
-// their next sibling (so an unclosed run of them does not nest).
-bool OpensNesting(std::string_view name) {
-  static constexpr std::string_view kFlat[] = {
-      "area",     "base",    "br",    "col",    "embed",    "hr",  "img",      "input",
-      "link",     "meta",    "param", "source", "track",    "wbr", "keygen",   "p",
-      "li",       "dt",      "dd",    "option", "optgroup", "td",  "th",       "tr",
-      "tbody",    "thead",   "tfoot", "rb",     "rt",       "rp",  "colgroup", "caption",
-      "basefont", "bgsound", "frame", "image",  "menuitem"};
-  return std::find(std::begin(kFlat), std::end(kFlat), name) == std::end(kFlat);
-}
-
-// Elements whose content is raw text: tags inside them are not tags.
-bool IsRawText(std::string_view name) {
-  return name == "script" || name == "style" || name == "textarea" || name == "title" ||
-         name == "xmp" || name == "noembed" || name == "noframes" || name == "iframe";
-}
-
-// One tag found by ScanTags.
-struct TagToken {
-  size_t begin, end;  // [begin, end) in the input, '<' to '>'
-  bool closing;
-  std::string_view name;  // lower-cased into the scanner's buffer
-};
-
-// Calls `on_tag` for every start and end tag outside comments and raw-text elements. Cheap: memchr
-// for '<', then only the tag name is looked at.
-template <typename OnTag>
-void ScanTags(std::string_view html, OnTag on_tag) {
-  char name_buffer[32];
-  size_t i = 0;
-  while (i < html.size()) {
-    const void* found = std::memchr(html.data() + i, '<', html.size() - i);
-    if (found == nullptr) return;
-    size_t lt = static_cast<size_t>(static_cast<const char*>(found) - html.data());
-    size_t p = lt + 1;
-    if (html.substr(p, 3) == "!--") {
-      size_t close = html.find("-->", p + 3);
-      i = close == std::string_view::npos ? html.size() : close + 3;
-      continue;
-    }
-    bool closing = p < html.size() && html[p] == '/';
-    if (closing) ++p;
-    size_t name_start = p;
-    size_t n = 0;
-    while (p < html.size() && IsTagNameChar(html[p])) {
-      if (n < sizeof(name_buffer)) name_buffer[n++] = LowerAscii(html[p]);
-      ++p;
-    }
-    if (p == name_start || !((html[name_start] >= 'a' && html[name_start] <= 'z') ||
-                             (html[name_start] >= 'A' && html[name_start] <= 'Z'))) {
-      i = lt + 1;
-      continue;
-    }
-    const void* gt = std::memchr(html.data() + p, '>', html.size() - p);
-    size_t end = gt == nullptr
-                     ? html.size()
-                     : static_cast<size_t>(static_cast<const char*>(gt) - html.data()) + 1;
-    std::string_view name(name_buffer, n);
-    on_tag(TagToken{lt, end, closing, name});
-    i = end;
-    if (!closing && IsRawText(name)) {
-      // Skip to the matching end tag, case-insensitively.
-      std::string end_tag = "</" + std::string(name);
-      size_t k = i;
-      for (;;) {
-        const void* next = std::memchr(html.data() + k, '<', html.size() - k);
-        if (next == nullptr) {
-          k = html.size();
-          break;
-        }
-        k = static_cast<size_t>(static_cast<const char*>(next) - html.data());
-        size_t m = 0;
-        while (m < end_tag.size() && k + m < html.size() && LowerAscii(html[k + m]) == end_tag[m])
-          ++m;
-        if (m == end_tag.size()) break;
-        ++k;
-      }
-      i = k;
-    }
-  }
-}
-
-// Drops the start tags that would open elements deeper than kMaxNesting (and as many end tags after
-// them), so that Gumbo's cost stays linear. Returns false, leaving `out` alone, when nothing needs
-// to be dropped: the common case costs one scan and no copy.
-bool LimitNesting(std::string_view html, std::string* out, std::vector<std::string>* warnings) {
-  int depth = 0, deepest = 0;
-  ScanTags(html, [&](const TagToken& tag) {
-    if (!OpensNesting(tag.name)) return;
-    depth = tag.closing ? std::max(0, depth - 1) : depth + 1;
-    deepest = std::max(deepest, depth);
-  });
-  if (deepest <= kMaxNesting) return false;
-  out->reserve(html.size());
-  depth = 0;
-  int dropped_open = 0;
-  size_t copied = 0, dropped = 0;
-  ScanTags(html, [&](const TagToken& tag) {
-    if (!OpensNesting(tag.name)) return;
-    bool drop = false;
-    if (!tag.closing) {
-      if (depth >= kMaxNesting) {
-        drop = true;
-        ++dropped_open;
-      } else {
-        ++depth;
-      }
-    } else if (dropped_open > 0) {
-      drop = true;
-      --dropped_open;
-    } else {
-      depth = std::max(0, depth - 1);
-    }
-    if (drop) {
-      out->append(html.data() + copied, tag.begin - copied);
-      copied = tag.end;
-      ++dropped;
-    }
-  });
-  out->append(html.data() + copied, html.size() - copied);
-  warnings->push_back("elements nested deeper than " + std::to_string(kMaxNesting) + " levels; " +
-                      std::to_string(dropped) + " tags ignored");
-  return true;
-}
-
 }  // namespace
 
-Page ParseHtml(std::string_view html) {
+Page ParseHtml(const HtmlTree& tree) {
   Page page;
-  std::string limited;
-  if (LimitNesting(html, &limited, &page.warnings)) html = limited;
-  GumboOptions options = kGumboDefaultOptions;
-  options.max_errors = 0;  // parse errors are normal on real pages; do not spend memory on them
-  const char* data = html.empty() ? "" : html.data();
-  GumboOutput* output = gumbo_parse_with_options(&options, data, html.size());
-  if (output == nullptr) {
-    page.warnings.push_back("HTML parser failed");
-    return page;
-  }
-  PageWalker walker(&page);
-  walker.Walk(output->document);
-  gumbo_destroy_output(&options, output);
+  page.warnings = tree.warnings();
+  if (const GumboNode* document = tree.document()) PageWalker(&page).Walk(document);
   return page;
 }
+
+Page ParseHtml(std::string_view html) { return ParseHtml(HtmlTree(std::string(html))); }
 
 }  // namespace nianbao

@@ -45,8 +45,12 @@ struct Page {
   std::vector<std::string> warnings;
 };
 
+class HtmlTree;  // html_tree.h
+
 // `html` must be UTF-8 (see decode.h). Never throws on any input.
 Page ParseHtml(std::string_view html);
+// The same from a parse the caller keeps (to read its links too).
+Page ParseHtml(const HtmlTree& tree);
 // `text` must be UTF-8. Cells split on '|', tabs or runs of 2+ spaces (pdftotext -layout: label
 // pieces over several lines are joined, page numbers and running headers at form feeds dropped); a
 // page with one cell per line becomes rows of its label line(s) and value line(s) — one value a

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,14 @@ constexpr int kMinRecords = 3;
 constexpr size_t kMaxLabelCodePoints = 80;  // longer lines are prose, not labels
 constexpr int kMaxLabelOnlyGap = 2;         // label lines without a value allowed inside a run
 constexpr int kMaxContinuationLines = 3;    // a label wraps over at most this many more lines
+// Limits that keep hostile text linear and bounded in memory (real tables are far smaller): the
+// grid's shape (as for HTML tables), label fragments merged into one row, cells of a fragment line,
+// wrapped lines joined to one row.
+constexpr size_t kMaxGridColumns = 1000;
+constexpr size_t kMaxGridSlots = 4u << 20;
+constexpr size_t kMaxFragmentLines = 8;
+constexpr size_t kMaxFragmentCells = 8;
+constexpr int kMaxWrappedLines = 8;
 
 // ---- UTF-8 helpers --------------------------------------------------------------------------
 
@@ -295,6 +304,14 @@ SplitRow SplitDelimited(std::string_view raw) {
   }
   // Runs of two or more blanks separate cells; positions are measured in the untrimmed line.
   size_t offset = static_cast<size_t>(line.data() - raw.data());
+  // Display columns counted as the cells go (increasing offsets), not from the line's start for
+  // each cell: a line of many cells stays linear.
+  size_t counted_bytes = 0, counted_columns = 0;
+  auto column_of = [&](size_t byte) {
+    counted_columns += CodePoints(raw.substr(counted_bytes, byte - counted_bytes));
+    counted_bytes = byte;
+    return counted_columns;
+  };
   size_t cell_start = 0;
   size_t i = 0;
   while (i < line.size()) {
@@ -311,12 +328,12 @@ SplitRow SplitDelimited(std::string_view raw) {
     }
     if (blanks >= 2) {
       row.cells.emplace_back(line.substr(cell_start, run_start - cell_start));
-      row.starts.push_back(ColumnOf(raw, offset + cell_start));
+      row.starts.push_back(column_of(offset + cell_start));
       cell_start = i;
     }
   }
   row.cells.emplace_back(line.substr(cell_start));
-  row.starts.push_back(ColumnOf(raw, offset + cell_start));
+  row.starts.push_back(column_of(offset + cell_start));
   if (row.cells.size() < 2) {
     row.cells.clear();
     row.starts.clear();
@@ -328,12 +345,19 @@ SplitRow SplitDelimited(std::string_view raw) {
 struct TextGrid {
   size_t first_line;
   Grid grid;
+  bool clipped = false;  // cut to kMaxGridColumns / kMaxGridSlots
 };
 
+// How many rows of `columns` slots fit in a grid.
+size_t RowsThatFit(size_t columns) { return kMaxGridSlots / std::max<size_t>(columns, 1); }
+
 // Builds a grid from rows of cells: cells[r][c] → slot (r, c); empty rows of `columns` are allowed.
-Grid MakeGrid(const std::vector<std::vector<std::string>>& rows, int columns) {
+// Rows past RowsThatFit(columns) are dropped and `*clipped` set.
+Grid MakeGrid(const std::vector<std::vector<std::string>>& rows, int columns, bool* clipped) {
   Grid grid;
-  grid.rows = static_cast<int>(rows.size());
+  size_t kept = std::min(rows.size(), RowsThatFit(static_cast<size_t>(columns)));
+  if (kept < rows.size()) *clipped = true;
+  grid.rows = static_cast<int>(kept);
   grid.columns = columns;
   grid.slots.assign(static_cast<size_t>(grid.rows) * columns, -1);
   for (int r = 0; r < grid.rows; ++r) {
@@ -359,9 +383,12 @@ std::vector<std::string> PlaceByPosition(const SplitRow& row, const std::vector<
     size_t last_allowed = anchors.size() - 1 - remaining;
     size_t best = next;
     double best_distance = 1e18;
+    // Anchors increase from column to column, so the distance falls to its minimum and then only
+    // grows: stop there (a wide row stays linear in its width).
     for (size_t c = next; c <= last_allowed; ++c) {
       double distance = std::abs(anchors[c] - static_cast<double>(row.starts[k]));
-      if (distance < best_distance) best_distance = distance, best = c;
+      if (distance >= best_distance) break;
+      best_distance = distance, best = c;
     }
     placed[best] = row.cells[k];
     next = best + 1;
@@ -420,7 +447,7 @@ std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
         labels_only = false;
       }
     }
-    row.fragment = labels_only;
+    row.fragment = labels_only && split.cells.size() <= kMaxFragmentCells;
     row.taken.assign(split.cells.size(), false);
     rows.push_back(std::move(row));
   }
@@ -452,7 +479,7 @@ std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
         std::min(above ? above->first_value : SIZE_MAX, below ? below->first_value : SIZE_MAX);
     // Continuations of the row above, top down, until a numbered fragment.
     size_t k = i;
-    for (; above && k < end; ++k) {
+    for (; above && k < end && k - i < kMaxFragmentLines; ++k) {
       LayoutRow& f = rows[k];
       bool numbered = false, all_taken = true;
       for (size_t c = 0; c < f.row.cells.size(); ++c) {
@@ -472,7 +499,8 @@ std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
       if (numbered || !all_taken) break;
     }
     // Heads and spanning labels of the row below, bottom up.
-    for (size_t j = end; below && j-- > k;) {
+    for (size_t j = end; below && j > k && end - j < kMaxFragmentLines;) {
+      --j;
       LayoutRow& f = rows[j];
       bool stop = false;
       for (size_t c = f.row.cells.size(); c-- > 0;) {
@@ -518,10 +546,18 @@ std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
 }
 
 // Turns a run of split rows (and the single-cell lines inside it) into a grid.
-Grid BuildDelimitedGrid(const std::vector<SplitRow>& split_run) {
+Grid BuildDelimitedGrid(const std::vector<SplitRow>& split_run, bool* clipped) {
   std::vector<SplitRow> run = MergeLabelFragments(split_run);
   size_t width = 0;
-  for (const SplitRow& row : run) width = std::max(width, row.cells.size());
+  for (SplitRow& row : run) {
+    if (row.cells.size() > kMaxGridColumns) {
+      row.cells.resize(kMaxGridColumns);
+      if (row.starts.size() > kMaxGridColumns) row.starts.resize(kMaxGridColumns);
+      *clipped = true;
+    }
+    width = std::max(width, row.cells.size());
+  }
+  size_t max_rows = RowsThatFit(width);
   // Column anchors: the mean start position of each column over the widest positional rows.
   std::vector<double> anchors(width, 0);
   int widest = 0;
@@ -533,10 +569,15 @@ Grid BuildDelimitedGrid(const std::vector<SplitRow>& split_run) {
   for (double& anchor : anchors) anchor = widest > 0 ? anchor / widest : 0;
 
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::vector<size_t>> positions;  // start positions of the cells of each built row
+  int wrapped = 0;  // lines joined to rows.back()
   for (const SplitRow& row : run) {
+    if (rows.size() >= max_rows) {
+      *clipped = true;
+      break;
+    }
     if (row.cells.size() == 1 && !rows.empty() && row.positional && !row.starts.empty() &&
-        !StartsWithNumbering(row.cells[0]) && !IsSectionLine(row.cells[0])) {
+        wrapped < kMaxWrappedLines && !StartsWithNumbering(row.cells[0]) &&
+        !IsSectionLine(row.cells[0])) {
       // A wrapped line: join it to the cell of the row above that it lines up with.
       std::vector<std::string>& above = rows.back();
       size_t best = 0;
@@ -550,16 +591,18 @@ Grid BuildDelimitedGrid(const std::vector<SplitRow>& split_run) {
       // Never into a value: a line centred over the values (a section line, a heading) is a row.
       if (!above.empty() && !IsValueToken(above[best])) {
         above[best] += above[best].empty() ? row.cells[0] : "\n" + row.cells[0];
+        ++wrapped;
         continue;
       }
     }
+    wrapped = 0;
     if (row.positional && widest > 0 && row.cells.size() < width) {
       rows.push_back(PlaceByPosition(row, anchors));
     } else {
       rows.push_back(row.cells);
     }
   }
-  return MakeGrid(rows, static_cast<int>(width));
+  return MakeGrid(rows, static_cast<int>(width), clipped);
 }
 
 // A heading of the report (三、收到和处理政府信息公开申请情况) between two tables: a top-level
@@ -649,7 +692,9 @@ std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& li
     }
     if (multi >= kMinDelimitedRows) {
       for (size_t line : run_lines) (*used)[line] = true;
-      grids.push_back({i, BuildDelimitedGrid(run)});
+      TextGrid grid{i, {}};
+      grid.grid = BuildDelimitedGrid(run, &grid.clipped);
+      grids.push_back(std::move(grid));
       i = end;
     } else {
       ++i;
@@ -769,7 +814,9 @@ std::vector<TextGrid> FindPerLineGrids(const std::vector<std::string_view>& line
       for (size_t k = begin; k <= last_valued; ++k) {
         rows.push_back({records[k].label, records[k].unit, records[k].value});
       }
-      grids.push_back({records[begin].first_line, MakeGrid(rows, 3)});
+      TextGrid grid{records[begin].first_line, {}};
+      grid.grid = MakeGrid(rows, 3, &grid.clipped);
+      grids.push_back(std::move(grid));
     }
     i = last_valued + 1;
   }
@@ -849,9 +896,12 @@ std::vector<std::string> LabelCells(const std::vector<std::string_view>& trimmed
   return cells;
 }
 
-Grid MakeSpannedGrid(const std::vector<CellRow>& rows, int columns) {
+// Rows past RowsThatFit(columns) are dropped and `*clipped` set.
+Grid MakeSpannedGrid(const std::vector<CellRow>& rows, int columns, bool* clipped) {
   Grid grid;
-  grid.rows = static_cast<int>(rows.size());
+  size_t kept = std::min(rows.size(), RowsThatFit(static_cast<size_t>(columns)));
+  if (kept < rows.size()) *clipped = true;
+  grid.rows = static_cast<int>(kept);
   grid.columns = columns;
   grid.slots.assign(static_cast<size_t>(grid.rows) * columns, -1);
   for (int r = 0; r < grid.rows; ++r) {
@@ -892,19 +942,25 @@ void BuildMultiValueGrids(const std::vector<std::string_view>& trimmed,
         header_start = k + 1;
       }
     }
+    // A row keeps at most kMaxGridColumns values (more is no table of a report).
+    bool clipped = false;
+    auto values_of = [&](const MultiRow& row) {
+      if (row.values.size() > kMaxGridColumns) clipped = true;
+      return std::min(row.values.size(), kMaxGridColumns);
+    };
     std::vector<std::vector<std::string>> labels;
     size_t label_columns = 1, value_columns = 1;
     for (size_t r = i; r < end; ++r) {
       labels.push_back(LabelCells(trimmed, rows[r].labels));
       label_columns = std::max(label_columns, labels.back().size());
-      value_columns = std::max(value_columns, rows[r].values.size());
+      value_columns = std::max(value_columns, values_of(rows[r]));
     }
     int columns = static_cast<int>(label_columns + value_columns);
     int first_value = static_cast<int>(label_columns);
     std::vector<CellRow> cells;
     if (!section.empty()) cells.push_back({{{section, 0, columns}}});
     size_t headers = pre.size() - header_start;
-    size_t first_values = rows[i].values.size();
+    size_t first_values = values_of(rows[i]);
     if (headers > 0) {
       CellRow header;
       if (headers == first_values + 1 || headers == first_values) {
@@ -927,15 +983,18 @@ void BuildMultiValueGrids(const std::vector<std::string_view>& trimmed,
       CellRow row;
       const std::vector<std::string>& own = labels[r - i];
       for (size_t c = 0; c < own.size(); ++c) row.cells.push_back({own[c], static_cast<int>(c), 1});
-      int c = columns - static_cast<int>(rows[r].values.size());
-      for (size_t value : rows[r].values)
-        row.cells.push_back({std::string(trimmed[value]), c++, 1});
+      size_t values = values_of(rows[r]);
+      int c = columns - static_cast<int>(values);
+      for (size_t v = 0; v < values; ++v)
+        row.cells.push_back({std::string(trimmed[rows[r].values[v]]), c++, 1});
       cells.push_back(std::move(row));
     }
     size_t first_line =
         pre.empty() ? (rows[i].labels.empty() ? rows[i].values.front() : rows[i].labels.front())
                     : pre[header_start > 0 ? header_start - 1 : 0];
-    grids->push_back({first_line, MakeSpannedGrid(cells, columns)});
+    TextGrid grid{first_line, {}, clipped};
+    grid.grid = MakeSpannedGrid(cells, columns, &grid.clipped);
+    grids->push_back(std::move(grid));
     i = end;
   }
 }
@@ -1086,12 +1145,20 @@ std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines) {
     last_nonempty = i;
   }
   if (edges.size() < 3) return furniture;  // one page: nothing repeats
-  for (size_t a = 0; a < edges.size(); ++a) {
-    for (size_t b = a + 1; b < edges.size(); ++b) {
-      if (edges[a] != edges[b] && Trim(lines[edges[a]]) == Trim(lines[edges[b]])) {
-        furniture[edges[a]] = furniture[edges[b]] = true;
-      }
-    }
+  // Edge lines grouped by their trimmed text (one hash lookup each, not a comparison of every
+  // pair): a text on two different lines is furniture on all of them.
+  struct Group {
+    size_t first_line;
+    bool repeated = false;
+  };
+  std::unordered_map<std::string_view, Group> groups;
+  groups.reserve(edges.size());
+  for (size_t line : edges) {
+    auto [it, inserted] = groups.try_emplace(Trim(lines[line]), Group{line});
+    if (!inserted && it->second.first_line != line) it->second.repeated = true;
+  }
+  for (size_t line : edges) {
+    if (groups.find(Trim(lines[line]))->second.repeated) furniture[line] = true;
   }
   return furniture;
 }
@@ -1139,7 +1206,14 @@ Page ParseText(std::string_view text) {
   std::stable_sort(grids.begin(), grids.end(), [](const TextGrid& a, const TextGrid& b) {
     return a.first_line < b.first_line;
   });
-  for (TextGrid& grid : grids) page.tables.push_back(std::move(grid.grid));
+  for (TextGrid& grid : grids) {
+    if (grid.clipped) {
+      page.warnings.push_back("text table " + std::to_string(page.tables.size() + 1) +
+                              ": too large; cut to " + std::to_string(kMaxGridColumns) +
+                              " columns and " + std::to_string(kMaxGridSlots) + " cells");
+    }
+    page.tables.push_back(std::move(grid.grid));
+  }
   return page;
 }
 

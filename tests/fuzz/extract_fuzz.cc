@@ -1,6 +1,7 @@
 // libFuzzer target over the whole extractor: DecodeToUtf8 → ParseHtml and ParseText → Extract with
-// the embedded rules. The first input byte also picks a declared charset, so the ICU conversion
-// paths are fuzzed as well as detection. Any crash, sanitizer report, exception or leak is a
+// the embedded rules. The first input byte also picks a charset and which hint it is (forced,
+// HTTP, fallback: decode.h), so the ICU conversion paths and the weighing of hints against the bytes
+// are fuzzed as well as detection. Any crash, sanitizer report, exception or leak is a
 // finding.
 #include <cstddef>
 #include <cstdint>
@@ -39,8 +40,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auto rules = nianbao::RuleSet::LoadEmbedded();
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   std::optional<std::string> charset = size > 0 ? CharsetFor(data[0]) : std::nullopt;
+  nianbao::ExtractOptions options;
+  switch (size > 0 ? (data[0] >> 3) % 3 : 0) {
+    case 0:
+      options.force_encoding = charset;
+      break;
+    case 1:
+      options.http_charset = charset;
+      break;
+    default:
+      options.encoding = charset;
+      break;
+  }
+  nianbao::CharsetHints hints{options.force_encoding, options.http_charset, options.encoding};
 
-  nianbao::Decoded decoded = nianbao::DecodeToUtf8(bytes, charset);
+  nianbao::Decoded decoded = nianbao::DecodeToUtf8(bytes, hints);
   nianbao::Page html = nianbao::ParseHtml(decoded.utf8);
   nianbao::Page text = nianbao::ParseText(decoded.utf8);
   for (const nianbao::Page* page : {&html, &text}) {
@@ -60,8 +74,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)nianbao::LooksLikeHtml(decoded.utf8);
 
-  nianbao::ExtractOptions options;
-  options.encoding = charset;
   (void)nianbao::Extract(bytes, *rules, options);
   return 0;
 }
