@@ -11,12 +11,21 @@
 
 #include "extract/extraction.h"
 #include "extract/map/rules.h"
+#include "extract/read/isolate.h"
 
 namespace nianbao {
 
+// The format comes from the bytes (read/sniff.h): HTML, text, PDF (pdftotext), DOCX/XLSX, and
+// DOC/WPS/XLS through LibreOffice when installed. A format that cannot be read is a warning naming
+// it ("unsupported format DOC: install libreoffice-writer-nogui"), template null.
 struct ExtractOptions {
   std::optional<std::string> encoding;  // overrides BOM-less detection, e.g. "GBK"
+  // kAuto sniffs the format; kHtml/kText force that reading whatever the bytes are.
   enum class Input { kAuto, kHtml, kText } input = Input::kAuto;
+  // Readers of binary formats (PDF, OOXML, LibreOffice) run in child processes with these limits.
+  // false reads OOXML in this process and skips formats that need a program — for fuzzing only.
+  bool isolate = true;
+  ChildLimits limits;
 };
 
 // `page_text`, when given, receives the page's visible text, decoded and whitespace-normalised, one
