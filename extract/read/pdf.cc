@@ -298,6 +298,37 @@ std::vector<std::vector<Line>> TableRuns(const std::vector<Line>& lines, double 
   return runs;
 }
 
+bool ValuesOverlap(const Line& a, const Line& b) {
+  for (const Segment& x : a.segments) {
+    for (const Segment& y : b.segments) {
+      if (x.value && y.value && x.x0 < y.x1 && y.x0 < x.x1) return true;
+    }
+  }
+  return false;
+}
+
+// Writers place the cells of one row on slightly different baselines (LibreOffice centres a
+// one-line total beside a wrapped label): data lines less than a line apart whose values share
+// no column are one row.
+std::vector<Line> MergeSplitRows(std::vector<Line> run) {
+  std::vector<Line> out;
+  for (Line& line : run) {
+    if (!out.empty() && line.data && out.back().data &&
+        line.Middle() - out.back().Middle() < 0.8 * std::min(line.Height(), out.back().Height()) &&
+        !ValuesOverlap(line, out.back())) {
+      Line& last = out.back();
+      last.y0 = std::min(last.y0, line.y0);
+      last.y1 = std::max(last.y1, line.y1);
+      for (Segment& seg : line.segments) last.segments.push_back(std::move(seg));
+      std::sort(last.segments.begin(), last.segments.end(),
+                [](const Segment& a, const Segment& b) { return a.x0 < b.x0; });
+      continue;
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 // Splits a run into the parts that have a header of their own: at section lines, and where a
 // header line (text over the value columns, no values) follows data rows.
 std::vector<std::vector<Line>> Parts(const std::vector<Line>& run) {
@@ -700,8 +731,9 @@ Page PageFromWordBoxes(std::string_view xhtml) {
   }
   page.title = DocumentTitle(text_lines);
   double text_width = max_x > min_x ? max_x - min_x : 1;
-  for (const std::vector<Line>& run : TableRuns(lines, text_width)) {
-    for (const std::vector<Line>& part : Parts(run)) page.tables.push_back(PartGrid(part));
+  for (std::vector<Line>& run : TableRuns(lines, text_width)) {
+    for (const std::vector<Line>& part : Parts(MergeSplitRows(std::move(run))))
+      page.tables.push_back(PartGrid(part));
   }
   if (static_cast<int>(raw.size()) >= kMaxPdfPages)
     page.warnings.push_back("pdf: only the first " + std::to_string(kMaxPdfPages) +
