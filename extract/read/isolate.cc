@@ -45,13 +45,13 @@ void WriteAll(int fd, const char* data, size_t size) {
   }
 }
 
-std::string FirstLine(const std::string& text) {
-  size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string::npos) return "";
-  size_t end = text.find('\n', start);
-  std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
+// The last complete line of what the child printed to stderr: tools end with their fatal message,
+// after any warnings.
+std::string LastLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.pop_back();
+  size_t start = text.rfind('\n');
+  return start == std::string::npos ? text : text.substr(start + 1);
 }
 
 // Reads the child's stdout and stderr until both close or the deadline passes; then reaps it and
@@ -102,8 +102,8 @@ ChildResult Collect(pid_t pid, int out_fd, int err_fd, const ChildLimits& limits
   }
   kill(-pid, SIGKILL);  // whatever the child left running in its group (soffice's helpers)
   if (timed_out) {
-    result.error = "killed after the " +
-                   std::to_string(limits.wall_milliseconds / 1000.0).substr(0, 4) + " s time limit";
+    result.error =
+        "killed after the " + std::to_string(limits.wall_milliseconds) + " ms time limit";
   } else if (too_much) {
     result.error = "output over the " + std::to_string(limits.max_output >> 20) + " MiB limit";
   } else if (WIFSIGNALED(status)) {
@@ -114,7 +114,7 @@ ChildResult Collect(pid_t pid, int out_fd, int err_fd, const ChildLimits& limits
       result.error =
           std::string("crashed (signal ") + std::to_string(sig) + ", " + strsignal(sig) + ")";
   } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-    std::string line = FirstLine(err);
+    std::string line = LastLine(err);
     result.error = "exited with status " + std::to_string(WEXITSTATUS(status)) +
                    (line.empty() ? "" : ": " + line);
   } else {

@@ -25,8 +25,8 @@ struct ChildLimits {
 struct ChildResult {
   bool ok = false;     // exited 0 within the limits with output under max_output
   std::string output;  // the child's stdout (a program) or the function's result
-  // When !ok: what went wrong, e.g. "killed after the 30 s time limit", "crashed (signal 11)",
-  // "exceeded the CPU time limit", "exited with status 1: <first line of stderr>".
+  // When !ok: what went wrong, e.g. "killed after the 30000 ms time limit", "crashed (signal 11)",
+  // "exceeded the CPU time limit", "exited with status 1: <last line of stderr>".
   std::string error;
 };
 

@@ -783,17 +783,18 @@ ChildResult RunPdftotext(std::string_view bytes, const std::string& mode,
     return ChildResult{false, "", "pdftotext is not installed (install poppler-utils)"};
   TempFile file(bytes);
   if (file.path().empty()) return ChildResult{false, "", "cannot write a temporary file"};
-  return RunProgram({"pdftotext", mode, "-enc", "UTF-8", "-l", std::to_string(kMaxPdfPages), "-q",
-                     file.path(), "-"},
-                    limits);
+  return RunProgram(
+      {"pdftotext", mode, "-enc", "UTF-8", "-l", std::to_string(kMaxPdfPages), file.path(), "-"},
+      limits);
 }
 
 std::string PdfError(const ChildResult& result) {
   std::string error = result.error;
-  // pdftotext -q prints nothing: say what its exit status means.
-  if (error.rfind("exited with status 1", 0) == 0)
-    error = "cannot open the PDF (damaged or not a PDF)";
-  if (error.rfind("exited with status 3", 0) == 0)
+  if (error.find("Incorrect password") != std::string::npos)
+    error = "the PDF is encrypted: a password is needed to open it";
+  else if (error.rfind("exited with status 1", 0) == 0)
+    error = "cannot open the PDF, damaged or not a PDF (" + error + ")";
+  else if (error.rfind("exited with status 3", 0) == 0)
     error = "the PDF is encrypted and does not allow copying its text";
   return "pdf reader (pdftotext): " + error;
 }
