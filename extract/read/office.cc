@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,6 +14,8 @@
 
 namespace nianbao {
 namespace {
+
+constexpr int kMinOfficeWallMilliseconds = 120000;
 
 // A private temporary directory (input, output and LibreOffice profile), removed with its
 // contents when this goes out of scope.
@@ -86,6 +89,9 @@ Page ReadLegacyOffice(std::string_view bytes, Format format, const ChildLimits& 
   }
   ChildLimits office = limits;
   office.address_space = 0;
+  // Its first start in a fresh profile takes seconds of its own before converting anything.
+  office.wall_milliseconds = std::max(limits.wall_milliseconds, kMinOfficeWallMilliseconds);
+  office.cpu_seconds = std::max(limits.cpu_seconds, kMinOfficeWallMilliseconds / 1000);
   std::string target = sheet ? "xlsx" : "docx";
   ChildResult result =
       RunProgram({"soffice", "-env:UserInstallation=file://" + dir.path() + "/profile",

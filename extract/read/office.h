@@ -17,8 +17,9 @@ namespace nianbao {
 // True when soffice (LibreOffice) is in PATH.
 bool HaveLibreOffice();
 
-// `format` is kDoc, kWps or kXls. `limits` bound the conversion (its address-space limit is not
-// applied: LibreOffice reserves far more than it uses).
+// `format` is kDoc, kWps or kXls. `limits` bound the conversion, with at least 120 s of wall clock
+// and CPU (a first start builds its profile), and no address-space limit (LibreOffice reserves
+// far more than it uses).
 Page ReadLegacyOffice(std::string_view bytes, Format format, const ChildLimits& limits);
 
 }  // namespace nianbao
