@@ -97,10 +97,15 @@ ChildResult Collect(pid_t pid, int out_fd, int err_fd, const ChildLimits& limits
     if (f.fd >= 0) close(f.fd);
   }
   if (timed_out || too_much) kill(-pid, SIGKILL), kill(pid, SIGKILL);
+  // Wait for the child's exit without reaping it, so that its pid — and with it its process group
+  // id — cannot be reused yet; kill what it left running in its group (soffice's helpers); reap.
+  siginfo_t info;
+  while (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+  }
+  kill(-pid, SIGKILL);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  kill(-pid, SIGKILL);  // whatever the child left running in its group (soffice's helpers)
   if (timed_out) {
     result.error =
         "killed after the " + std::to_string(limits.wall_milliseconds) + " ms time limit";
