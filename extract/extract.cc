@@ -10,21 +10,20 @@
 #include "extract/map/values.h"
 #include "extract/read/decode.h"
 #include "extract/read/html_tree.h"
+#include "extract/read/office.h"
+#include "extract/read/ooxml.h"
 #include "extract/read/page.h"
+#include "extract/read/pdf.h"
+#include "extract/read/sniff.h"
 
 namespace nianbao {
 namespace {
 
 // `tree` receives the HTML parse when the input is read as HTML.
-Page ParsePage(std::string_view bytes, const ExtractOptions& options,
-               std::vector<std::string>* warnings, bool* is_text,
-               std::shared_ptr<const HtmlTree>* tree) {
+Page ParseMarkup(std::string_view bytes, bool html, const ExtractOptions& options,
+                 std::shared_ptr<const HtmlTree>* tree) {
   Decoded decoded = DecodeToUtf8(
       bytes, CharsetHints{options.force_encoding, options.http_charset, options.encoding});
-  for (std::string& w : decoded.warnings) warnings->push_back(std::move(w));
-  bool html = options.input == ExtractOptions::Input::kHtml ||
-              (options.input == ExtractOptions::Input::kAuto && LooksLikeHtml(decoded.utf8));
-  *is_text = !html;
   Page page;
   if (html) {
     *tree = std::make_shared<const HtmlTree>(std::move(decoded.utf8));
@@ -32,8 +31,80 @@ Page ParsePage(std::string_view bytes, const ExtractOptions& options,
   } else {
     page = ParseText(decoded.utf8);
   }
-  for (std::string& w : page.warnings) warnings->push_back(std::move(w));
+  page.warnings.insert(page.warnings.begin(), decoded.warnings.begin(), decoded.warnings.end());
   return page;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  return out;
+}
+
+Page Unsupported(Format format) {
+  Page page;
+  std::string name = Upper(FormatName(format));
+  switch (format) {
+    case Format::kEmpty:
+      page.warnings.push_back("empty document (no bytes to read)");
+      break;
+    case Format::kPng:
+    case Format::kJpeg:
+    case Format::kTiff:
+    case Format::kBmp:
+    case Format::kGif:
+      page.warnings.push_back("unsupported format " + name + ": an image needs OCR, not built yet");
+      break;
+    case Format::kZip:
+    case Format::kRar:
+      page.warnings.push_back("unsupported format " + name +
+                              ": an archive; extract the report inside it and read that");
+      break;
+    case Format::kBinary:
+      page.warnings.push_back("unsupported format: binary data of no known document format");
+      break;
+    default:
+      page.warnings.push_back("unsupported format " + name);
+      break;
+  }
+  return page;
+}
+
+// The reader for the document's format: the one place formats plug in.
+Page ReadDocument(std::string_view bytes, Format format, const ExtractOptions& options,
+                  std::shared_ptr<const HtmlTree>* tree) {
+  switch (format) {
+    case Format::kHtml:
+      return ParseMarkup(bytes, true, options, tree);
+    case Format::kText:
+      return ParseMarkup(bytes, false, options, tree);
+    case Format::kPdf:
+      if (!options.isolate) return Unsupported(format);
+      return ReadPdf(bytes, options.limits);
+    case Format::kDocx:
+    case Format::kXlsx:
+      if (!options.isolate) return format == Format::kDocx ? ParseDocx(bytes) : ParseXlsx(bytes);
+      return ReadOoxmlIsolated(bytes, format, options.limits);
+    case Format::kDoc:
+    case Format::kWps:
+    case Format::kXls:
+      if (!options.isolate) return Unsupported(format);
+      return ReadLegacyOffice(bytes, format, options.limits);
+    default:
+      return Unsupported(format);
+  }
+}
+
+Format InputFormat(std::string_view bytes, const ExtractOptions& options) {
+  switch (options.input) {
+    case ExtractOptions::Input::kHtml:
+      return Format::kHtml;
+    case ExtractOptions::Input::kText:
+      return Format::kText;
+    case ExtractOptions::Input::kAuto:
+      break;
+  }
+  return SniffFormat(bytes);
 }
 
 std::string Where(const FieldCell& cell) {
@@ -76,17 +147,9 @@ std::string NormalisedText(std::string_view text) {
   return out;
 }
 
-void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
-                 Extraction* out, ExtractedPage* extracted) {
-  bool is_text = false;
-  std::shared_ptr<const HtmlTree> tree;
-  Page page = ParsePage(bytes, options, &out->warnings, &is_text, &tree);
-  if (!extracted) tree.reset();  // nobody reads it: free the parse before mapping
-  out->format = is_text ? "text" : "html";
-  if (extracted) {
-    extracted->text = NormalisedText(page.text);
-    extracted->html = std::move(tree);
-  }
+// Metadata, template, values and checks of a page already read.
+void MapPage(const Page& page, const RuleSet& rules, Extraction* out) {
+  for (const std::string& w : page.warnings) out->warnings.push_back(w);
   Metadata meta = ReadMetadata(page);
   out->title = meta.title;
   out->issuer = meta.issuer;
@@ -96,7 +159,7 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
   LabelCache labels(rules.normalizer());
   const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year);
   if (!tmpl) return;
-  MatchResult match = MatchGrids(page.tables, *tmpl, labels, is_text);
+  MatchResult match = MatchGrids(page.tables, *tmpl, labels, page.positional);
   if (match.cells.empty()) {
     out->warnings.push_back("labels of the " + tmpl->id +
                             " format found, but no value could be read");
@@ -119,6 +182,33 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
     out->fields.emplace_back(field, it == values.end() ? Value() : it->second);
   }
   out->checks = RunChecks(rules.identities(), tmpl->id, values);
+}
+
+void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
+                 Extraction* out, ExtractedPage* extracted) {
+  Format format = InputFormat(bytes, options);
+  out->format = std::string(FormatName(format));
+  std::shared_ptr<const HtmlTree> tree;
+  Page page = ReadDocument(bytes, format, options, &tree);
+  if (!extracted) tree.reset();  // nobody reads it: free the parse before mapping
+  MapPage(page, rules, out);
+  if (format == Format::kPdf && !out->template_id && !page.text.empty()) {
+    // The word boxes gave no statistics table: the -layout text is the fallback reading.
+    Extraction layout;
+    layout.format = out->format;
+    Page text_page = ReadPdfLayoutText(bytes, options.limits);
+    MapPage(text_page, rules, &layout);
+    if (layout.template_id) {
+      layout.warnings.insert(layout.warnings.begin(),
+                             "pdf: no table from the word boxes; read from the -layout text");
+      *out = std::move(layout);
+      page = std::move(text_page);
+    }
+  }
+  if (extracted) {
+    extracted->text = NormalisedText(page.text);
+    extracted->html = std::move(tree);
+  }
 }
 
 }  // namespace

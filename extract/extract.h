@@ -12,11 +12,15 @@
 
 #include "extract/extraction.h"
 #include "extract/map/rules.h"
+#include "extract/read/isolate.h"
 
 namespace nianbao {
 
 class HtmlTree;  // extract/read/html_tree.h
 
+// The format comes from the bytes (read/sniff.h): HTML, text, PDF (pdftotext), DOCX/XLSX, and
+// DOC/WPS/XLS through LibreOffice when installed. A format that cannot be read is a warning naming
+// it ("unsupported format DOC: install libreoffice-writer-nogui"), template null.
 struct ExtractOptions {
   // How the bytes are decoded (extract/read/decode.h): what the page says (BOM, <meta>, its bytes)
   // weighed with these.
@@ -24,7 +28,12 @@ struct ExtractOptions {
   std::optional<std::string>
       force_encoding;                       // the charset whatever the page says (--force-encoding)
   std::optional<std::string> http_charset;  // the HTTP Content-Type charset: a hint, like <meta>
+  // kAuto sniffs the format; kHtml/kText force that reading whatever the bytes are.
   enum class Input { kAuto, kHtml, kText } input = Input::kAuto;
+  // Readers of binary formats (PDF, OOXML, LibreOffice) run in child processes with these limits.
+  // false reads OOXML in this process and skips formats that need a program — for fuzzing only.
+  bool isolate = true;
+  ChildLimits limits;
 };
 
 // What Extract read besides the extraction, from the same decoding and parse.

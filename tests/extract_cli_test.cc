@@ -141,5 +141,29 @@ TEST(ExtractCli, EncodingYieldsToThePageAndForceEncodingDoesNot) {
   EXPECT_EQ(nlohmann::json::parse(right.out)["template"], "v2021");
 }
 
+// Every format through the one command; `-` sniffs stdin. Sources: corpus/huaian-2024.pdf (real),
+// documents/pingtan-2024-form.docx and pingtan-2024-calc.xlsx (made from corpus/pingtan-2024.html).
+TEST(ExtractCli, DocumentsFromFilesAndStdin) {
+  std::string docs = testing::DataDir() + "/documents/";
+  RunResult pdf = Nianbao("extract - < " + Corpus("huaian-2024.pdf"));
+  ASSERT_EQ(pdf.status, 0) << pdf.out;
+  auto json = nlohmann::json::parse(pdf.out);
+  EXPECT_EQ(json["format"], "pdf");
+  EXPECT_EQ(json["fields"]["requests.new.total"], 3119);
+  RunResult several = Nianbao("extract " + docs + "pingtan-2024-form.docx " + docs +
+                              "pingtan-2024-calc.xlsx " + docs + "bad/empty.docx");
+  EXPECT_EQ(several.status, 3);  // the empty one has no table
+  std::istringstream lines(several.out);
+  std::vector<nlohmann::json> objects;
+  for (std::string line; std::getline(lines, line);) objects.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(objects.size(), 3u);
+  EXPECT_EQ(objects[0]["format"], "docx");
+  EXPECT_EQ(objects[0]["fields"]["requests.new.total"], 218);
+  EXPECT_EQ(objects[1]["format"], "xlsx");
+  EXPECT_EQ(objects[1]["fields"]["requests.new.total"], 218);
+  EXPECT_EQ(objects[2]["format"], "empty");
+  EXPECT_EQ(objects[2]["warnings"][0], "empty document (no bytes to read)");
+}
+
 }  // namespace
 }  // namespace nianbao

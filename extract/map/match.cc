@@ -530,7 +530,8 @@ class GridMatcher {
       }
     }
     result_.cells.push_back(
-        {best.field, FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column}, unit});
+        {best.field,
+         FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column, cell.page}, unit});
   }
 
   const TemplateRules& tmpl_;
@@ -639,7 +640,8 @@ class ListMatcher {
     label += (label.empty() ? "" : "/") + pending_.raw + " | " + column_label_;
     std::string unit = pending_.unit;
     if (unit.empty()) unit = path.back().label->unit;
-    result_.cells.push_back({field, FieldCell{text, label, table, cell.row, cell.column}, unit});
+    result_.cells.push_back(
+        {field, FieldCell{text, label, table, cell.row, cell.column, cell.page}, unit});
   }
 
   const TemplateRules& tmpl_;

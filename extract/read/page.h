@@ -21,6 +21,7 @@ struct GridCell {
   int column = 0;
   int rowspan = 1;
   int colspan = 1;
+  int page = 0;  // 1-based page of a paged document (PDF) the cell was printed on; 0 otherwise
 };
 
 struct Grid {
@@ -43,6 +44,9 @@ struct Page {
       meta;          // <meta name|http-equiv|property → content>, name lower-cased
   std::string text;  // visible text outside scripts/styles, one block per line
   std::vector<std::string> warnings;
+  // The grids were built from positions (plain text, PDF word boxes), so a value's column may not
+  // line up with its header: the matcher then also reads rows positionally.
+  bool positional = false;
 };
 
 class HtmlTree;  // html_tree.h
@@ -56,6 +60,10 @@ Page ParseHtml(const HtmlTree& tree);
 // page with one cell per line becomes rows of its label line(s) and value line(s) — one value a
 // row for the legacy list, several for the 2019/2021 tables. Never throws on any input.
 Page ParseText(std::string_view text);
+// The title of a document from its first lines (paragraphs, PDF lines): the first line naming a
+// report (年度报告, 年报, 工作报告), with a short issuer line above it joined on ("淮安市人民政府"
+// + "2024 年政府信息公开工作年度报告"); blanks next to Chinese characters dropped.
+std::string DocumentTitle(const std::vector<std::string>& lines);
 // True when the decoded input looks like HTML rather than plain text.
 bool LooksLikeHtml(std::string_view utf8);
 

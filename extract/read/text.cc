@@ -1170,10 +1170,45 @@ bool LooksLikeTitle(std::string_view line) {
          CodePoints(line) <= kMaxLabelCodePoints;
 }
 
+// Drops ASCII blanks next to a non-ASCII character: PDF text layers print "2024 年".
+std::string WithoutCjkSpacing(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ') {
+      bool before = !out.empty() && static_cast<unsigned char>(out.back()) >= 0x80;
+      bool after = i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80;
+      if (before || after || (!out.empty() && out.back() == ' ')) continue;
+    }
+    out += s[i];
+  }
+  return std::string(Trim(out));
+}
+
 }  // namespace
+
+std::string DocumentTitle(const std::vector<std::string>& lines) {
+  constexpr size_t kLinesLooked = 12;
+  constexpr size_t kMaxIssuerLine = 25;  // code points of a line naming the issuer above
+  for (size_t i = 0; i < lines.size() && i < kLinesLooked; ++i) {
+    std::string line = WithoutCjkSpacing(lines[i]);
+    if (!LooksLikeTitle(line)) continue;
+    if (i > 0) {
+      std::string above = WithoutCjkSpacing(lines[i - 1]);
+      if (!above.empty() && CodePoints(above) <= kMaxIssuerLine && !EndsWith(above, "。") &&
+          !EndsWith(above, "：") && above.find_first_of("0123456789") == std::string::npos)
+        line = above + line;
+    }
+    return line;
+  }
+  for (const std::string& line : lines) {
+    if (std::string t = WithoutCjkSpacing(line); !t.empty()) return t;
+  }
+  return "";
+}
 
 Page ParseText(std::string_view text) {
   Page page;
+  page.positional = true;
   page.text = std::string(text);
   std::vector<std::string_view> lines = SplitLines(text);
   for (std::string_view line : lines) {

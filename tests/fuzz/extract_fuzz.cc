@@ -1,8 +1,9 @@
-// libFuzzer target over the whole extractor: DecodeToUtf8 → ParseHtml and ParseText → Extract with
-// the embedded rules. The first input byte also picks a charset and which hint it is (forced,
-// HTTP, fallback: decode.h), so the ICU conversion paths and the weighing of hints against the bytes
-// are fuzzed as well as detection. Any crash, sanitizer report, exception or leak is a
-// finding.
+// libFuzzer target over the whole extractor: SniffFormat; DecodeToUtf8 → ParseHtml and ParseText;
+// the in-process document readers (ParseDocx, ParseXlsx, PageFromWordBoxes for pdftotext's XHTML);
+// then Extract with the embedded rules and isolate=false (OOXML read in this process). The first
+// input byte also picks a charset and which hint it is (forced, HTTP, fallback: decode.h), so the
+// ICU conversion paths and the weighing of hints against the bytes are fuzzed as well as
+// detection. Any crash, sanitizer report, exception or leak is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,7 +13,10 @@
 #include "extract/extract.h"
 #include "extract/map/rules.h"
 #include "extract/read/decode.h"
+#include "extract/read/ooxml.h"
 #include "extract/read/page.h"
+#include "extract/read/pdf.h"
+#include "extract/read/sniff.h"
 
 namespace {
 
@@ -54,10 +58,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   nianbao::CharsetHints hints{options.force_encoding, options.http_charset, options.encoding};
 
+  (void)nianbao::FormatName(nianbao::SniffFormat(bytes));
   nianbao::Decoded decoded = nianbao::DecodeToUtf8(bytes, hints);
   nianbao::Page html = nianbao::ParseHtml(decoded.utf8);
   nianbao::Page text = nianbao::ParseText(decoded.utf8);
-  for (const nianbao::Page* page : {&html, &text}) {
+  nianbao::Page docx = nianbao::ParseDocx(bytes);
+  nianbao::Page xlsx = nianbao::ParseXlsx(bytes);
+  nianbao::Page boxes = nianbao::PageFromWordBoxes(bytes);
+  for (const nianbao::Page* page : {&html, &text, &docx, &xlsx, &boxes}) {
     for (const nianbao::Grid& grid : page->tables) {
       // Every slot must name a real cell that covers it.
       for (int r = 0; r < grid.rows; ++r) {
@@ -74,6 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)nianbao::LooksLikeHtml(decoded.utf8);
 
+  options.isolate = false;
   (void)nianbao::Extract(bytes, *rules, options);
   return 0;
 }
