@@ -547,7 +547,10 @@ std::optional<std::string> ExpandTemplate(std::string_view text, const Vars& var
   return out;
 }
 
-std::string ListRequest::Key() const { return method == "POST" ? url + "#POST:" + form : url; }
+std::string ListRequest::Key() const {
+  if (method != "POST" || form.empty()) return url;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + form;
+}
 
 std::string ListRequest::ToJson() const {
   nlohmann::ordered_json json = {{"rule", rule}, {"page", page}, {"method", method},

@@ -40,8 +40,9 @@ struct ListRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::map<std::string, std::string> vars;  // read from the list page
 
-  // The frontier's identity of this request: the URL for a GET, URL + "#POST:" + form for a POST
-  // (a fragment is never sent, so the key stays a URL of the same resource).
+  // The frontier's identity of this request: the URL for a GET; for a POST the URL with the form
+  // as (more of) its query — unique per page and readable in fetch records; it is still sent as
+  // a POST of `form` to `url`.
   std::string Key() const;
   std::string ToJson() const;
   static std::optional<ListRequest> FromJson(std::string_view json);
