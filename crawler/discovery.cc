@@ -160,7 +160,11 @@ void CollectLinks(std::string_view html, std::vector<RawLink>* links, std::strin
                                                               return std::tolower(a) == b;
                                                             });
       if (script_href) link.href = ScriptTarget(written);
-      if (link.href.empty() && onclick) link.href = ScriptTarget(onclick->value);
+      // href="#" with an onclick: the script names the target.
+      if ((link.href.empty() || link.href[0] == '#') && onclick) {
+        std::string target = ScriptTarget(onclick->value);
+        if (!target.empty()) link.href = target;
+      }
       if (!link.href.empty()) {
         if (const GumboAttribute* title = gumbo_get_attribute(&element.attributes, "title")) {
           link.title = CollapseSpace(title->value);

@@ -415,6 +415,29 @@ void Capture(const std::vector<std::unique_ptr<RE2>>& patterns, std::string_view
   }
 }
 
+// The records of a datastore that is not well-formed XML: every <record><![CDATA[…]]></record>,
+// and reply variables from <name>text</name>. False when it holds no record.
+bool ReadCdataRecords(std::string_view body, const ListRules::Rule::Reader& reader,
+                      std::string* html, Vars* vars) {
+  RE2 record_pattern("(?s)<" + RE2::QuoteMeta(reader.record) + R"(>\s*<!\[CDATA\[(.*?)\]\]>\s*</)" +
+                     RE2::QuoteMeta(reader.record) + ">");
+  re2::StringPiece input(body.data(), body.size());
+  std::string record;
+  bool any = false;
+  while (RE2::FindAndConsume(&input, record_pattern, &record)) {
+    html->append(record);
+    html->push_back('\n');
+    any = true;
+  }
+  if (!any) return false;
+  for (const auto& [name, element] : reader.vars) {
+    RE2 element_pattern("<" + RE2::QuoteMeta(element) + R"(>\s*([^<]*?)\s*</)");
+    std::string value;
+    if (RE2::PartialMatch(body, element_pattern, &value)) (*vars)[name] = value;
+  }
+  return true;
+}
+
 // The XML reader: the HTML held by every <record> element, and reply variables by element name.
 bool ReadXml(std::string_view body, const ListRules::Rule::Reader& reader, std::string* html,
              Vars* vars, std::string* error) {
@@ -422,6 +445,9 @@ bool ReadXml(std::string_view body, const ListRules::Rule::Reader& reader, std::
   pugi::xml_parse_result parsed =
       document.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) {
+    // Hanweb writes HTML attributes unquoted next to its records (<table align=center>), so many
+    // real datastores are not well-formed XML: their CDATA records are read as they stand.
+    if (ReadCdataRecords(body, reader, html, vars)) return true;
     *error = std::string("not XML: ") + parsed.description() + " at offset " +
              std::to_string(parsed.offset);
     return false;
@@ -618,7 +644,10 @@ std::vector<ListPageMatch> ListRules::ReadPage(std::string_view html, const std:
                                                int max_pages) const {
   std::vector<ListPageMatch> matches;
   for (const auto& rule : rules_) {
-    auto matches_page = [&](const auto& re) { return RE2::PartialMatch(html, *re); };
+    // Recognised from the page's markup, or its URL (xxgkAnnualReport.jsp?…).
+    auto matches_page = [&](const auto& re) {
+      return RE2::PartialMatch(html, *re) || RE2::PartialMatch(page_url, *re);
+    };
     if (!std::all_of(rule->detect.begin(), rule->detect.end(), matches_page) ||
         std::any_of(rule->reject.begin(), rule->reject.end(), matches_page)) {
       continue;
