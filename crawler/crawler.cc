@@ -631,6 +631,9 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     if (outcome.kind == "list" || outcome.kind == "report") {
       m.EnqueueLinks(job.entry, outcome.links, &discovered, &claimed);
     }
+    if (job.entry.parent.empty() && outcome.kind == "error") {
+      summary.seed_errors[job.entry.url] = outcome.fetch.error;
+    }
     std::string done_as = outcome.kind == "error" ? outcome.fetch.error : outcome.kind;
     if (!outcome.detail.empty()) done_as += ": " + outcome.detail;
     m.store.MarkDone(job.entry.url, done_as);

@@ -70,6 +70,8 @@ struct CrawlSummary {
   // Lines naming what went wrong beyond a kind (a list mechanism's reply that does not parse: the
   // rule and the URL), at most 20.
   std::vector<std::string> problems;
+  // Seeds whose own page failed (dead, blocked, login wall …): seed URL → error kind.
+  std::map<std::string, std::string> seed_errors;
 };
 
 // What `nianbao fetch URL` reports.

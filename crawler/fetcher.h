@@ -35,8 +35,8 @@ struct FetchRequest {
   std::string if_none_match, if_modified_since;  // conditional GET when not empty
   // A POST when `post` (with `body` as application/x-www-form-urlencoded); extra request headers.
   bool post = false;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body = "";
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 struct FetchResponse {
