@@ -270,6 +270,7 @@ class Daemon {
   std::optional<Job> DueJob(TimePoint now);
   void StartJob(Job job);
   void FinishJob();
+  int PreviousSeedFailures(const std::string& seed);  // failed crawls in a row before this one
   void PingWatchdogIfDue();
   void UpdateStatus();
   std::string IdleStatus();
@@ -456,8 +457,15 @@ void Daemon::FinishJob() {
   took.precision(1);
   took << std::fixed << seconds;
   std::string what = job.seed ? "crawl of " + job.id : "re-check of known reports";
+  // A dead or blocked seed: one line a crawl, and the seed backed off (below).
+  std::string seed_error;
+  if (auto it = outcome.summary.seed_errors.find(job.id); it != outcome.summary.seed_errors.end()) {
+    seed_error = it->second;
+  }
   if (!outcome.error.empty()) {
     logger_.Error(what + " failed after " + took.str() + " s: " + outcome.error);
+  } else if (!seed_error.empty()) {
+    logger_.Warning(what + ": the seed page failed (" + seed_error + "), backing off");
   } else if (!outcome.complete) {
     logger_.Warning(what + " stopped after " + took.str() + " s: " + SummaryText(outcome.summary));
   } else {
@@ -473,14 +481,33 @@ void Daemon::FinishJob() {
       {"unchanged", outcome.summary.unchanged}, {"not_modified", outcome.summary.not_modified},
       {"errors", outcome.summary.errors}};
   if (!outcome.error.empty()) summary["failure"] = outcome.error;
+  int seed_failures = 0;
+  if (!seed_error.empty()) {
+    seed_failures = 1 + PreviousSeedFailures(job.id);
+    summary["seed_error"] = seed_error;
+    summary["seed_failures"] = seed_failures;
+  }
   store_->RecordCrawl(job.id, UnixSeconds(outcome.started), UnixSeconds(outcome.finished),
                       summary.dump());
   TimePoint now = clock_.Now();
   TimePoint next =
       interrupted ? now
                   : NextRun(job.schedule, outcome.started, now, settings_.config.season_factor);
+  if (seed_failures > 0) {  // 6 h, doubling with each failed crawl in a row, at most a week
+    auto backoff = std::chrono::hours(6) * (1LL << std::min(seed_failures - 1, 5));
+    next = std::max(next, now + std::min<std::chrono::hours>(backoff, std::chrono::hours(24 * 7)));
+  }
   store_->SetNextDue(job.id, UnixSeconds(next));
   logger_.Info("next crawl of " + job.id + " at " + FormatTime(next));
+}
+
+int Daemon::PreviousSeedFailures(const std::string& seed) {
+  for (const SeedState& state : store_->SeedStates()) {
+    if (state.url != seed || state.last_summary_json.empty()) continue;
+    nlohmann::json last = nlohmann::json::parse(state.last_summary_json, nullptr, false);
+    if (last.is_object()) return last.value("seed_failures", 0);
+  }
+  return 0;
 }
 
 void Daemon::UpdateStatus() {

@@ -96,6 +96,11 @@ void PrintStatusText(const StoreStatus& status, const std::vector<SeedState>& se
         << IsoTime(std::max(seed.next_due, now)) << "\n";
     if (!seed.last_summary_json.empty()) {
       out << "    last crawl " << SummaryLine(seed.last_summary_json) << "\n";
+      nlohmann::json last = nlohmann::json::parse(seed.last_summary_json, nullptr, false);
+      if (last.is_object() && last.contains("seed_error")) {
+        out << "    seed error " << last.value("seed_error", "") << " ("
+            << last.value("seed_failures", 1) << " crawls in a row; backed off)\n";
+      }
     }
   }
 }

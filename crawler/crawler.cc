@@ -14,6 +14,7 @@
 
 #include "crawler/discovery.h"
 #include "crawler/fetcher.h"
+#include "crawler/junk.h"
 #include "crawler/politeness.h"
 #include "crawler/robots.h"
 #include "crawler/url.h"
@@ -33,6 +34,10 @@ constexpr size_t kWaitingWindow = 256;  // frontier entries held in memory at on
 constexpr double kRobotsTtlSeconds = 24 * 3600;
 constexpr double kRobotsRetryAfterFailureSeconds = 600;
 constexpr double kProgressEverySeconds = 0.25;
+// A host that answered with a challenge, a WAF page or a login wall is not asked again for this
+// long (by this crawler; the daemon backs the seed off across crawls). Never bypassed.
+constexpr double kBlockedBackoffSeconds = 6 * 3600;
+constexpr size_t kMaxProblems = 20;  // CrawlSummary::problems kept
 
 Clock::duration Seconds(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
@@ -86,6 +91,8 @@ struct Crawler::Impl {
     Clock::time_point not_before{};
     bool robots_fetch = false;  // fetching robots.txt for `robots_origin`
     std::string robots_origin;
+    std::optional<ListRequest> api;  // a list mechanism's request (entry.kind "api")
+    std::string refused;             // why it finished without a fetch ("robots", "blocked", …)
   };
 
   struct RobotsEntry {
@@ -109,6 +116,7 @@ struct Crawler::Impl {
     std::optional<Extraction> extraction;
     std::optional<SnapshotResult> snapshot;
     DiscoveredLinks links;
+    std::string detail;  // for the frontier's outcome: what went wrong, when more than a kind
   };
 
   Store& store;
@@ -118,9 +126,10 @@ struct Crawler::Impl {
   Fetcher fetcher;
   HostSchedule schedule;
   std::mt19937_64 random{std::random_device{}()};
-  std::map<std::string, RobotsEntry> robots;       // by origin; kept across crawls
-  std::map<std::string, std::deque<Job>> waiting;  // by origin
-  std::map<uint64_t, Job> in_flight;               // by fetch id
+  std::map<std::string, RobotsEntry> robots;               // by origin; kept across crawls
+  std::map<std::string, std::deque<Job>> waiting;          // by origin
+  std::map<uint64_t, Job> in_flight;                       // by fetch id
+  std::map<std::string, Clock::time_point> blocked_until;  // by origin; kept across crawls
   uint64_t next_fetch_id = 1;
 
   Impl(Store& store, std::shared_ptr<const RuleSet> rules, CrawlOptions options)
@@ -163,7 +172,16 @@ struct Crawler::Impl {
     Job job;
     job.entry = entry;
     job.hop_url = entry.url;
+    if (entry.kind == "api") {
+      job.api = ListRequest::FromJson(entry.request);
+      if (job.api) job.hop_url = job.api->url;
+    }
     return job;
+  }
+
+  bool Blocked(const std::string& origin, Clock::time_point now) const {
+    auto it = blocked_until.find(origin);
+    return it != blocked_until.end() && now < it->second;
   }
 
   // --- robots.txt ---
@@ -226,6 +244,13 @@ struct Crawler::Impl {
         auto ready = std::find_if(queue.begin(), queue.end(),
                                   [&](const Job& job) { return job.not_before <= now; });
         if (ready == queue.end()) break;
+        if (!ready->robots_fetch && Blocked(origin, now)) {
+          Job job = std::move(*ready);
+          queue.erase(ready);
+          job.refused = "blocked";
+          finished_now->emplace_back(std::move(job), Outcome{});
+          continue;
+        }
         if (!ready->robots_fetch) {
           std::optional<bool> allowed = RobotsAllows(origin, ready->hop_url, now);
           if (!allowed) break;  // robots.txt first (it was put at the queue's front)
@@ -248,7 +273,11 @@ struct Crawler::Impl {
     FetchRequest request;
     request.id = next_fetch_id++;
     request.url = job.hop_url;
-    if (!job.robots_fetch && job.hop_url == job.entry.url && job.entry.kind != "list") {
+    if (job.api && job.redirects.empty()) {
+      request.post = job.api->method == "POST";
+      request.body = job.api->form;
+      request.headers = job.api->headers;
+    } else if (!job.robots_fetch && job.hop_url == job.entry.url && job.entry.kind != "list") {
       if (std::optional<Validators> validators = store.GetValidators(job.entry.url)) {
         request.if_none_match = validators->etag;
         request.if_modified_since = validators->last_modified;
@@ -291,6 +320,7 @@ struct Crawler::Impl {
       if (auto delay = rules.crawl_delay()) schedule.SetCrawlDelay(origin, *delay);
     }
     schedule.Finished(origin, now);
+    if (!job.robots_fetch) NameJunk(job, origin, now, &response);
 
     if (response.Retryable() && job.tries < options.max_tries) {
       double wait = BackoffSeconds(job.tries, options.retry_base_seconds,
@@ -338,6 +368,26 @@ struct Crawler::Impl {
     return std::make_pair(std::move(job), std::move(response));
   }
 
+  // A challenge, WAF page or login wall becomes an error of its kind (not retried; the host is left
+  // alone for hours); a meta-refresh shell becomes a redirect hop to its target (scripts are never
+  // run: a page that only redirects by script is the error "script_redirect").
+  void NameJunk(const Job& job, const std::string& origin, Clock::time_point now,
+                FetchResponse* response) {
+    if (!response->error.empty() || (response->status >= 300 && response->status < 400)) return;
+    JunkVerdict verdict = ClassifyAnswer(response->status, response->body);
+    if (verdict.kind.empty()) return;
+    if (verdict.kind == "moved") {
+      if (job.api) return;
+      response->status = 302;  // followed as a redirect, with its checks and its limit
+      response->location = verdict.target;
+      return;
+    }
+    response->error = verdict.kind;
+    if (verdict.kind != "script_redirect") {
+      blocked_until[origin] = now + Seconds(kBlockedBackoffSeconds);
+    }
+  }
+
   FetchRecord RecordOf(const Job& job, const FetchResponse& response) const {
     FetchRecord record;
     record.url = job.entry.url;
@@ -381,6 +431,7 @@ struct Crawler::Impl {
   // rather than a refusal, an error, a 304 or an attachment.
   bool NeedsAnalysis(const Job& job, const FetchResponse* response) const {
     if (!response || !response->error.empty() || response->status / 100 != 2) return false;
+    if (job.api) return true;  // a reply: JSON, XML or HTML, whatever its media type says
     return job.entry.kind != "attachment" && !IsAttachmentUrl(job.hop_url, *link_rules) &&
            IsPageMediaType(MediaType(response->content_type));
   }
@@ -393,8 +444,9 @@ struct Crawler::Impl {
       outcome->kind = "error";
       outcome->fetch.url = job.entry.url;
       outcome->fetch.final_url = job.hop_url;
-      outcome->fetch.error =
-          RobotsUnavailable(OriginOf(job.hop_url)) ? "robots_unavailable" : "robots";
+      outcome->fetch.error = !job.refused.empty() && job.refused != "robots" ? job.refused
+                             : RobotsUnavailable(OriginOf(job.hop_url))      ? "robots_unavailable"
+                                                                             : "robots";
       outcome->fetch.redirects = job.redirects;
       ++summary->errors[outcome->fetch.error];
       return;
@@ -427,6 +479,15 @@ struct Crawler::Impl {
     PageAnalysis analysis;
     ExtractOptions extract_options;
     if (!response.charset.empty()) extract_options.http_charset = response.charset;
+    if (job.api) {  // a list mechanism's reply: rows and the next request, nothing to extract
+      Decoded decoded = DecodeToUtf8(
+          response.body, CharsetHints{std::nullopt, extract_options.http_charset, std::nullopt});
+      auto base = job.api->vars.find("_base");
+      analysis.links =
+          DiscoverReply(*job.api, decoded.utf8,
+                        base == job.api->vars.end() ? job.api->url : base->second, *link_rules);
+      return analysis;
+    }
     ExtractedPage page;
     analysis.extraction = Extract(response.body, *rules, extract_options, &page);
     analysis.text = std::move(page.text);
@@ -455,9 +516,29 @@ struct Crawler::Impl {
                  CrawlSummary* summary, Outcome* outcome) {
     const std::string& url = job.entry.url;
     outcome->fetch = RecordOf(job, response);
+    bool bad_reply = job.api && !analysis.links.errors.empty();
+    if (bad_reply) outcome->fetch.error = "bad_reply";
     outcome->fetch_id = store.RecordFetch(outcome->fetch);
     ++summary->fetched;
     outcome->links = std::move(analysis.links);
+    for (const std::string& problem : outcome->links.errors) {
+      if (summary->problems.size() < kMaxProblems) summary->problems.push_back(problem);
+      outcome->detail = problem;
+    }
+    if (bad_reply) {
+      store.PutDocument(response.body, "application/octet-stream", url, outcome->fetch_id);
+      outcome->kind = "error";
+      ++summary->errors["bad_reply"];
+      return;
+    }
+    if (job.api) {  // the reply is kept as the document it is
+      std::string media = MediaType(response.content_type);
+      store.PutDocument(response.body, media.empty() ? "application/octet-stream" : media, url,
+                        outcome->fetch_id);
+      outcome->kind = "list";
+      ++summary->documents;
+      return;
+    }
     if (analysis.extraction.template_id) {
       outcome->snapshot =
           store.SaveExtraction(url, outcome->fetch_id, analysis.extraction, analysis.text);
@@ -477,7 +558,7 @@ struct Crawler::Impl {
   void EnqueueLinks(const FrontierEntry& parent, const DiscoveredLinks& links,
                     std::deque<FrontierEntry>* discovered, std::set<std::string>* claimed) {
     auto enqueue = [&](const std::string& url, const std::string& kind, int depth) {
-      FrontierEntry entry{url, kind, depth, parent.url, parent.seed};
+      FrontierEntry entry{url, kind, depth, parent.url, parent.seed, ""};
       if (store.Enqueue(entry)) {
         claimed->insert(url);
         discovered->push_back(std::move(entry));
@@ -489,6 +570,14 @@ struct Crawler::Impl {
     }
     // Further pages of a list stay at the list's depth: links.toml's max_pages bounds them.
     for (const std::string& url : links.pages) enqueue(url, "list", parent.depth);
+    for (const ListRequest& request : links.requests) {
+      FrontierEntry entry{request.Key(), "api",       parent.depth,
+                          parent.url,    parent.seed, request.ToJson()};
+      if (store.Enqueue(entry)) {
+        claimed->insert(entry.url);
+        discovered->push_back(std::move(entry));
+      }
+    }
     // Attachments are leaves: fetched whatever the depth.
     for (const std::string& url : links.attachments) enqueue(url, "attachment", child_depth);
   }
@@ -516,7 +605,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     for (const std::string& seed : normalized) m.store.ResetFrontier(seed);
   }
   for (const std::string& seed : normalized) {
-    FrontierEntry entry{seed, "list", 0, "", seed};
+    FrontierEntry entry{seed, "list", 0, "", seed, ""};
     if (m.store.Enqueue(entry)) {
       claimed.insert(seed);
       discovered.push_back(std::move(entry));
@@ -554,7 +643,12 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     if (outcome.kind == "list" || outcome.kind == "report") {
       m.EnqueueLinks(job.entry, outcome.links, &discovered, &claimed);
     }
-    m.store.MarkDone(job.entry.url, outcome.kind == "error" ? outcome.fetch.error : outcome.kind);
+    if (job.entry.parent.empty() && outcome.kind == "error") {
+      summary.seed_errors[job.entry.url] = outcome.fetch.error;
+    }
+    std::string done_as = outcome.kind == "error" ? outcome.fetch.error : outcome.kind;
+    if (!outcome.detail.empty()) done_as += ": " + outcome.detail;
+    m.store.MarkDone(job.entry.url, done_as);
     ++done;
     report_progress(false);
   };
@@ -672,7 +766,7 @@ FetchOneResult Crawler::FetchOne(const std::string& url_text) {
     return result;
   }
   CrawlSummary summary;
-  FrontierEntry entry{*url, "report", 0, "", ""};
+  FrontierEntry entry{*url, "report", 0, "", "", ""};
   m.AddJob(Impl::JobFor(entry));
   std::optional<Impl::Outcome> outcome;
   while (!outcome) {

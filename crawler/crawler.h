@@ -66,7 +66,12 @@ struct CrawlSummary {
   int64_t retries = 0;       // attempts repeated after a timeout, reset, 5xx or 429
   bool stopped = false;      // `stop` ended the crawl early
   std::map<std::string, int64_t>
-      errors;  // error kind → count ("timeout", "http_404", "robots", ...)
+      errors;  // error kind → count ("timeout", "http_404", "robots", "blocked", "bad_reply", ...)
+  // Lines naming what went wrong beyond a kind (a list mechanism's reply that does not parse: the
+  // rule and the URL), at most 20.
+  std::vector<std::string> problems;
+  // Seeds whose own page failed (dead, blocked, login wall …): seed URL → error kind.
+  std::map<std::string, std::string> seed_errors;
 };
 
 // What `nianbao fetch URL` reports.

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "crawler/list_rules.h"
 #include "crawler/url.h"
 #include "extract/map/rules.h"
 #include "extract/read/html_tree.h"
@@ -18,10 +19,16 @@ namespace nianbao {
 
 struct LinkRules::Impl {
   std::vector<std::unique_ptr<RE2>> report_text, report_url, report_exclude;
-  std::vector<std::unique_ptr<RE2>> page_text, page_url, page_scripts;
+  struct PageScript {
+    std::unique_ptr<RE2> pattern;
+    int first_suffix = 1;  // page 2 is PREFIX_<first_suffix>.SUFFIX
+  };
+  std::vector<std::unique_ptr<RE2>> page_text, page_url;
+  std::vector<PageScript> page_scripts;
   std::set<std::string> extensions;
   bool same_site = true;
   int max_pages = 50;
+  std::unique_ptr<ListRules> lists;  // the [[list]] mechanisms
 };
 
 namespace {
@@ -80,8 +87,32 @@ std::string CollapseSpace(std::string_view in) {
 }
 
 struct RawLink {
-  std::string href, text, title;
+  std::string href, text, title, date;
 };
+
+// A date written next to a list row (2024-01-31, 2024/1/31, 2024.01.31, 2024年1月31日).
+std::string DateNear(std::string_view text) {
+  static const RE2 date_pattern(R"(((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}))");
+  std::string year, month, day;
+  if (!RE2::PartialMatch(text, date_pattern, &year, &month, &day)) return "";
+  auto two = [](const std::string& part) { return part.size() == 1 ? "0" + part : part; };
+  return year + "-" + two(month) + "-" + two(day);
+}
+
+// The URL a script names in `script` (an onclick handler or a javascript: href): the argument of
+// window.open(…) or a location assignment, else a quoted string naming a document (…​.pdf).
+// Never runs anything.
+std::string ScriptTarget(std::string_view script) {
+  static const RE2 open_pattern(
+      R"re((?:window\.open|location\.replace|location\.assign)\s*\(\s*['"]([^'"]+)['"]|location(?:\.href)?\s*=\s*['"]([^'"]+)['"])re");
+  static const RE2 document_pattern(R"re(['"]([^'"\s]+\.(?i:pdf|docx?|wps|xlsx?|ofd))['"])re");
+  std::string opened, assigned, document;
+  if (RE2::PartialMatch(script, open_pattern, &opened, &assigned)) {
+    return opened.empty() ? assigned : opened;
+  }
+  if (RE2::PartialMatch(script, document_pattern, &document)) return document;
+  return "";
+}
 
 void CollectText(const GumboNode* node, std::string* out) {
   if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
@@ -97,7 +128,8 @@ void CollectText(const GumboNode* node, std::string* out) {
   }
 }
 
-// Every <a>/<area> with an href, and the first <base href>.
+// Every <a>/<area> with an href, every <iframe>/<embed> src and <object> data, every onclick that
+// opens a URL, and the first <base href>. A javascript: href is read as the URL its script names.
 void CollectLinks(const HtmlTree& tree, std::vector<RawLink>* links, std::string* base) {
   if (tree.root() == nullptr) return;
   std::vector<const GumboNode*> stack = {tree.root()};
@@ -106,20 +138,46 @@ void CollectLinks(const HtmlTree& tree, std::vector<RawLink>* links, std::string
     stack.pop_back();
     if (node->type != GUMBO_NODE_ELEMENT) continue;
     const GumboElement& element = node->v.element;
+    const GumboAttribute* href = nullptr;
     if (element.tag == GUMBO_TAG_A || element.tag == GUMBO_TAG_AREA ||
         element.tag == GUMBO_TAG_BASE) {
-      const GumboAttribute* href = gumbo_get_attribute(&element.attributes, "href");
-      if (href && element.tag == GUMBO_TAG_BASE) {
-        if (base->empty()) *base = href->value;
-      } else if (href) {
-        RawLink link;
-        link.href = href->value;
+      href = gumbo_get_attribute(&element.attributes, "href");
+    } else if (element.tag == GUMBO_TAG_IFRAME || element.tag == GUMBO_TAG_EMBED ||
+               element.tag == GUMBO_TAG_FRAME) {
+      href = gumbo_get_attribute(&element.attributes, "src");
+    } else if (element.tag == GUMBO_TAG_OBJECT) {
+      href = gumbo_get_attribute(&element.attributes, "data");
+    }
+    const GumboAttribute* onclick = gumbo_get_attribute(&element.attributes, "onclick");
+    if (href && element.tag == GUMBO_TAG_BASE) {
+      if (base->empty()) *base = href->value;
+    } else if (href || onclick) {
+      RawLink link;
+      if (href) link.href = href->value;
+      std::string_view written = link.href;
+      while (!written.empty() && written.front() == ' ') written.remove_prefix(1);
+      bool script_href = written.size() >= 11 && std::equal(written.begin(), written.begin() + 11,
+                                                            "javascript:", [](char a, char b) {
+                                                              return std::tolower(a) == b;
+                                                            });
+      if (script_href) link.href = ScriptTarget(written);
+      // href="#" with an onclick: the script names the target.
+      if ((link.href.empty() || link.href[0] == '#') && onclick) {
+        std::string target = ScriptTarget(onclick->value);
+        if (!target.empty()) link.href = target;
+      }
+      if (!link.href.empty()) {
         if (const GumboAttribute* title = gumbo_get_attribute(&element.attributes, "title")) {
           link.title = CollapseSpace(title->value);
         }
         std::string text;
         CollectText(node, &text);
         link.text = CollapseSpace(text);
+        if (node->parent && node->parent->type == GUMBO_NODE_ELEMENT) {
+          std::string row;
+          CollectText(node->parent, &row);
+          link.date = DateNear(row);
+        }
         links->push_back(std::move(link));
       }
     }
@@ -128,6 +186,25 @@ void CollectLinks(const HtmlTree& tree, std::vector<RawLink>* links, std::string
       stack.push_back(static_cast<const GumboNode*>(element.children.data[i]));
     }
   }
+}
+
+// A pdf.js viewer URL (…/viewer.html?file=X) stands for the document X it shows.
+std::string Unwrapped(const std::string& url_text) {
+  static const RE2 viewer_pattern(R"((?i)/viewer\.html?\?(?:.*&)?file=([^&#]+))");
+  std::string file;
+  if (!RE2::PartialMatch(url_text, viewer_pattern, &file)) return url_text;
+  std::string decoded;
+  for (size_t i = 0; i < file.size(); ++i) {
+    if (file[i] == '%' && i + 2 < file.size() &&
+        std::isxdigit(static_cast<unsigned char>(file[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(file[i + 2]))) {
+      decoded.push_back(static_cast<char>(std::stoi(file.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      decoded.push_back(file[i]);
+    }
+  }
+  return ResolveUrl(url_text, decoded).value_or(url_text);
 }
 
 // The registrable domain, roughly: the last three labels under a Chinese second-level domain
@@ -179,7 +256,8 @@ int PageNumber(const Url& url) {
 std::vector<std::string> ScriptPages(std::string_view html, const Url& page,
                                      const LinkRules::Impl& rules) {
   std::vector<std::string> out;
-  for (const auto& re : rules.page_scripts) {
+  for (const auto& script : rules.page_scripts) {
+    const std::unique_ptr<RE2>& re = script.pattern;
     int groups = re->NumberOfCapturingGroups();
     std::vector<re2::StringPiece> match(static_cast<size_t>(groups) + 1);
     if (!re->Match(html, 0, html.size(), RE2::UNANCHORED, match.data(), groups + 1)) continue;
@@ -208,7 +286,8 @@ std::vector<std::string> ScriptPages(std::string_view html, const Url& page,
     if (suffix.empty()) suffix = extension.empty() ? "html" : extension;
     for (int n = 0; n < count; ++n) {
       std::string name =
-          n == 0 ? prefix + "." + suffix : prefix + "_" + std::to_string(n) + "." + suffix;
+          n == 0 ? prefix + "." + suffix
+                 : prefix + "_" + std::to_string(n - 1 + script.first_suffix) + "." + suffix;
       if (auto url = ResolveUrl(page.ToString(), name)) out.push_back(*url);
     }
   }
@@ -236,6 +315,7 @@ std::shared_ptr<const LinkRules> LinkRules::Parse(std::string_view text,
   impl->page_text = Patterns(table, "pagination", "text", source);
   impl->page_url = Patterns(table, "pagination", "url", source);
   impl->same_site = table["report"]["same_site"].value_or(true);
+  impl->lists = ListRules::Parse(text, source);
   impl->max_pages = static_cast<int>(table["pagination"]["max_pages"].value_or(int64_t{50}));
   if (const toml::array* scripts = table.at_path("pagination.script").as_array()) {
     for (const toml::node& node : *scripts) {
@@ -248,7 +328,12 @@ std::shared_ptr<const LinkRules> LinkRules::Parse(std::string_view text,
             source + ":" + std::to_string(node.source().begin.line) +
             ": [[pagination.script]] needs a valid `pattern` with a (?P<count>…) group");
       }
-      impl->page_scripts.push_back(std::move(re));
+      int first_suffix = static_cast<int>((*entry)["first_suffix"].value_or(int64_t{1}));
+      if (first_suffix < 1 || first_suffix > 2) {
+        throw RuleError(source + ":" + std::to_string(node.source().begin.line) +
+                        ": [[pagination.script]] first_suffix is 1 (TRS: index_1 is page 2) or 2");
+      }
+      impl->page_scripts.push_back({std::move(re), first_suffix});
     }
   }
   if (const toml::array* extensions = table.at_path("attachments.extensions").as_array()) {
@@ -284,26 +369,38 @@ bool IsAttachmentUrl(const std::string& url_text, const LinkRules& rules) {
 
 std::vector<std::string> DiscoverAttachments(std::string_view html, const std::string& page_url,
                                              const LinkRules& rules) {
-  static const RE2 href_pattern(
-      R"re((?i)<(a|area|base)\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))re");
+  static const RE2 tag_pattern(R"re((?i)<(a|area|base|iframe|frame|embed|object)\s([^>]*)>)re");
+  static const RE2 attribute_pattern(
+      R"re((?i)\b(href|src|data|onclick)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))re");
   std::vector<std::string> found;
   std::string base = page_url;
   std::set<std::string> seen;
   re2::StringPiece input(html.data(), html.size());
-  std::string tag, quoted, single, bare;
-  while (RE2::FindAndConsume(&input, href_pattern, &tag, &quoted, &single, &bare)) {
-    std::string href = !quoted.empty() ? quoted : !single.empty() ? single : bare;
-    for (size_t amp = href.find("&amp;"); amp != std::string::npos;
-         amp = href.find("&amp;", amp + 1)) {
-      href.erase(amp + 1, 4);
+  std::string tag, attributes;
+  while (RE2::FindAndConsume(&input, tag_pattern, &tag, &attributes)) {
+    re2::StringPiece rest(attributes);
+    std::string name, quoted, single, bare;
+    std::vector<std::string> hrefs;
+    while (RE2::FindAndConsume(&rest, attribute_pattern, &name, &quoted, &single, &bare)) {
+      std::string value = !quoted.empty() ? quoted : !single.empty() ? single : bare;
+      for (size_t amp = value.find("&amp;"); amp != std::string::npos;
+           amp = value.find("&amp;", amp + 1)) {
+        value.erase(amp + 1, 4);
+      }
+      bool script = std::tolower(static_cast<unsigned char>(name[0])) == 'o' ||
+                    RE2::PartialMatch(value, R"((?i)^\s*javascript:)");
+      hrefs.push_back(script ? ScriptTarget(value) : value);
     }
-    if (tag.size() == 4 && (tag[0] == 'b' || tag[0] == 'B')) {
-      if (auto resolved = ResolveUrl(page_url, href)) base = *resolved;
-      continue;
-    }
-    std::optional<std::string> resolved = ResolveUrl(base, href);
-    if (resolved && IsAttachmentUrl(*resolved, rules) && seen.insert(*resolved).second) {
-      found.push_back(*resolved);
+    for (const std::string& href : hrefs) {
+      if (href.empty()) continue;
+      if (tag.size() == 4 && (tag[0] == 'b' || tag[0] == 'B')) {
+        if (auto resolved = ResolveUrl(page_url, href)) base = *resolved;
+        continue;
+      }
+      std::optional<std::string> resolved = ResolveUrl(base, href);
+      if (!resolved) continue;
+      std::string url = Unwrapped(*resolved);
+      if (IsAttachmentUrl(url, rules) && seen.insert(url).second) found.push_back(url);
     }
   }
   return found;
@@ -324,6 +421,81 @@ bool MayLinkAttachments(std::string_view bytes, const LinkRules& rules) {
   return false;
 }
 
+std::vector<ListItem> ReadHtmlItems(std::string_view html, const std::string& base_url) {
+  std::vector<RawLink> links;
+  std::string base_href;
+  CollectLinks(HtmlTree(std::string(html)), &links, &base_href);
+  std::string base = base_url;
+  if (!base_href.empty()) base = ResolveUrl(base, base_href).value_or(base);
+  std::vector<ListItem> items;
+  for (const RawLink& link : links) {
+    std::optional<std::string> resolved = ResolveUrl(base, link.href);
+    if (!resolved) continue;
+    // A list cuts long titles short ("…"); the title attribute then holds the whole one.
+    std::string title = link.title.size() > link.text.size() ? link.title : link.text;
+    items.push_back({title, Unwrapped(*resolved), link.date});
+  }
+  return items;
+}
+
+namespace {
+
+// Sorts links into reports, further pages and attachments by links.toml, without duplicates.
+class LinkSorter {
+ public:
+  LinkSorter(const LinkRules::Impl& rules, const Url& page, DiscoveredLinks* found)
+      : r_(rules), page_(page), found_(found), seen_({page.ToString()}) {}
+
+  // `text` and `title` as the link shows them; `pagination`: whether the link may be a page of
+  // this list (links read from a mechanism's reply are rows, not pager links).
+  void Add(const std::string& url_text, const std::string& text, const std::string& title,
+           bool pagination_allowed) {
+    std::optional<Url> parsed = ParseUrl(url_text);
+    if (!parsed) return;
+    const Url& url = *parsed;
+    if (r_.extensions.count(PathExtension(url))) {
+      Keep(&found_->attachments, url_text);
+      return;
+    }
+    bool excluded = AnyMatch(r_.report_exclude, text) || AnyMatch(r_.report_exclude, title);
+    bool report = !excluded && (AnyMatch(r_.report_text, text) || AnyMatch(r_.report_text, title) ||
+                                AnyMatch(r_.report_url, url_text));
+    if (report && (!r_.same_site || SiteOf(url.host) == SiteOf(page_.host))) {
+      Keep(&found_->reports, url_text);
+      return;
+    }
+    if (!pagination_allowed) return;
+    bool pagination = AnyMatch(r_.page_url, url_text) ||
+                      (AnyMatch(r_.page_text, text) && Directory(url) == Directory(page_));
+    if (pagination && PageAllowed(url)) Keep(&found_->pages, url_text);
+  }
+
+  void AddPage(const std::string& url_text) {
+    if (std::optional<Url> url = ParseUrl(url_text); url && PageAllowed(*url)) {
+      Keep(&found_->pages, url_text);
+    }
+  }
+
+ private:
+  bool PageAllowed(const Url& url) const {
+    return url.host == page_.host && PageNumber(url) <= r_.max_pages;
+  }
+  void Keep(std::vector<std::string>* list, const std::string& url) {
+    if (seen_.insert(url).second) list->push_back(url);
+  }
+
+  const LinkRules::Impl& r_;
+  const Url& page_;
+  DiscoveredLinks* found_;
+  std::set<std::string> seen_;
+};
+
+void AddItems(const std::vector<ListItem>& items, LinkSorter* sorter) {
+  for (const ListItem& item : items) sorter->Add(item.url, item.title, item.title, false);
+}
+
+}  // namespace
+
 DiscoveredLinks DiscoverLinks(std::string_view html, const std::string& page_url,
                               const LinkRules& rules) {
   return DiscoverLinks(HtmlTree(std::string(html)), page_url, rules);
@@ -342,37 +514,47 @@ DiscoveredLinks DiscoverLinks(const HtmlTree& tree, const std::string& page_url,
   std::string base = page->ToString();
   if (!base_href.empty()) base = ResolveUrl(base, base_href).value_or(base);
 
-  std::set<std::string> seen = {page->ToString()};
-  auto add = [&](std::vector<std::string>* list, const std::string& url) {
-    if (seen.insert(url).second) list->push_back(url);
-  };
-  auto page_allowed = [&](const Url& url) {
-    return url.host == page->host && PageNumber(url) <= r.max_pages;
-  };
+  LinkSorter sorter(r, *page, &found);
   for (const RawLink& link : links) {
     std::optional<std::string> resolved = ResolveUrl(base, link.href);
-    if (!resolved) continue;
-    Url url = *ParseUrl(*resolved);
-    if (r.extensions.count(PathExtension(url))) {
-      add(&found.attachments, *resolved);
-      continue;
-    }
-    bool excluded = AnyMatch(r.report_exclude, link.text) || AnyMatch(r.report_exclude, link.title);
-    bool report =
-        !excluded && (AnyMatch(r.report_text, link.text) || AnyMatch(r.report_text, link.title) ||
-                      AnyMatch(r.report_url, *resolved));
-    if (report && (!r.same_site || SiteOf(url.host) == SiteOf(page->host))) {
-      add(&found.reports, *resolved);
-      continue;
-    }
-    bool pagination = AnyMatch(r.page_url, *resolved) ||
-                      (AnyMatch(r.page_text, link.text) && Directory(url) == Directory(*page));
-    if (pagination && page_allowed(url)) add(&found.pages, *resolved);
+    if (resolved) sorter.Add(Unwrapped(*resolved), link.text, link.title, true);
   }
-  for (const std::string& url : ScriptPages(html, *page, r)) {
-    if (page_allowed(*ParseUrl(url))) add(&found.pages, url);
+  std::vector<ListPageMatch> mechanisms = r.lists->ReadPage(html, page->ToString(), r.max_pages);
+  for (ListPageMatch& match : mechanisms) {
+    if (match.items.empty() && !match.next && match.error.empty() && !match.owns_paging) continue;
+    found.mechanisms.push_back(match.rule);
+    AddItems(match.items, &sorter);
+    if (match.next) found.requests.push_back(std::move(*match.next));
+    if (!match.error.empty()) found.errors.push_back(std::move(match.error));
+  }
+  // A list mechanism that the page names owns the list's paging: the static page counts its
+  // scripts also print (often in the same commented-out block) are then not guessed at.
+  if (std::none_of(mechanisms.begin(), mechanisms.end(),
+                   [](const ListPageMatch& match) { return match.owns_paging; })) {
+    for (const std::string& url : ScriptPages(html, *page, r)) sorter.AddPage(url);
   }
   return found;
 }
+
+DiscoveredLinks DiscoverReply(const ListRequest& request, std::string_view body,
+                              const std::string& list_url, const LinkRules& rules) {
+  const LinkRules::Impl& r = rules.impl();
+  DiscoveredLinks found;
+  found.mechanisms.push_back(request.rule);
+  ListReply reply = r.lists->ReadReply(request, body, r.max_pages);
+  if (!reply.error.empty()) {
+    found.errors.push_back(std::move(reply.error));
+    return found;
+  }
+  std::optional<Url> list = ParseUrl(list_url);
+  if (!list) list = ParseUrl(request.url);
+  if (!list) return found;
+  LinkSorter sorter(r, *list, &found);
+  AddItems(reply.items, &sorter);
+  if (reply.next) found.requests.push_back(std::move(*reply.next));
+  return found;
+}
+
+const ListRules& LinkRules::lists() const { return *impl_->lists; }
 
 }  // namespace nianbao

@@ -95,6 +95,7 @@ std::string CharsetFromContentType(const std::string& content_type) {
 struct Fetcher::Transfer {
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
+  std::string post_body;  // kept alive for CURLOPT_POSTFIELDS
   FetchResponse response;
   int64_t max_body_bytes = 0;
   bool too_large = false;
@@ -202,6 +203,16 @@ void Fetcher::Start(const FetchRequest& request) {
   if (!request.if_modified_since.empty()) {
     transfer->headers = curl_slist_append(
         transfer->headers, ("If-Modified-Since: " + request.if_modified_since).c_str());
+  }
+  if (request.post) {
+    transfer->post_body = request.body;
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->post_body.c_str());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(transfer->post_body.size()));
+    transfer->headers = curl_slist_append(transfer->headers, "Expect:");
+  }
+  for (const auto& [name, value] : request.headers) {
+    transfer->headers = curl_slist_append(transfer->headers, (name + ": " + value).c_str());
   }
   if (transfer->headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
   curl_multi_add_handle(impl_->multi, easy);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nianbao {
@@ -32,6 +33,10 @@ struct FetchRequest {
   uint64_t id = 0;  // the caller's handle, returned with the response
   std::string url;
   std::string if_none_match, if_modified_since;  // conditional GET when not empty
+  // A POST when `post` (with `body` as application/x-www-form-urlencoded); extra request headers.
+  bool post = false;
+  std::string body = "";
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 struct FetchResponse {

@@ -159,10 +159,16 @@ CREATE INDEX crawls_by_seed ON crawls(seed, id);
 CREATE INDEX snapshots_by_fetch ON snapshots(fetch_id);
 )sql";
 
+// Discovery: a frontier entry may be a list mechanism's request (method, form, rule: JSON), not
+// only a URL to GET.
+constexpr const char* kVersionDiscovery = R"sql(
+ALTER TABLE frontier ADD COLUMN request TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> migrations = {kVersion1, kVersion2};
+  static const std::vector<const char*> migrations = {kVersion1, kVersion2, kVersionDiscovery};
   return migrations;
 }
 

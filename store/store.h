@@ -77,6 +77,7 @@ struct FrontierEntry {
   int depth = 0;
   std::string parent;  // the URL it was found on; empty for a seed
   std::string seed;    // the seed URL this crawl started from
+  std::string request = "";  // "" (GET `url`) or a list mechanism's request (ListRequest JSON)
 };
 
 struct StoredDocument {

@@ -360,14 +360,15 @@ std::optional<Validators> SqliteStore::GetValidators(const std::string& url) {
 bool SqliteStore::Enqueue(const FrontierEntry& entry) {
   return Write("adding to the frontier", [&] {
     auto& insert = Prepared(
-        "INSERT OR IGNORE INTO frontier (url, kind, depth, parent, seed, added_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT OR IGNORE INTO frontier (url, kind, depth, parent, seed, added_at, request) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, UrlKey(entry.url));
     insert.bind(2, entry.kind);
     insert.bind(3, entry.depth);
     insert.bind(4, entry.parent);
     insert.bind(5, entry.seed);
     insert.bind(6, static_cast<int64_t>(Now()));
+    insert.bind(7, entry.request);
     return insert.exec() == 1;
   });
 }
@@ -375,14 +376,15 @@ bool SqliteStore::Enqueue(const FrontierEntry& entry) {
 std::vector<FrontierEntry> SqliteStore::PendingEntries(size_t limit) {
   return Read("reading the frontier", [&] {
     auto& pending = Prepared(
-        "SELECT url, kind, depth, parent, seed FROM frontier WHERE done = 0 ORDER BY id LIMIT ?");
+        "SELECT url, kind, depth, parent, seed, request FROM frontier WHERE done = 0 ORDER BY id "
+        "LIMIT ?");
     pending.bind(
         1, static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max())));
     std::vector<FrontierEntry> entries;
     while (pending.executeStep()) {
       entries.push_back({pending.getColumn(0).getString(), pending.getColumn(1).getString(),
                          pending.getColumn(2).getInt(), pending.getColumn(3).getString(),
-                         pending.getColumn(4).getString()});
+                         pending.getColumn(4).getString(), pending.getColumn(5).getString()});
     }
     return entries;
   });

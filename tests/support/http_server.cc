@@ -288,6 +288,7 @@ struct HttpServer::Impl {
         buffer.append(chunk, static_cast<size_t>(n));
       }
       if (!open) break;
+      request.body = buffer.substr(head_end + 4, body_length);
       buffer.erase(0, head_end + 4 + body_length);
       open = Answer(fd, request, Dispatch(request));
     }

@@ -25,6 +25,7 @@ struct HttpRequest {
   std::string path;                            // target without the query
   std::string query;                           // after '?', may be empty
   std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;                            // as sent (Content-Length bytes)
   std::chrono::steady_clock::time_point received;
 
   std::string Header(const std::string& lower_name) const;  // "" when absent
