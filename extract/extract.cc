@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "extract/map/checks.h"
 #include "extract/map/match.h"
@@ -92,10 +93,13 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
   out->unmatched = std::move(match.unmatched);
 
   std::unordered_map<std::string, Value> values;
+  std::unordered_set<std::string> unreadable;
   values.reserve(match.cells.size());
   for (const MatchedCell& matched : match.cells) {
     auto unit = tmpl->field_units.find(matched.field);
+    size_t warnings_before = out->warnings.size();
     values[matched.field] = ReadValue(matched, unit->second, &out->warnings);
+    if (out->warnings.size() > warnings_before) unreadable.insert(matched.field);
     out->cells[matched.field] = matched.cell;
   }
   out->fields.reserve(tmpl->fields.size());
@@ -103,7 +107,9 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
     auto it = values.find(field);
     out->fields.emplace_back(field, it == values.end() ? Value() : it->second);
   }
-  out->checks = RunChecks(rules.identities(), tmpl->id, values);
+  CheckResults checks = RunChecks(rules.identities(), tmpl->id, values, unreadable);
+  out->checks = std::move(checks.failures);
+  out->check_status = std::move(checks.statuses);
 }
 
 }  // namespace
