@@ -6,8 +6,10 @@
 #include <unordered_set>
 
 #include "extract/map/checks.h"
+#include "extract/map/glued.h"
 #include "extract/map/match.h"
 #include "extract/map/metadata.h"
+#include "extract/map/narrative.h"
 #include "extract/map/values.h"
 #include "extract/read/decode.h"
 #include "extract/read/page.h"
@@ -67,6 +69,18 @@ std::string NormalisedText(std::string_view text) {
   return out;
 }
 
+// The prose's figures; without a statistics table their field ids are those of the format in use
+// in the report year.
+std::vector<NarrativeFact> ReadNarrative(const std::string& text, const TemplateRules* tmpl,
+                                         const RuleSet& rules, std::optional<int> year) {
+  const TemplateRules* fields_of =
+      tmpl ? tmpl : rules.FindTemplate(year && *year < 2019 ? "legacy" : "v2021");
+  std::unordered_set<std::string> has_field;
+  if (fields_of) has_field.insert(fields_of->fields.begin(), fields_of->fields.end());
+  return FindNarrativeFacts(text, tmpl ? std::optional<std::string>(tmpl->id) : std::nullopt, year,
+                            has_field);
+}
+
 void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
                  Extraction* out, std::string* page_text) {
   bool is_text = false;
@@ -81,7 +95,9 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
 
   LabelCache labels(rules.normalizer());
   const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year);
+  out->narrative = ReadNarrative(page.text, tmpl, rules, meta.year);
   if (!tmpl) return;
+  GluedSplit glued = SplitGluedRuns(&page.tables, *tmpl, rules.identities(), labels);
   MatchResult match = MatchGrids(page.tables, *tmpl, labels, is_text);
   if (match.cells.empty()) {
     out->warnings.push_back("labels of the " + tmpl->id +
@@ -89,6 +105,7 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
     return;
   }
   out->template_id = tmpl->id;
+  for (std::string& w : glued.warnings) out->warnings.push_back(std::move(w));
   for (std::string& w : match.warnings) out->warnings.push_back(std::move(w));
   out->unmatched = std::move(match.unmatched);
 
@@ -97,10 +114,15 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
   values.reserve(match.cells.size());
   for (const MatchedCell& matched : match.cells) {
     auto unit = tmpl->field_units.find(matched.field);
+    out->cells[matched.field] = matched.cell;
+    if (glued.unreadable.contains({matched.cell.table, matched.cell.row, matched.cell.column})) {
+      values[matched.field] = std::nullopt;  // a glued run that cannot be split (warned above)
+      unreadable.insert(matched.field);
+      continue;
+    }
     size_t warnings_before = out->warnings.size();
     values[matched.field] = ReadValue(matched, unit->second, &out->warnings);
     if (out->warnings.size() > warnings_before) unreadable.insert(matched.field);
-    out->cells[matched.field] = matched.cell;
   }
   out->fields.reserve(tmpl->fields.size());
   for (const std::string& field : tmpl->fields) {
@@ -110,6 +132,9 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
   CheckResults checks = RunChecks(rules.identities(), tmpl->id, values, unreadable);
   out->checks = std::move(checks.failures);
   out->check_status = std::move(checks.statuses);
+  NarrativeChecks text_checks = CheckNarrative(out->narrative, values, unreadable);
+  for (CheckFailure& f : text_checks.failures) out->checks.push_back(std::move(f));
+  for (CheckStatus& s : text_checks.statuses) out->check_status.push_back(std::move(s));
 }
 
 }  // namespace

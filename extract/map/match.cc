@@ -567,6 +567,7 @@ class ListMatcher {
   };
 
   void ReadGrid(int table, const Grid& grid) {
+    cumulative_column_ = -1;
     for (int r = 0; r < grid.rows; ++r) {
       for (int c = 0; c < grid.columns; ++c) {
         int index = grid.slots[static_cast<size_t>(r) * grid.columns + c];
@@ -587,6 +588,8 @@ class ListMatcher {
       return;
     }
     if (kind == CellKind::kValue) {
+      // 历年累计: the years up to now, never the report year's figure.
+      if (cell.column == cumulative_column_) return;
       if (pending_.active) Value(table, cell, text);
       pending_.active = false;
       return;
@@ -601,6 +604,10 @@ class ListMatcher {
     }
     last_opened_note_ = label.opens_note;
     if (label.text.empty()) return;
+    if (IsCumulativeHeader(label.text)) {
+      cumulative_column_ = cell.column;
+      return;
+    }
     if (label.text == "统计数") column_label_ = text;  // the value column's header
     stack_.PushRow({PathLabel{&label, next_id_++, EffectiveLevel(label)}});
     pending_ = Pending{true, text, ""};
@@ -642,11 +649,17 @@ class ListMatcher {
     result_.cells.push_back({field, FieldCell{text, label, table, cell.row, cell.column}, unit});
   }
 
+  // The header of a column of totals over the years (历年累计, 累计数).
+  static bool IsCumulativeHeader(const std::string& text) {
+    return text.starts_with("历年") || text == "累计" || text == "累计数" || text == "累计总数";
+  }
+
   const TemplateRules& tmpl_;
   LabelCache& labels_;
   MatchResult result_;
   RowStack stack_;
   Pending pending_;
+  int cumulative_column_ = -1;  // grid column of 历年累计 in the grid being read, or -1
   bool last_opened_note_ = false;
   bool started_ = false;
   int next_id_ = 0;

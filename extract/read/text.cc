@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "extract/read/glued.h"
 #include "extract/read/page.h"
 
 namespace nianbao {
@@ -24,7 +25,9 @@ constexpr int kMinDelimitedRows = 2;
 constexpr int kMinRecords = 3;
 constexpr size_t kMaxLabelCodePoints = 80;  // longer lines are prose, not labels
 constexpr int kMaxLabelOnlyGap = 2;         // label lines without a value allowed inside a run
-constexpr int kMaxContinuationLines = 3;    // a label wraps over at most this many more lines
+constexpr int kMaxContinuationLines = 3;
+constexpr size_t kMinGluedLineBytes = 600;  // a whole table saved in one line is longer    // a
+                                            // label wraps over at most this many more lines
 
 // ---- UTF-8 helpers --------------------------------------------------------------------------
 
@@ -1136,6 +1139,14 @@ Page ParseText(std::string_view text) {
   for (TextGrid& grid : multi_value) grids.push_back(std::move(grid));
   std::vector<TextGrid> per_line = FindPerLineGrids(lines, used);
   for (TextGrid& grid : per_line) grids.push_back(std::move(grid));
+  if (grids.empty()) {  // a page saved in one run: its table cells glued together
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].size() < kMinGluedLineBytes) continue;
+      if (std::optional<Grid> glued = FindGluedGrid(lines[i])) {
+        grids.push_back(TextGrid{i, std::move(*glued)});
+      }
+    }
+  }
   std::stable_sort(grids.begin(), grids.end(), [](const TextGrid& a, const TextGrid& b) {
     return a.first_line < b.first_line;
   });
