@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -69,6 +70,45 @@ std::string NormalisedText(std::string_view text) {
   return out;
 }
 
+// Identities that an unmatched statistic row or column leaves incomplete: its numbers are part
+// of some sum, so the sum cannot be judged. Legacy lists: the identity whose total is the row the
+// unmatched one is printed under. Grid formats: an unmatched row takes out the column sums of
+// 表三, an unmatched column its row sums.
+bool LeftIncomplete(const Identity& identity, const std::vector<Unmatched>& unmatched,
+                    const std::map<std::string, FieldCell>& cells, bool list_layout) {
+  for (const Unmatched& u : unmatched) {
+    if (list_layout) {
+      size_t slash = u.label.rfind('/');
+      if (slash == std::string::npos) continue;
+      auto total = cells.find(identity.total);
+      if (total == cells.end()) continue;
+      std::string total_row = total->second.label.substr(0, total->second.label.find(" | "));
+      if (total_row == u.label.substr(0, slash)) return true;
+    } else if (u.kind == "row") {
+      if (identity.name.starts_with("t3.column_total") || identity.name.starts_with("t3.balance"))
+        return true;
+    } else if (identity.name.starts_with("t3.row_total")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void MarkIncomplete(const RuleSet& rules, const Extraction& e, bool list_layout,
+                    CheckResults* checks) {
+  if (e.unmatched.empty()) return;
+  std::set<std::string> incomplete;
+  for (const Identity& identity : rules.identities()) {
+    if (LeftIncomplete(identity, e.unmatched, e.cells, list_layout))
+      incomplete.insert(identity.name);
+  }
+  for (CheckStatus& s : checks->statuses) {
+    if (incomplete.contains(s.identity)) s.status = "not_assessable";
+  }
+  std::erase_if(checks->failures,
+                [&](const CheckFailure& f) { return incomplete.contains(f.identity); });
+}
+
 // The prose's figures; without a statistics table their field ids are those of the format in use
 // in the report year.
 std::vector<NarrativeFact> ReadNarrative(const std::string& text, const TemplateRules* tmpl,
@@ -130,6 +170,7 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
     out->fields.emplace_back(field, it == values.end() ? Value() : it->second);
   }
   CheckResults checks = RunChecks(rules.identities(), tmpl->id, values, unreadable);
+  MarkIncomplete(rules, *out, tmpl->list_layout, &checks);
   out->checks = std::move(checks.failures);
   out->check_status = std::move(checks.statuses);
   NarrativeChecks text_checks = CheckNarrative(out->narrative, values, unreadable);
