@@ -181,7 +181,9 @@ class Solver {
   std::vector<std::vector<std::string>> fields_;
 };
 
-void Enumerate(std::vector<GluedRow*>& open, size_t at, Solver& solver, std::vector<size_t>& pick,
+// `unknown`: fields of rows that cannot be split at all; they never decide an identity.
+void Enumerate(std::vector<GluedRow*>& open, size_t at, Solver& solver,
+               const std::unordered_set<std::string>& unknown, std::vector<size_t>& pick,
                std::vector<std::set<size_t>>& seen, size_t* visited, size_t* solutions) {
   if (*visited >= kMaxCombinations) return;
   if (at == open.size()) {
@@ -191,7 +193,7 @@ void Enumerate(std::vector<GluedRow*>& open, size_t at, Solver& solver, std::vec
   }
   GluedRow& row = *open[at];
   // Fields of the rows after this one are still open.
-  std::unordered_set<std::string> later;
+  std::unordered_set<std::string> later = unknown;
   for (size_t i = at + 1; i < open.size(); ++i)
     later.insert(open[i]->fields.begin(), open[i]->fields.end());
   for (size_t s = 0; s < row.splits.size(); ++s) {
@@ -199,7 +201,7 @@ void Enumerate(std::vector<GluedRow*>& open, size_t at, Solver& solver, std::vec
     solver.Fix(row, row.splits[s]);
     if (solver.Holds(row, later)) {
       pick[at] = s;
-      Enumerate(open, at + 1, solver, pick, seen, visited, solutions);
+      Enumerate(open, at + 1, solver, unknown, pick, seen, visited, solutions);
     }
     solver.Unfix(row);
     if (*visited >= kMaxCombinations) return;
@@ -310,7 +312,12 @@ GluedSplit SplitGluedRuns(std::vector<Grid>* grids, const TemplateRules& tmpl,
     std::vector<size_t> pick(open.size());
     std::vector<std::set<size_t>> seen(open.size());
     size_t visited = 0, solutions = 0;
-    Enumerate(open, 0, solver, pick, seen, &visited, &solutions);
+    std::unordered_set<std::string> unknown;
+    for (const GluedRow& row : rows) {
+      if (!row.chosen && row.splits.empty()) unknown.insert(row.fields.begin(), row.fields.end());
+    }
+    unknown.erase("");
+    Enumerate(open, 0, solver, unknown, pick, seen, &visited, &solutions);
     for (size_t i = 0; i < open.size(); ++i) {
       if (visited >= kMaxCombinations) {
         open[i]->why = "too many ways to split the rows together";

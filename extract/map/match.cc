@@ -439,6 +439,52 @@ std::vector<const LabelRule*> BlockItems(const Dimension& dim, const LabelRule& 
   return items;
 }
 
+// The top-level rules of `dim` (no other rule's key is a prefix of theirs), in file order: 表三's
+// 一、 to 四、.
+std::vector<const LabelRule*> TopLevelItems(const Dimension& dim) {
+  std::vector<const LabelRule*> items;
+  for (const LabelRule& rule : dim.rules) {
+    bool nested = std::any_of(dim.rules.begin(), dim.rules.end(), [&](const LabelRule& other) {
+      return &other != &rule && rule.key.starts_with(other.key + ".");
+    });
+    if (!nested) items.push_back(&rule);
+  }
+  return items;
+}
+
+// A heading printed vertically, one character a line, read back as its numbering and the first
+// characters only, blank-separated ("三、 本 年" for 三、本年度办理结果): the top-level item its
+// number names, when those characters begin its wording in order.
+const LabelRule* VerticalStubItem(const Dimension& dim, const Label& label) {
+  if (label.level != kLevelChinese || label.text.empty()) return nullptr;
+  std::string rest = label.shown.substr(label.shown.find_first_of(' ') == std::string::npos
+                                            ? label.shown.size()
+                                            : label.shown.find_first_of(' '));
+  size_t tokens = 0;
+  for (size_t i = 0; i < rest.size();) {
+    while (i < rest.size() && rest[i] == ' ') ++i;
+    size_t end = rest.find(' ', i);
+    if (end == std::string::npos) end = rest.size();
+    if (end > i) {
+      if (CodePointsOf(rest.substr(i, end - i)).size() != 1) return nullptr;
+      ++tokens;
+    }
+    i = end;
+  }
+  if (tokens < 2 || tokens != CodePointsOf(label.text).size()) return nullptr;
+  std::vector<const LabelRule*> items = TopLevelItems(dim);
+  int number = NumberingValue(label.numbering);
+  if (number <= 0 || number > static_cast<int>(items.size())) return nullptr;
+  const LabelRule* item = items[number - 1];
+  if (item->labels.empty()) return nullptr;
+  std::vector<std::string> wording = CodePointsOf(*item->labels.begin());
+  std::vector<std::string> printed = CodePointsOf(label.text);
+  if (printed.size() > wording.size() ||
+      !std::equal(printed.begin(), printed.end(), wording.begin()))
+    return nullptr;
+  return item;
+}
+
 class GridMatcher {
  public:
   GridMatcher(const TemplateRules& tmpl, LabelCache& labels, bool text_input)
@@ -475,7 +521,13 @@ class GridMatcher {
         if (dim.axis != Axis::kRow) continue;
         Path parents(c.row_path.begin(), c.row_path.end() - 1);
         DimMatch parent = dim_cache_.Get(dim, parents);
-        if (!parent.rule || parent.position != static_cast<int>(parents.size()) - 1) continue;
+        if (!parent.rule || parent.position != static_cast<int>(parents.size()) - 1) {
+          const LabelRule* stub = VerticalStubItem(dim, *parents.back().label);
+          if (!stub) continue;
+          parents.back().label =
+              &labels_.Get(parents.back().label->numbering + *stub->labels.begin());
+          parent = {stub, static_cast<int>(parents.size()) - 1};
+        }
         std::vector<const LabelRule*> items = BlockItems(dim, *parent.rule);
         if (number > static_cast<int>(items.size())) continue;
         const LabelRule& item = *items[number - 1];
@@ -483,7 +535,8 @@ class GridMatcher {
         const std::string& wording = *item.labels.begin();
         if (!CloseMatch(deepest.label->text, wording)) continue;
         // Read the row as if it had the template's wording.
-        Path repaired = c.row_path;
+        Path repaired = parents;
+        repaired.push_back(deepest);
         repaired.back().label = &labels_.Get(deepest.label->numbering + wording);
         TableMatch m = MatchInTable(table, tmpl_, repaired, c.column_path, c.position, c.count,
                                     text_input_, dim_cache_);
@@ -494,7 +547,7 @@ class GridMatcher {
             MatchedCell{m.field,
                         FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column},
                         c.row_unit},
-            unmatched, deepest.label->shown};
+            unmatched, PathText(c.row_path)};
       }
     }
     return std::nullopt;
