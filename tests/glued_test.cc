@@ -210,7 +210,9 @@ TEST(GluedText, AmbiguousEverywhereStaysNullWithoutFalseAlarms) {
   // Unknown values are not zeros: no identity over them fails.
   EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
   for (const CheckStatus& s : e.check_status) {
-    if (s.identity == "t3.row_total.requests.new") EXPECT_EQ(s.status, "not_assessable");
+    if (s.identity == "t3.row_total.requests.new") {
+      EXPECT_EQ(s.status, "not_assessable");
+    }
   }
 }
 

@@ -60,7 +60,9 @@ TEST(LegacyRegional, ReportYearColumnNeverTheCumulativeOne) {
   EXPECT_EQ(f["litigation.total"], 0);
   // 5 + 10 + 6 = 21: 电子邮件申请数 is a term of requests.received.
   for (const CheckStatus& s : e.check_status) {
-    if (s.identity == "legacy.requests.received") EXPECT_EQ(s.status, "pass");
+    if (s.identity == "legacy.requests.received") {
+      EXPECT_EQ(s.status, "pass");
+    }
   }
   EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
   EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
@@ -92,8 +94,9 @@ TEST(LegacyRegional, CombinedAndUnknownRowsStayUnmatched) {
   // The sums those rows are terms of cannot be judged: no false alarm.
   EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
   for (const CheckStatus& s : e.check_status) {
-    if (s.identity == "legacy.requests.received" || s.identity == "legacy.replies.total")
+    if (s.identity == "legacy.requests.received" || s.identity == "legacy.replies.total") {
       EXPECT_EQ(s.status, "not_assessable") << s.identity;
+    }
   }
 }
 

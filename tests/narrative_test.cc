@@ -8,6 +8,7 @@
 
 #include "extract/extract.h"
 #include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {

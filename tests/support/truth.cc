@@ -41,7 +41,9 @@ std::vector<std::string> ExpectFieldsAsTruth(const Extraction& e, const nlohmann
       withheld.push_back(id);
     } else {
       EXPECT_TRUE(fields[id].has_value()) << id << " should be " << expected;
-      if (fields[id]) EXPECT_DOUBLE_EQ(*fields[id], expected.get<double>()) << id;
+      if (fields[id]) {
+        EXPECT_DOUBLE_EQ(*fields[id], expected.get<double>()) << id;
+      }
     }
   }
   return withheld;
