@@ -78,12 +78,21 @@ bool LeftIncomplete(const Identity& identity, const std::vector<Unmatched>& unma
                     const std::map<std::string, FieldCell>& cells, bool list_layout) {
   for (const Unmatched& u : unmatched) {
     if (list_layout) {
-      size_t slash = u.label.rfind('/');
-      if (slash == std::string::npos) continue;
+      // The unmatched row follows the total with nothing but the identity's own rows between.
       auto total = cells.find(identity.total);
-      if (total == cells.end()) continue;
-      std::string total_row = total->second.label.substr(0, total->second.label.find(" | "));
-      if (total_row == u.label.substr(0, slash)) return true;
+      if (total == cells.end() || total->second.table != u.table || total->second.row >= u.row)
+        continue;
+      std::set<std::string> own = {identity.total};
+      for (const Term& term : identity.terms) {
+        for (const auto& alternative : term.alternatives)
+          own.insert(alternative.begin(), alternative.end());
+      }
+      bool interrupted = false;
+      for (const auto& [id, cell] : cells) {
+        interrupted |= cell.table == u.table && cell.row > total->second.row && cell.row < u.row &&
+                       !own.contains(id);
+      }
+      if (!interrupted) return true;
     } else if (u.kind == "row") {
       if (identity.name.starts_with("t3.column_total") || identity.name.starts_with("t3.balance"))
         return true;

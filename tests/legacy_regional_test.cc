@@ -5,6 +5,9 @@
 #include <map>
 
 #include "extract/extract.h"
+#include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/truth.h"
 
 namespace nianbao {
 namespace {
@@ -98,6 +101,25 @@ TEST(LegacyRegional, CombinedAndUnknownRowsStayUnmatched) {
       EXPECT_EQ(s.status, "not_assessable") << s.identity;
     }
   }
+}
+
+TEST(LegacyRegional, RealPingtan2018AsItsTruthSays) {
+  auto rules = RuleSet::LoadEmbedded();
+  std::string page = testing::DataDir() + "/pages/pingtan-2018.html";
+  Extraction e = Extract(testing::ReadFileBytes(page), *rules);
+  auto truth = nlohmann::json::parse(testing::ReadFileBytes(page + ".truth.json"));
+  EXPECT_TRUE(testing::ExpectFieldsAsTruth(e, truth, *rules).empty());
+  EXPECT_EQ(e.year, 2018);
+  // The 历年累计 column (12106 for 主动公开文件数) is never read.
+  EXPECT_EQ(e.cells.at("active.total").raw, "2069");
+  // Rows the catalogue has no field for stay unmatched.
+  std::vector<std::string> unmatched;
+  for (const Unmatched& u : e.unmatched) unmatched.push_back(u.label);
+  ASSERT_EQ(unmatched.size(), 3u) << ::testing::PrintToString(unmatched);
+  EXPECT_NE(unmatched[0].find("信函、传真申请数"), std::string::npos);
+  EXPECT_NE(unmatched[1].find("其他类型答复数"), std::string::npos);
+  EXPECT_NE(unmatched[2].find("接受行政诉讼、举报数"), std::string::npos);
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
 }
 
 }  // namespace

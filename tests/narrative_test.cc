@@ -71,7 +71,7 @@ TEST(NarrativeFacts, SentenceAndOffsetPointIntoTheText) {
   const NarrativeFact* active = FactWithText(facts, "5500余条");
   ASSERT_NE(active, nullptr);
   EXPECT_EQ(text.substr(active->offset, 4), "5500");  // the printed text has blanks around it
-  EXPECT_EQ(active->sentence, "（一）主动公开情况。2024年，主动公开政府信息5500余条。");
+  EXPECT_EQ(active->sentence, "2024年，主动公开政府信息5500余条。");  // from the last 。
   const NarrativeFact* received = FactWithText(facts, "120件");
   ASSERT_NE(received, nullptr);
   EXPECT_EQ(text.substr(received->offset, 3), "120");

@@ -1114,6 +1114,10 @@ Page ParseText(std::string_view text) {
   std::vector<std::string_view> lines = SplitLines(text);
   for (std::string_view line : lines) {
     std::string_view trimmed = Trim(line);
+    // An archived page's text may name its fields: "标题: 平潭综合实验区2025年度…".
+    for (std::string_view label : {"标题:", "标题：", "标题 :", "标题 ："}) {
+      if (StartsWith(trimmed, label)) trimmed = Trim(trimmed.substr(label.size()));
+    }
     if (!trimmed.empty() && LooksLikeTitle(trimmed)) {
       page.title = std::string(trimmed);
       break;
