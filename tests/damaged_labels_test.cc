@@ -51,7 +51,7 @@ TEST(DamagedLabels, CloseWordingIsMatchedByItsNumbering) {
     EXPECT_EQ(f[id], truth[id].get<double>()) << id;
   }
   EXPECT_TRUE(
-      Warned(e, "matched_by_numbering \"三、本年度办理结果/（三）不予公开/2.其他法律行政止公开\""))
+      Warned(e, "/（三）不予公开/2.其他法律行政止公开\" read as outcome.withheld.law_prohibited"))
       << ::testing::PrintToString(e.warnings);
   EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
   EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;

@@ -103,16 +103,31 @@ TEST(NarrativeFacts, QualifiedOrOutOfContextFiguresNameNoField) {
   ASSERT_NE(FactWithText(facts, "12件"), nullptr);
 }
 
+TEST(NarrativeFacts, PartsAndRestatementsNameNoField) {
+  // The real Pingtan 2018 sentences: the whole, then its parts.
+  auto facts = FindNarrativeFacts(
+      "2018年全区主动公开政府信息2069条。其中，区管委会及区直各部门主动公开政府信息1592条，占76.9%"
+      "。"
+      "各乡镇主动公开政府信息477条。全年主动公开政府信息2000余条。",
+      "legacy", 2018, FieldsOf("legacy"));
+  ASSERT_EQ(facts.size(), 4u);
+  EXPECT_EQ(facts[0].field, "active.total");
+  EXPECT_EQ(facts[1].field, "");
+  EXPECT_EQ(facts[2].field, "");
+  EXPECT_EQ(facts[3].field, "");  // a second figure for the same field
+}
+
 TEST(NarrativeFacts, ApproximationMarks) {
   auto facts = FindNarrativeFacts(
-      "主动公开信息约300条。主动公开信息近400条。主动公开信息超过500条。主动公开信息600多条。",
+      "主动公开信息约300条。主动公开信息近300条。主动公开信息超过300条。主动公开信息300多条。",
       "legacy", 2015, FieldsOf("legacy"));
   ASSERT_EQ(facts.size(), 4u);
   EXPECT_EQ(facts[0].bound, "about");
   EXPECT_EQ(facts[1].bound, "at_most");
   EXPECT_EQ(facts[2].bound, "at_least");
   EXPECT_EQ(facts[3].bound, "at_least");
-  EXPECT_EQ(facts[3].value, 600);
+  EXPECT_EQ(facts[3].value, 300);
+  for (const NarrativeFact& f : facts) EXPECT_EQ(f.field, "active.total");
 }
 
 TEST(NarrativeChecks, ComparesExactlyOrAsBounds) {

@@ -106,6 +106,23 @@ std::pair<size_t, size_t> SentenceAround(const std::string& text, size_t at) {
   return {start, end};
 }
 
+// The figure counts a part, not the whole: "其中，区直各部门主动公开政府信息1592条",
+// "各乡镇…477条".
+bool CountsAPart(std::string_view sentence_lead) {
+  if (sentence_lead.find("其中") != std::string_view::npos) return true;
+  size_t clause = 0;
+  for (std::string_view mark : {"，", "；", "："}) {
+    size_t at = sentence_lead.rfind(mark);
+    if (at != std::string_view::npos) clause = std::max(clause, at + mark.size());
+  }
+  std::string_view lead = sentence_lead.substr(clause);
+  for (std::string_view part : {"各乡镇", "各部门", "各县", "各区", "各街道", "各单位", "各地",
+                                "区直", "市直", "县直", "下属", "所属"}) {
+    if (lead.find(part) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::string BoundOf(std::string_view before, std::string_view after) {
   if (after == "余" || after == "多" || before == "超过" || before == "逾") return "at_least";
   if (before == "近") return "at_most";
@@ -182,6 +199,7 @@ std::vector<NarrativeFact> FindNarrativeFacts(std::string_view text,
                   std::string_view rest(joined.text.data() + match_end, e - match_end);
                   if (*phrase.context && lead.find(phrase.context) == std::string_view::npos)
                     fact.field.clear();
+                  if (CountsAPart(lead)) fact.field.clear();
                   // "申请154件（含上年结转…）": the figure is not the field alone.
                   bool received = field == "requests.new.total" || field == "requests.received";
                   if (received && (rest.substr(0, 6) == "（含" || rest.substr(0, 4) == "(含"))
@@ -219,8 +237,17 @@ std::vector<NarrativeFact> FindNarrativeFacts(std::string_view text,
   }
   std::stable_sort(found.begin(), found.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
+  // A field stated twice with different figures: the first is the report's figure; what follows
+  // is most likely a part or another scope, and is not attached to the field.
+  std::unordered_map<std::string, double> first;
   std::vector<NarrativeFact> facts;
-  for (auto& [at, fact] : found) facts.push_back(std::move(fact));
+  for (auto& [at, fact] : found) {
+    if (!fact.field.empty()) {
+      auto [it, inserted] = first.try_emplace(fact.field, fact.value);
+      if (!inserted && it->second != fact.value) fact.field.clear();
+    }
+    facts.push_back(std::move(fact));
+  }
   return facts;
 }
 

@@ -3,7 +3,8 @@
 // phrasings that name one table field without doubt become facts with a field: the requests
 // received, answered, carried over and carried forward, administrative review and its outcomes,
 // active disclosure (legacy). A figure whose phrase qualifies it ("（含上年结转…）"), or that names
-// no field of the template (v2021 has no litigation total), stays a fact without field.
+// no field of the template (v2021 has no litigation total), or counts a part (其中…, 各乡镇…), or
+// restates a field with another figure than its first statement, stays a fact without field.
 // 余/多/超过/逾 mark a lower bound, 近 an upper bound, 约 an approximation (within 10 %): those are
 // compared as bounds. A mismatch is reported, never repaired.
 #ifndef NIANBAO_EXTRACT_MAP_NARRATIVE_H_
