@@ -109,7 +109,11 @@ std::pair<size_t, size_t> SentenceAround(const std::string& text, size_t at) {
 // The figure counts a part, not the whole: "其中，区直各部门主动公开政府信息1592条",
 // "各乡镇…477条".
 bool CountsAPart(std::string_view sentence_lead) {
-  if (sentence_lead.find("其中") != std::string_view::npos) return true;
+  // 其中 opens the parts of what the clause group before it (up to a ；) counted.
+  size_t group = sentence_lead.rfind("；");
+  std::string_view since =
+      group == std::string_view::npos ? sentence_lead : sentence_lead.substr(group);
+  if (since.find("其中") != std::string_view::npos) return true;
   size_t clause = 0;
   for (std::string_view mark : {"，", "；", "："}) {
     size_t at = sentence_lead.rfind(mark);
