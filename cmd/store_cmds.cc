@@ -212,8 +212,9 @@ int RunShow(const ShowArgs& args) {
     }
     if (!e.checks.empty()) std::cout << "\nfailed checks:\n";
     for (const auto& c : e.checks) {
-      std::cout << "  " << c.identity << ": " << c.total_field << " = " << ValueText(c.found)
-                << ", terms sum to " << ValueText(c.expected) << "\n";
+      std::cout << "  " << c.identity << " (" << c.kind << "): " << c.total_field << " = "
+                << (c.found ? ValueText(c.found) : "blank") << ", expected "
+                << ValueText(c.expected) << "\n";
     }
     if (!e.unmatched.empty()) std::cout << "\nunmatched:\n";
     for (const auto& u : e.unmatched) {

@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <exception>
+#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "extract/map/checks.h"
+#include "extract/map/glued.h"
 #include "extract/map/match.h"
 #include "extract/map/metadata.h"
+#include "extract/map/narrative.h"
 #include "extract/map/values.h"
 #include "extract/read/decode.h"
 #include "extract/read/html_tree.h"
@@ -147,8 +151,69 @@ std::string NormalisedText(std::string_view text) {
   return out;
 }
 
-// Metadata, template, values and checks of a page already read.
-void MapPage(const Page& page, const RuleSet& rules, Extraction* out) {
+// Identities that an unmatched statistic row or column leaves incomplete: its numbers are part
+// of some sum, so the sum cannot be judged. Legacy lists: the identity whose total is the row the
+// unmatched one is printed under. Grid formats: an unmatched row takes out the column sums of
+// 表三, an unmatched column its row sums.
+bool LeftIncomplete(const Identity& identity, const std::vector<Unmatched>& unmatched,
+                    const std::map<std::string, FieldCell>& cells, bool list_layout) {
+  for (const Unmatched& u : unmatched) {
+    if (list_layout) {
+      // The unmatched row follows the total with nothing but the identity's own rows between.
+      auto total = cells.find(identity.total);
+      if (total == cells.end() || total->second.table != u.table || total->second.row >= u.row)
+        continue;
+      std::set<std::string> own = {identity.total};
+      for (const Term& term : identity.terms) {
+        for (const auto& alternative : term.alternatives)
+          own.insert(alternative.begin(), alternative.end());
+      }
+      bool interrupted = false;
+      for (const auto& [id, cell] : cells) {
+        interrupted |= cell.table == u.table && cell.row > total->second.row && cell.row < u.row &&
+                       !own.contains(id);
+      }
+      if (!interrupted) return true;
+    } else if (u.kind == "row") {
+      if (identity.name.starts_with("t3.column_total") || identity.name.starts_with("t3.balance"))
+        return true;
+    } else if (identity.name.starts_with("t3.row_total")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void MarkIncomplete(const RuleSet& rules, const Extraction& e, bool list_layout,
+                    CheckResults* checks) {
+  if (e.unmatched.empty()) return;
+  std::set<std::string> incomplete;
+  for (const Identity& identity : rules.identities()) {
+    if (LeftIncomplete(identity, e.unmatched, e.cells, list_layout))
+      incomplete.insert(identity.name);
+  }
+  for (CheckStatus& s : checks->statuses) {
+    if (incomplete.contains(s.identity)) s.status = "not_assessable";
+  }
+  std::erase_if(checks->failures,
+                [&](const CheckFailure& f) { return incomplete.contains(f.identity); });
+}
+
+// The prose's figures; without a statistics table their field ids are those of the format in use
+// in the report year.
+std::vector<NarrativeFact> ReadNarrative(const std::string& text, const TemplateRules* tmpl,
+                                         const RuleSet& rules, std::optional<int> year) {
+  const TemplateRules* fields_of =
+      tmpl ? tmpl : rules.FindTemplate(year && *year < 2019 ? "legacy" : "v2021");
+  std::unordered_set<std::string> has_field;
+  if (fields_of) has_field.insert(fields_of->fields.begin(), fields_of->fields.end());
+  return FindNarrativeFacts(text, tmpl ? std::optional<std::string>(tmpl->id) : std::nullopt, year,
+                            has_field);
+}
+
+// Metadata, template, values and checks of a page already read (glued digit runs are split in
+// its grids first).
+void MapPage(Page& page, const RuleSet& rules, Extraction* out) {
   for (const std::string& w : page.warnings) out->warnings.push_back(w);
   Metadata meta = ReadMetadata(page);
   out->title = meta.title;
@@ -158,7 +223,9 @@ void MapPage(const Page& page, const RuleSet& rules, Extraction* out) {
 
   LabelCache labels(rules.normalizer());
   const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year);
+  out->narrative = ReadNarrative(page.text, tmpl, rules, meta.year);
   if (!tmpl) return;
+  GluedSplit glued = SplitGluedRuns(&page.tables, *tmpl, rules.identities(), labels);
   MatchResult match = MatchGrids(page.tables, *tmpl, labels, page.positional);
   if (match.cells.empty()) {
     out->warnings.push_back("labels of the " + tmpl->id +
@@ -166,22 +233,37 @@ void MapPage(const Page& page, const RuleSet& rules, Extraction* out) {
     return;
   }
   out->template_id = tmpl->id;
+  for (std::string& w : glued.warnings) out->warnings.push_back(std::move(w));
   for (std::string& w : match.warnings) out->warnings.push_back(std::move(w));
   out->unmatched = std::move(match.unmatched);
 
   std::unordered_map<std::string, Value> values;
+  std::unordered_set<std::string> unreadable;
   values.reserve(match.cells.size());
   for (const MatchedCell& matched : match.cells) {
     auto unit = tmpl->field_units.find(matched.field);
-    values[matched.field] = ReadValue(matched, unit->second, &out->warnings);
     out->cells[matched.field] = matched.cell;
+    if (glued.unreadable.contains({matched.cell.table, matched.cell.row, matched.cell.column})) {
+      values[matched.field] = std::nullopt;  // a glued run that cannot be split (warned above)
+      unreadable.insert(matched.field);
+      continue;
+    }
+    size_t warnings_before = out->warnings.size();
+    values[matched.field] = ReadValue(matched, unit->second, &out->warnings);
+    if (out->warnings.size() > warnings_before) unreadable.insert(matched.field);
   }
   out->fields.reserve(tmpl->fields.size());
   for (const std::string& field : tmpl->fields) {
     auto it = values.find(field);
     out->fields.emplace_back(field, it == values.end() ? Value() : it->second);
   }
-  out->checks = RunChecks(rules.identities(), tmpl->id, values);
+  CheckResults checks = RunChecks(rules.identities(), tmpl->id, values, unreadable);
+  MarkIncomplete(rules, *out, tmpl->list_layout, &checks);
+  out->checks = std::move(checks.failures);
+  out->check_status = std::move(checks.statuses);
+  NarrativeChecks text_checks = CheckNarrative(out->narrative, values, unreadable);
+  for (CheckFailure& f : text_checks.failures) out->checks.push_back(std::move(f));
+  for (CheckStatus& s : text_checks.statuses) out->check_status.push_back(std::move(s));
 }
 
 void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,

@@ -19,6 +19,22 @@ std::optional<std::string> StringOrNull(const nlohmann::json& json, const char* 
   return json.at(key).get<std::string>();
 }
 
+// Counts per status, overall and per table: {"pass": 3, "fail": 1, "not_assessable": 0,
+// "tables": {"t3": {...}, "t4": {...}}}.
+template <typename Json>
+Json CheckSummary(const std::vector<CheckStatus>& statuses) {
+  auto empty_counts = [] { return Json{{"pass", 0}, {"fail", 0}, {"not_assessable", 0}}; };
+  Json summary = empty_counts();
+  Json tables = Json::object();
+  for (const CheckStatus& s : statuses) {
+    if (!tables.contains(s.table)) tables[s.table] = empty_counts();
+    summary[s.status] = summary.value(s.status, 0) + 1;
+    tables[s.table][s.status] = tables[s.table].value(s.status, 0) + 1;
+  }
+  summary["tables"] = std::move(tables);
+  return summary;
+}
+
 }  // namespace
 
 nlohmann::json ValueToJson(const Value& value) {
@@ -58,9 +74,16 @@ nlohmann::ordered_json ToJson(const Extraction& e) {
                       {"total_field", c.total_field},
                       {"fields", c.fields},
                       {"expected", ValueToJson(c.expected)},
-                      {"found", ValueToJson(c.found)}});
+                      {"found", ValueToJson(c.found)},
+                      {"kind", c.kind}});
   }
   out["checks"] = std::move(checks);
+  Json status = Json::array();
+  for (const auto& s : e.check_status) {
+    status.push_back({{"identity", s.identity}, {"table", s.table}, {"status", s.status}});
+  }
+  out["check_status"] = std::move(status);
+  out["check_summary"] = CheckSummary<Json>(e.check_status);
   Json unmatched = Json::array();
   for (const auto& u : e.unmatched) {
     unmatched.push_back({{"kind", u.kind},
@@ -71,6 +94,16 @@ nlohmann::ordered_json ToJson(const Extraction& e) {
   }
   out["unmatched"] = std::move(unmatched);
   out["warnings"] = e.warnings;
+  Json narrative = Json::array();
+  for (const auto& n : e.narrative) {
+    narrative.push_back({{"field", n.field.empty() ? Json(nullptr) : Json(n.field)},
+                         {"value", ValueToJson(n.value)},
+                         {"bound", n.bound.empty() ? Json(nullptr) : Json(n.bound)},
+                         {"text", n.text},
+                         {"sentence", n.sentence},
+                         {"offset", n.offset}});
+  }
+  out["narrative"] = std::move(narrative);
   return out;
 }
 
@@ -93,10 +126,24 @@ Extraction FromJson(const nlohmann::json& json) {
                             cell.at("column").get<int>(),      cell.value("page", 0)};
   }
   for (const auto& c : json.at("checks")) {
-    e.checks.push_back(CheckFailure{c.at("identity").get<std::string>(),
-                                    c.at("total_field").get<std::string>(),
-                                    c.at("fields").get<std::vector<std::string>>(),
-                                    c.at("expected").get<double>(), c.at("found").get<double>()});
+    const auto& found = c.at("found");
+    e.checks.push_back(
+        CheckFailure{c.at("identity").get<std::string>(), c.at("total_field").get<std::string>(),
+                     c.at("fields").get<std::vector<std::string>>(), c.at("expected").get<double>(),
+                     found.is_null() ? Value() : Value(found.get<double>()),
+                     c.value("kind", std::string("sum"))});
+  }
+  // Absent in documents written before statuses and narrative facts.
+  for (const auto& s : json.value("check_status", nlohmann::json::array())) {
+    e.check_status.push_back(CheckStatus{s.at("identity").get<std::string>(),
+                                         s.at("table").get<std::string>(),
+                                         s.at("status").get<std::string>()});
+  }
+  for (const auto& n : json.value("narrative", nlohmann::json::array())) {
+    e.narrative.push_back(
+        NarrativeFact{StringOrNull(n, "field").value_or(""), n.at("value").get<double>(),
+                      StringOrNull(n, "bound").value_or(""), n.at("text").get<std::string>(),
+                      n.at("sentence").get<std::string>(), n.at("offset").get<int>()});
   }
   for (const auto& u : json.at("unmatched")) {
     e.unmatched.push_back(Unmatched{u.at("kind").get<std::string>(),

@@ -28,14 +28,38 @@ struct FieldCell {
   bool operator==(const FieldCell&) const = default;
 };
 
-// One failed sum identity: `found` is the printed total, `expected` the sum of the terms.
+// One failed check. `kind` "sum": a sum identity whose printed total differs from the sum of its
+// terms; "total_missing": the total was left blank beside non-blank terms (`found` null);
+// "text_vs_table": a figure of the report's prose differs from the table (`fields` names the
+// field, `expected` the prose figure, `found` the table's value).
 struct CheckFailure {
   std::string identity;     // stable name from rules/checks, e.g. "t3.row_total.requests.new"
   std::string total_field;  // the field id on the total side
   std::vector<std::string> fields;  // the term field ids
   double expected = 0;
-  double found = 0;
+  Value found;  // the printed total; nullopt when it was left blank
+  std::string kind = "sum";
   bool operator==(const CheckFailure&) const = default;
+};
+
+// The outcome of one identity of the template: "pass", "fail" or "not_assessable" (its terms are
+// all null, its total is not on the page, or a value it needs could not be read).
+struct CheckStatus {
+  std::string identity;
+  std::string table;   // "t3", "t4", "legacy", "text": the part of the report it checks
+  std::string status;  // "pass", "fail", "not_assessable"
+  bool operator==(const CheckStatus&) const = default;
+};
+
+// A figure stated in the report's prose ("共受理政府信息公开申请3119件").
+struct NarrativeFact {
+  std::string field;     // the field the sentence names; empty when it names none
+  double value = 0;      // the number as printed, in the field's unit
+  std::string bound;     // "": exact; "at_least" (余, 超过, 多), "about" (约), "at_most" (近)
+  std::string text;      // the figure as printed, e.g. "5500余条"
+  std::string sentence;  // the sentence it is in
+  int offset = 0;        // byte offset of `text` in the page's visible text
+  bool operator==(const NarrativeFact&) const = default;
 };
 
 // A statistic row or column that no rule matched.
@@ -61,7 +85,9 @@ struct Extraction {
   // Every field of the detected template, in fields.tsv order.
   std::vector<std::pair<std::string, Value>> fields;
   std::map<std::string, FieldCell> cells;  // only fields that were read from a cell
-  std::vector<CheckFailure> checks;
+  std::vector<CheckFailure> checks;        // the failed checks only
+  std::vector<CheckStatus> check_status;   // every identity of the template, in rules order
+  std::vector<NarrativeFact> narrative;    // figures of the prose, in text order
   std::vector<Unmatched> unmatched;
   std::vector<std::string> warnings;  // human-readable, each naming what and where
   bool operator==(const Extraction&) const = default;

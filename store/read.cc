@@ -104,14 +104,35 @@ StoredExtraction SqliteStore::LoadSnapshot(int64_t report_id, int version, const
     }
   }
   auto& checks = Prepared(
-      "SELECT identity, total_field, fields, expected, found FROM check_failures "
-      "WHERE snapshot_id = ? ORDER BY ordinal");
+      "SELECT identity, total_field, fields, expected, found, kind, found_blank "
+      "FROM check_failures WHERE snapshot_id = ? ORDER BY ordinal");
   checks.bind(1, snapshot_id);
   while (checks.executeStep()) {
+    bool blank = checks.getColumn(6).getInt() != 0;
     e.checks.push_back(CheckFailure{
         checks.getColumn(0).getString(), checks.getColumn(1).getString(),
         nlohmann::json::parse(checks.getColumn(2).getString()).get<std::vector<std::string>>(),
-        checks.getColumn(3).getDouble(), checks.getColumn(4).getDouble()});
+        checks.getColumn(3).getDouble(), blank ? Value() : Value(checks.getColumn(4).getDouble()),
+        checks.getColumn(5).getString()});
+  }
+  auto& status = Prepared(
+      "SELECT identity, table_name, status FROM check_status WHERE snapshot_id = ? "
+      "ORDER BY ordinal");
+  status.bind(1, snapshot_id);
+  while (status.executeStep()) {
+    e.check_status.push_back(CheckStatus{status.getColumn(0).getString(),
+                                         status.getColumn(1).getString(),
+                                         status.getColumn(2).getString()});
+  }
+  auto& facts = Prepared(
+      "SELECT field, value, bound, text, sentence, text_offset FROM narrative_facts "
+      "WHERE snapshot_id = ? ORDER BY ordinal");
+  facts.bind(1, snapshot_id);
+  while (facts.executeStep()) {
+    e.narrative.push_back(
+        NarrativeFact{facts.getColumn(0).getString(), facts.getColumn(1).getDouble(),
+                      facts.getColumn(2).getString(), facts.getColumn(3).getString(),
+                      facts.getColumn(4).getString(), facts.getColumn(5).getInt()});
   }
   auto& unmatched = Prepared(
       "SELECT kind, label, table_no, row_no, column_no FROM unmatched WHERE snapshot_id = ? "

@@ -165,10 +165,38 @@ constexpr const char* kVersionDiscovery = R"sql(
 ALTER TABLE frontier ADD COLUMN request TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 4 (checks): a failed check's kind and a blank total (found NULL is stored as found 0 with
+// found_blank 1, the column being NOT NULL since version 1); every identity's status; the figures
+// of the report's prose.
+constexpr const char* kVersionChecks = R"sql(
+ALTER TABLE check_failures ADD COLUMN kind TEXT NOT NULL DEFAULT 'sum';
+ALTER TABLE check_failures ADD COLUMN found_blank INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE check_status (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  ordinal INTEGER NOT NULL,
+  identity TEXT NOT NULL,
+  table_name TEXT NOT NULL,        -- "t3", "t4", "legacy", "text"
+  status TEXT NOT NULL,            -- "pass", "fail", "not_assessable"
+  PRIMARY KEY (snapshot_id, ordinal)
+) WITHOUT ROWID;
+CREATE TABLE narrative_facts (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  ordinal INTEGER NOT NULL,
+  field TEXT NOT NULL,             -- '' when the sentence names no field
+  value REAL NOT NULL,
+  bound TEXT NOT NULL,             -- '' exact, 'at_least', 'about', 'at_most'
+  text TEXT NOT NULL,
+  sentence TEXT NOT NULL,
+  text_offset INTEGER NOT NULL,
+  PRIMARY KEY (snapshot_id, ordinal)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> migrations = {kVersion1, kVersion2, kVersionDiscovery};
+  static const std::vector<const char*> migrations = {kVersion1, kVersion2, kVersionDiscovery,
+                                                         kVersionChecks};
   return migrations;
 }
 

@@ -289,8 +289,7 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
 
       auto& check = Prepared(
           "INSERT INTO check_failures (snapshot_id, ordinal, identity, total_field, fields, "
-          "expected, "
-          "found) VALUES (?, ?, ?, ?, ?, ?, ?)");
+          "expected, found, kind, found_blank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (size_t i = 0; i < e.checks.size(); ++i) {
         const CheckFailure& c = e.checks[i];
         check.reset();
@@ -301,8 +300,39 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
         check.bind(5, nlohmann::json(c.fields).dump(-1, ' ', false,
                                                     nlohmann::json::error_handler_t::replace));
         check.bind(6, c.expected);
-        check.bind(7, c.found);
+        check.bind(7, c.found.value_or(0));
+        check.bind(8, c.kind);
+        check.bind(9, c.found ? 0 : 1);
         check.exec();
+      }
+      auto& status = Prepared(
+          "INSERT INTO check_status (snapshot_id, ordinal, identity, table_name, status) "
+          "VALUES (?, ?, ?, ?, ?)");
+      for (size_t i = 0; i < e.check_status.size(); ++i) {
+        const CheckStatus& c = e.check_status[i];
+        status.reset();
+        status.bind(1, snapshot_id);
+        status.bind(2, static_cast<int64_t>(i));
+        status.bind(3, c.identity);
+        status.bind(4, c.table);
+        status.bind(5, c.status);
+        status.exec();
+      }
+      auto& fact = Prepared(
+          "INSERT INTO narrative_facts (snapshot_id, ordinal, field, value, bound, text, "
+          "sentence, text_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      for (size_t i = 0; i < e.narrative.size(); ++i) {
+        const NarrativeFact& n = e.narrative[i];
+        fact.reset();
+        fact.bind(1, snapshot_id);
+        fact.bind(2, static_cast<int64_t>(i));
+        fact.bind(3, n.field);
+        fact.bind(4, n.value);
+        fact.bind(5, n.bound);
+        fact.bind(6, n.text);
+        fact.bind(7, n.sentence);
+        fact.bind(8, n.offset);
+        fact.exec();
       }
       auto& unmatched = Prepared(
           "INSERT INTO unmatched (snapshot_id, ordinal, kind, label, table_no, row_no, column_no) "

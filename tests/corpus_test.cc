@@ -28,13 +28,36 @@ std::vector<fs::path> CorpusPages() {
 
 class CorpusTest : public ::testing::TestWithParam<fs::path> {};
 
+// Fields a page may leave null where its truth has a number: glued digit runs that more than one
+// split fits (see extract/map/glued.h). Every other page must give every number.
+std::vector<std::string> ExpectedWithheld(const std::string& page) {
+  if (page == "pingtan-2025.txt") {
+    // 表二 "行政规范性文件5845546": three cells, no identity ties them.
+    return {"active.normative_docs.issued", "active.normative_docs.repealed",
+            "active.normative_docs.in_force"};
+  }
+  return {};
+}
+
+// Statistic rows of a page that no field of the catalogue holds: they stay unmatched, never forced.
+// Blank totals beside printed terms (kind total_missing): the page left its 总计 cells empty.
+size_t ExpectedTotalsMissing(const std::string& page) {
+  // Shanghai 2019 prints 总计 only for 一、, 二、, （七） and 四、: eleven outcome rows have
+  // applicant numbers and a blank total.
+  return page == "shanghai-2019-condensed.html" ? 11 : 0;
+}
+
 TEST_P(CorpusTest, MatchesTruth) {
   const fs::path& page = GetParam();
   auto truth = nlohmann::json::parse(testing::ReadFileBytes(page.string() + ".truth.json"));
   auto rules = RuleSet::LoadEmbedded();
   Extraction e = Extract(testing::ReadFileBytes(page.string()), *rules);
   ASSERT_TRUE(e.template_id.has_value()) << page;
-  testing::ExpectFieldsAsTruth(e, truth, *rules);
+  std::vector<std::string> withheld = testing::ExpectFieldsAsTruth(e, truth, *rules);
+  std::vector<std::string> expected_withheld = ExpectedWithheld(page.filename().string());
+  std::sort(withheld.begin(), withheld.end());
+  std::sort(expected_withheld.begin(), expected_withheld.end());
+  EXPECT_EQ(withheld, expected_withheld);
   if (truth.contains("year")) {
     EXPECT_EQ(e.year, truth["year"].get<int>());
   }
@@ -43,10 +66,37 @@ TEST_P(CorpusTest, MatchesTruth) {
   }
   if (truth.contains("violations")) {
     std::vector<std::string> names;
-    for (const CheckFailure& c : e.checks) names.push_back(c.identity);
+    for (const CheckFailure& c : e.checks) {
+      if (c.kind == "sum") names.push_back(c.identity);
+    }
     EXPECT_EQ(names.size(), truth["violations"].size()) << ::testing::PrintToString(names);
   }
+  // Every identity of the template has a status; a failure is listed once as a check.
+  size_t identities = 0, failed = 0;
+  for (const Identity& identity : rules->identities()) {
+    bool applies = std::find(identity.templates.begin(), identity.templates.end(),
+                             *e.template_id) != identity.templates.end();
+    identities += applies ? 1 : 0;
+  }
+  size_t table_statuses = 0;
+  for (const CheckStatus& s : e.check_status) {
+    if (s.table == "text") continue;
+    ++table_statuses;
+    failed += s.status == "fail" ? 1 : 0;
+  }
+  EXPECT_EQ(table_statuses, identities);
+  size_t table_failures = 0;
+  for (const CheckFailure& c : e.checks) table_failures += c.kind == "text_vs_table" ? 0 : 1;
+  EXPECT_EQ(failed, table_failures);
   EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+  size_t missing = 0;
+  for (const CheckFailure& c : e.checks) {
+    if (c.kind == "total_missing") {
+      ++missing;
+      EXPECT_FALSE(c.found.has_value()) << c.identity;
+    }
+  }
+  EXPECT_EQ(missing, ExpectedTotalsMissing(page.filename().string()));
   // Every value read from a cell keeps its provenance.
   for (const auto& [id, cell] : e.cells) {
     EXPECT_FALSE(cell.label.empty()) << id;

@@ -134,7 +134,9 @@ TEST_F(StoreTest, MigratesFromEveryEarlierVersion) {
           "INSERT INTO snapshots VALUES (1, 1, 1, 1, 'hash', 'legacy', 2017, '某局', 't', NULL);"
           "INSERT INTO field_names VALUES (1, 'requests.received');"
           "INSERT INTO labels VALUES (1, '收到申请数');"
-          "INSERT INTO field_values VALUES (1, 0, 1, 1, 42, '42', 1, 0, 3, 2);");
+          "INSERT INTO field_values VALUES (1, 0, 1, 1, 42, '42', 1, 0, 3, 2);"
+          "INSERT INTO check_failures VALUES (1, 0, 'legacy.requests.received', "
+          "'requests.received', '[\"requests.received.online\"]', 40, 42);");
     }
     EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), version);
     auto store = Store::Open(path);
@@ -146,6 +148,11 @@ TEST_F(StoreTest, MigratesFromEveryEarlierVersion) {
       EXPECT_EQ(shown.extraction.fields[0].first, "requests.received");
       EXPECT_EQ(shown.extraction.fields[0].second, 42);
       EXPECT_EQ(shown.extraction.cells.at("requests.received").label, "收到申请数");
+      // A failure stored before kinds is a sum failure with its printed total.
+      ASSERT_EQ(shown.extraction.checks.size(), 1u);
+      EXPECT_EQ(shown.extraction.checks[0].kind, "sum");
+      EXPECT_EQ(shown.extraction.checks[0].found, 42);
+      EXPECT_TRUE(shown.extraction.check_status.empty());
       EXPECT_EQ(store->GetValidators("https://a.gov.cn/r.htm")->etag, "e1");
     }
     // The migrated database works like a new one.

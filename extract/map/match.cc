@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -357,6 +358,133 @@ Grid WithoutTrailingLines(const Grid& grid) {
   return out;
 }
 
+// --- Labels damaged in conversion --------------------------------------------------------------
+
+// The number a numbering gives ("2." → 2, "(三)" → 3, "十一、" → 11); 0 when there is none.
+int NumberingValue(const std::string& numbering) {
+  static const std::string kDigits[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  int arabic = 0;
+  bool has_arabic = false;
+  for (char c : numbering) {
+    if (c >= '0' && c <= '9') arabic = arabic * 10 + (c - '0'), has_arabic = true;
+  }
+  if (has_arabic) return arabic;
+  int value = 0, digit = 0;
+  for (size_t i = 0; i + 3 <= numbering.size();) {
+    std::string ch = numbering.substr(i, 3);
+    if (ch == "十") {
+      value += (digit == 0 ? 1 : digit) * 10, digit = 0, i += 3;
+      continue;
+    }
+    auto it = std::find(std::begin(kDigits), std::end(kDigits), ch);
+    if (it != std::end(kDigits)) {
+      digit = static_cast<int>(it - std::begin(kDigits)) + 1, i += 3;
+      continue;
+    }
+    ++i;
+  }
+  return value + digit;
+}
+
+std::vector<std::string> CodePointsOf(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = 1;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xF0)
+      n = 4;
+    else if (c >= 0xE0)
+      n = 3;
+    else if (c >= 0xC0)
+      n = 2;
+    out.push_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+// A damaged label is close to the template's wording when most of the wording's characters are
+// in it, in order, and it adds little of its own: "其他法律行政止公开" for
+// 其他法律行政法规禁止公开.
+bool CloseMatch(const std::string& damaged, const std::string& wording) {
+  std::vector<std::string> a = CodePointsOf(damaged), b = CodePointsOf(wording);
+  if (a.empty() || b.empty()) return false;
+  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      lcs[i][j] =
+          a[i - 1] == b[j - 1] ? lcs[i - 1][j - 1] + 1 : std::max(lcs[i - 1][j], lcs[i][j - 1]);
+    }
+  }
+  double common = lcs[a.size()][b.size()];
+  return common >= 0.6 * b.size() && a.size() - common <= 2 && common >= 2;
+}
+
+// One character alone, unnumbered: a piece of a label printed vertically.
+bool IsStubCharacter(const Label& label) {
+  return label.level == kNoNumbering && label.text.size() >= 3 &&
+         CodePointsOf(label.text).size() == 1;
+}
+
+// The rules of `dim` one level below `parent` (its key plus one part), in file order: the items
+// of a block the template fixes, in their printed numbering.
+std::vector<const LabelRule*> BlockItems(const Dimension& dim, const LabelRule& parent) {
+  std::vector<const LabelRule*> items;
+  const std::string prefix = parent.key + ".";
+  for (const LabelRule& rule : dim.rules) {
+    if (!rule.key.starts_with(prefix)) continue;
+    if (rule.key.find('.', prefix.size()) != std::string::npos) continue;
+    items.push_back(&rule);
+  }
+  return items;
+}
+
+// The top-level rules of `dim` (no other rule's key is a prefix of theirs), in file order: 表三's
+// 一、 to 四、.
+std::vector<const LabelRule*> TopLevelItems(const Dimension& dim) {
+  std::vector<const LabelRule*> items;
+  for (const LabelRule& rule : dim.rules) {
+    bool nested = std::any_of(dim.rules.begin(), dim.rules.end(), [&](const LabelRule& other) {
+      return &other != &rule && rule.key.starts_with(other.key + ".");
+    });
+    if (!nested) items.push_back(&rule);
+  }
+  return items;
+}
+
+// A heading printed vertically, one character a line, read back as its numbering and the first
+// characters only, blank-separated ("三、 本 年" for 三、本年度办理结果): the top-level item its
+// number names, when those characters begin its wording in order.
+const LabelRule* VerticalStubItem(const Dimension& dim, const Label& label) {
+  if (label.level != kLevelChinese || label.text.empty()) return nullptr;
+  std::string rest = label.shown.substr(label.shown.find_first_of(' ') == std::string::npos
+                                            ? label.shown.size()
+                                            : label.shown.find_first_of(' '));
+  size_t tokens = 0;
+  for (size_t i = 0; i < rest.size();) {
+    while (i < rest.size() && rest[i] == ' ') ++i;
+    size_t end = rest.find(' ', i);
+    if (end == std::string::npos) end = rest.size();
+    if (end > i) {
+      if (CodePointsOf(rest.substr(i, end - i)).size() != 1) return nullptr;
+      ++tokens;
+    }
+    i = end;
+  }
+  if (tokens < 2 || tokens != CodePointsOf(label.text).size()) return nullptr;
+  std::vector<const LabelRule*> items = TopLevelItems(dim);
+  int number = NumberingValue(label.numbering);
+  if (number <= 0 || number > static_cast<int>(items.size())) return nullptr;
+  const LabelRule* item = items[number - 1];
+  if (item->labels.empty()) return nullptr;
+  std::vector<std::string> wording = CodePointsOf(*item->labels.begin());
+  std::vector<std::string> printed = CodePointsOf(label.text);
+  if (printed.size() > wording.size() ||
+      !std::equal(printed.begin(), printed.end(), wording.begin()))
+    return nullptr;
+  return item;
+}
+
 class GridMatcher {
  public:
   GridMatcher(const TemplateRules& tmpl, LabelCache& labels, bool text_input)
@@ -366,10 +494,87 @@ class GridMatcher {
 
   MatchResult Run(const std::vector<Grid>& grids) {
     for (size_t t = 0; t < grids.size(); ++t) ReadGrid(static_cast<int>(t), grids[t]);
+    ResolveByNumbering();
     return std::move(result_);
   }
 
  private:
+  // A row whose label no rule matched, but whose numbering and parent name an item of a block the
+  // template fixes, with a close wording. Decided once every row has been read.
+  struct ByNumbering {
+    std::string field;
+    std::string item;  // the item's key: two rows claiming one item are ambiguous
+    MatchedCell cell;
+    Unmatched unmatched;
+    std::string label;  // as printed
+  };
+
+  // The field of candidate `c` if its deepest row label is item n of the block its parent opens.
+  std::optional<ByNumbering> ByItemNumber(const Candidate& c, const Unmatched& unmatched,
+                                          const GridCell& cell) {
+    if (c.row_path.size() < 2) return std::nullopt;
+    const PathLabel& deepest = c.row_path.back();
+    int number = NumberingValue(deepest.label->numbering);
+    if (number <= 0 || deepest.label->text.empty()) return std::nullopt;
+    for (const TableRules& table : tmpl_.tables) {
+      for (const Dimension& dim : table.dimensions) {
+        if (dim.axis != Axis::kRow) continue;
+        Path parents(c.row_path.begin(), c.row_path.end() - 1);
+        DimMatch parent = dim_cache_.Get(dim, parents);
+        if (!parent.rule || parent.position != static_cast<int>(parents.size()) - 1) {
+          const LabelRule* stub = VerticalStubItem(dim, *parents.back().label);
+          if (!stub) continue;
+          parents.back().label =
+              &labels_.Get(parents.back().label->numbering + *stub->labels.begin());
+          parent = {stub, static_cast<int>(parents.size()) - 1};
+        }
+        std::vector<const LabelRule*> items = BlockItems(dim, *parent.rule);
+        if (number > static_cast<int>(items.size())) continue;
+        const LabelRule& item = *items[number - 1];
+        if (item.labels.empty() || item.group) continue;
+        const std::string& wording = *item.labels.begin();
+        if (!CloseMatch(deepest.label->text, wording)) continue;
+        // Read the row as if it had the template's wording.
+        Path repaired = parents;
+        repaired.push_back(deepest);
+        repaired.back().label = &labels_.Get(deepest.label->numbering + wording);
+        TableMatch m = MatchInTable(table, tmpl_, repaired, c.column_path, c.position, c.count,
+                                    text_input_, dim_cache_);
+        if (m.field.empty()) continue;
+        std::string label = PathText(c.row_path) + " | " + PathText(c.column_path);
+        return ByNumbering{
+            m.field, item.key,
+            MatchedCell{m.field,
+                        FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column},
+                        c.row_unit},
+            unmatched, PathText(c.row_path)};
+      }
+    }
+    return std::nullopt;
+  }
+
+  void ResolveByNumbering() {
+    std::map<std::string, std::set<std::pair<int, int>>> rows_by_item;  // item → (table, row)
+    for (const ByNumbering& b : by_numbering_)
+      rows_by_item[b.item].insert({b.cell.cell.table, b.cell.cell.row});
+    std::set<std::string> warned;
+    for (ByNumbering& b : by_numbering_) {
+      bool claimed = seen_.contains(b.field) || rows_by_item[b.item].size() > 1;
+      if (claimed) {
+        if (reported_.insert(b.unmatched.kind + "\n" + b.unmatched.label).second)
+          result_.unmatched.push_back(b.unmatched);
+        continue;
+      }
+      seen_.emplace(b.field, static_cast<int>(result_.cells.size()));
+      if (warned.insert(b.item + "\n" + b.label).second) {
+        result_.warnings.push_back("table " + std::to_string(b.cell.cell.table) + " row " +
+                                   std::to_string(b.cell.cell.row) + ": matched_by_numbering \"" +
+                                   b.label + "\" read as " + b.item);
+      }
+      result_.cells.push_back(std::move(b.cell));
+    }
+  }
+
   void ReadGrid(int table, const Grid& original) {
     if (original.rows == 0 || original.columns == 0) return;
     Grid cleaned;
@@ -431,6 +636,14 @@ class GridMatcher {
       }
       // Drop note-only labels: they explain, they do not name.
       std::erase_if(row_labels, [](const PathLabel& p) { return p.label->text.empty(); });
+      // A vertical stub printed one character a line (三、本年度办理结果 in a PDF's text layer)
+      // scatters single characters beside the rows' own labels: they name nothing.
+      if (row_labels.size() > 1) {
+        PathLabel own = row_labels.back();
+        row_labels.pop_back();
+        std::erase_if(row_labels, [](const PathLabel& p) { return IsStubCharacter(*p.label); });
+        row_labels.push_back(own);
+      }
       if (!row_labels.empty()) {
         if (!first_label_seen) {
           first_label_seen = true;
@@ -508,8 +721,15 @@ class GridMatcher {
     std::string label = PathText(c.row_path) + " | " + PathText(c.column_path);
     if (best.field.empty()) {
       bool row_problem = !any_row && !c.row_path.empty();
-      unmatched->push_back({row_problem ? "row" : "column",
-                            row_problem ? PathText(c.row_path) : label, c.table, c.row, c.column});
+      Unmatched u{row_problem ? "row" : "column", row_problem ? PathText(c.row_path) : label,
+                  c.table, c.row, c.column};
+      if (row_problem) {
+        if (std::optional<ByNumbering> b = ByItemNumber(c, u, cell)) {
+          by_numbering_.push_back(std::move(*b));
+          return;
+        }
+      }
+      unmatched->push_back(std::move(u));
       return;
     }
     auto [it, inserted] = seen_.emplace(best.field, static_cast<int>(result_.cells.size()));
@@ -545,6 +765,7 @@ class GridMatcher {
   DimCache dim_cache_;
   std::map<std::string, int> seen_;
   std::set<std::string> reported_;
+  std::vector<ByNumbering> by_numbering_;
 };
 
 // --- List reading (legacy) ----------------------------------------------------------------------
@@ -568,6 +789,7 @@ class ListMatcher {
   };
 
   void ReadGrid(int table, const Grid& grid) {
+    cumulative_column_ = -1;
     for (int r = 0; r < grid.rows; ++r) {
       for (int c = 0; c < grid.columns; ++c) {
         int index = grid.slots[static_cast<size_t>(r) * grid.columns + c];
@@ -588,6 +810,8 @@ class ListMatcher {
       return;
     }
     if (kind == CellKind::kValue) {
+      // 历年累计: the years up to now, never the report year's figure.
+      if (cell.column == cumulative_column_) return;
       if (pending_.active) Value(table, cell, text);
       pending_.active = false;
       return;
@@ -602,6 +826,10 @@ class ListMatcher {
     }
     last_opened_note_ = label.opens_note;
     if (label.text.empty()) return;
+    if (IsCumulativeHeader(label.text)) {
+      cumulative_column_ = cell.column;
+      return;
+    }
     if (label.text == "统计数") column_label_ = text;  // the value column's header
     stack_.PushRow({PathLabel{&label, next_id_++, EffectiveLevel(label)}});
     pending_ = Pending{true, text, ""};
@@ -644,11 +872,17 @@ class ListMatcher {
         {field, FieldCell{text, label, table, cell.row, cell.column, cell.page}, unit});
   }
 
+  // The header of a column of totals over the years (历年累计, 累计数).
+  static bool IsCumulativeHeader(const std::string& text) {
+    return text.starts_with("历年") || text == "累计" || text == "累计数" || text == "累计总数";
+  }
+
   const TemplateRules& tmpl_;
   LabelCache& labels_;
   MatchResult result_;
   RowStack stack_;
   Pending pending_;
+  int cumulative_column_ = -1;  // grid column of 历年累计 in the grid being read, or -1
   bool last_opened_note_ = false;
   bool started_ = false;
   int next_id_ = 0;

@@ -29,6 +29,9 @@ struct Grid {
   int columns = 0;
   std::vector<GridCell> cells;
   std::vector<int> slots;  // rows * columns; index into cells, or -1 for an empty slot
+  // Text whose table cells were saved glued together (see glued.h): each row is a label and one
+  // run of digits holding all of its values, split by extract/map/glued.h.
+  bool glued = false;
 
   const GridCell* At(int row, int column) const {
     if (row < 0 || column < 0 || row >= rows || column >= columns) return nullptr;

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "extract/read/glued.h"
 #include "extract/read/page.h"
 
 namespace nianbao {
@@ -34,6 +35,7 @@ constexpr size_t kMaxGridSlots = 4u << 20;
 constexpr size_t kMaxFragmentLines = 8;
 constexpr size_t kMaxFragmentCells = 8;
 constexpr int kMaxWrappedLines = 8;
+constexpr size_t kMinGluedLineBytes = 600;  // a whole table saved in one line is longer
 
 // ---- UTF-8 helpers --------------------------------------------------------------------------
 
@@ -1213,6 +1215,10 @@ Page ParseText(std::string_view text) {
   std::vector<std::string_view> lines = SplitLines(text);
   for (std::string_view line : lines) {
     std::string_view trimmed = Trim(line);
+    // An archived page's text may name its fields: "标题: 平潭综合实验区2025年度…".
+    for (std::string_view label : {"标题:", "标题：", "标题 :", "标题 ："}) {
+      if (StartsWith(trimmed, label)) trimmed = Trim(trimmed.substr(label.size()));
+    }
     if (!trimmed.empty() && LooksLikeTitle(trimmed)) {
       page.title = std::string(trimmed);
       break;
@@ -1238,6 +1244,14 @@ Page ParseText(std::string_view text) {
   for (TextGrid& grid : multi_value) grids.push_back(std::move(grid));
   std::vector<TextGrid> per_line = FindPerLineGrids(lines, used);
   for (TextGrid& grid : per_line) grids.push_back(std::move(grid));
+  if (grids.empty()) {  // a page saved in one run: its table cells glued together
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].size() < kMinGluedLineBytes) continue;
+      if (std::optional<Grid> glued = FindGluedGrid(lines[i])) {
+        grids.push_back(TextGrid{i, std::move(*glued)});
+      }
+    }
+  }
   std::stable_sort(grids.begin(), grids.end(), [](const TextGrid& a, const TextGrid& b) {
     return a.first_line < b.first_line;
   });

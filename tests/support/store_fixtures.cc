@@ -24,6 +24,19 @@ Extraction SampleExtraction(int fields, int seed) {
   if (fields > 2) e.fields[2].second = std::nullopt;  // a "not reported" value
   if (fields > 2) e.cells.erase(e.fields[2].first);
   e.checks.push_back(CheckFailure{"t3.row_total.requests.new", "f000", {"f001", "f002"}, 3, 1});
+  // A blank total (found null) and a prose figure against the table.
+  e.checks.push_back(CheckFailure{
+      "t3.row_total.requests.carried_over", "f001", {"f000"}, 2, std::nullopt, "total_missing"});
+  e.checks.push_back(
+      CheckFailure{"text.requests.new.total", "f000", {"f000"}, 3119, 3120, "text_vs_table"});
+  e.check_status = {{"t3.row_total.requests.new", "t3", "fail"},
+                    {"t3.row_total.requests.carried_over", "t3", "fail"},
+                    {"t4.review.total", "t4", "not_assessable"},
+                    {"text.requests.new.total", "text", "fail"}};
+  e.narrative.push_back(
+      NarrativeFact{"f000", 3119, "", "3119件", "共受理政府信息公开申请3119件", 120});
+  e.narrative.push_back(
+      NarrativeFact{"", 5500, "at_least", "5500余条", "主动公开政府信息5500余条", 300});
   e.unmatched.push_back(Unmatched{"row", "其他主动公开文件", 0, 5, 0});
   e.warnings.push_back("table 1 row 4: cannot read \"约20\" as a number");
   return e;
