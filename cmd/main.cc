@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   nianbao::AddStoreCommands(app, &exit_code);
   nianbao::AddCrawlCommands(app, &exit_code);
   nianbao::AddDaemonCommands(app, &exit_code);
+  nianbao::AddReextractCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,6 +15,7 @@
 #include "crawler/discovery.h"
 #include "crawler/fetcher.h"
 #include "crawler/politeness.h"
+#include "crawler/report_sources.h"
 #include "crawler/robots.h"
 #include "crawler/url.h"
 #include "crawler/worker_pool.h"
@@ -376,16 +377,19 @@ struct Crawler::Impl {
     return outcome;
   }
 
-  // Whether the final answer is a page to extract and search for links (the CPU-heavy part),
-  // rather than a refusal, an error, a 304 or an attachment.
-  bool NeedsAnalysis(const Job& job, const FetchResponse* response) const {
-    if (!response || !response->error.empty() || response->status / 100 != 2) return false;
-    return job.entry.kind != "attachment" && !IsAttachmentUrl(job.hop_url, *link_rules) &&
-           IsPageMediaType(MediaType(response->content_type));
+  // Whether the final answer is a body to extract (the CPU-heavy part) — a page, to search for
+  // links too, or an attachment — rather than a refusal, an error or a 304.
+  static bool NeedsAnalysis(const Job&, const FetchResponse* response) {
+    return response && response->error.empty() && response->status / 100 == 2;
   }
 
-  // Records and settles a final answer that needs no analysis: a refusal, an error, a 304 or an
-  // attachment (any 2xx body that is not a page).
+  // An attachment: a body that is not a page (by the frontier, the URL or the media type).
+  bool IsAttachment(const Job& job, const FetchResponse& response) const {
+    return job.entry.kind == "attachment" || IsAttachmentUrl(job.hop_url, *link_rules) ||
+           !IsPageMediaType(MediaType(response.content_type));
+  }
+
+  // Records and settles a final answer that needs no analysis: a refusal, an error or a 304.
   void Settle(const Job& job, const FetchResponse* response, CrawlSummary* summary,
               Outcome* outcome) {
     if (!response) {  // robots.txt said no: nothing was fetched
@@ -411,13 +415,6 @@ struct Crawler::Impl {
       ++summary->not_modified;
       return;
     }
-    const std::string& url = job.entry.url;
-    std::string media = MediaType(response->content_type);
-    std::string sha = store.PutDocument(
-        response->body, media.empty() ? "application/octet-stream" : media, url, outcome->fetch_id);
-    if (!job.entry.parent.empty()) store.LinkAttachment(job.entry.parent, url, sha);
-    outcome->kind = "attachment";
-    ++summary->documents;
   }
 
   // What a page holds: CPU work only, no store and no shared mutable state, so any thread may run
@@ -427,6 +424,7 @@ struct Crawler::Impl {
     ExtractOptions extract_options;
     if (!response.charset.empty()) extract_options.encoding = response.charset;
     analysis.extraction = Extract(response.body, *rules, extract_options, &analysis.text);
+    if (IsAttachment(job, response)) return analysis;  // a leaf: its links are not followed
     // A report page matters only for its attachments: most link none (then no decoding at all),
     // and the others need only their hrefs scanned, not a second parse.
     if (!analysis.extraction.template_id) {
@@ -439,26 +437,68 @@ struct Crawler::Impl {
     return analysis;
   }
 
-  // Records the fetch of an analysed page and stores what it holds.
+  // Records the fetch of an analysed body, archives it and stores what it holds (see
+  // crawler/report_sources.h for which document a report's snapshot comes from).
   void StorePage(const Job& job, const FetchResponse& response, PageAnalysis analysis,
                  CrawlSummary* summary, Outcome* outcome) {
     const std::string& url = job.entry.url;
     outcome->fetch = RecordOf(job, response);
     outcome->fetch_id = store.RecordFetch(outcome->fetch);
     ++summary->fetched;
+    const bool attachment = IsAttachment(job, response);
+    std::string media = MediaType(response.content_type);
+    if (media.empty()) media = attachment ? "application/octet-stream" : "text/html";
+    const std::string sha = store.PutDocument(response.body, media, url, outcome->fetch_id);
+    const SnapshotOrigin origin{url, sha, rules->sha256()};
     outcome->links = std::move(analysis.links);
-    if (analysis.extraction.template_id) {
-      outcome->snapshot =
-          store.SaveExtraction(url, outcome->fetch_id, analysis.extraction, analysis.text);
-      ++(outcome->snapshot->new_version ? summary->new_versions : summary->unchanged);
+    if (attachment) {
+      StoreAttachment(job, sha, analysis, origin, summary, outcome);
+    } else if (analysis.extraction.template_id) {
+      Snapshot(url, outcome->fetch_id, analysis, origin, summary, outcome);
       outcome->kind = "report";
     } else {
-      std::string media = MediaType(response.content_type);
-      store.PutDocument(response.body, media.empty() ? "text/html" : media, url, outcome->fetch_id);
       outcome->kind = "list";
       ++summary->documents;
     }
     outcome->extraction = std::move(analysis.extraction);
+  }
+
+  void Snapshot(const std::string& report_url, int64_t fetch_id, const PageAnalysis& analysis,
+                const SnapshotOrigin& origin, CrawlSummary* summary, Outcome* outcome) {
+    outcome->snapshot =
+        store.SaveExtraction(report_url, fetch_id, analysis.extraction, analysis.text, origin);
+    ++(outcome->snapshot->new_version ? summary->new_versions : summary->unchanged);
+  }
+
+  // An attachment is linked to its page. With a statistics table it is the report of a report
+  // page that has none (or whose snapshot it made before), a cross-check of one that has, or —
+  // found on a list page, or fetched alone — a report of its own.
+  void StoreAttachment(const Job& job, const std::string& sha, const PageAnalysis& analysis,
+                       const SnapshotOrigin& origin, CrawlSummary* summary, Outcome* outcome) {
+    const FrontierEntry& entry = job.entry;
+    outcome->kind = "attachment";
+    ++summary->documents;
+    if (!entry.parent.empty())
+      store.LinkAttachment(entry.parent, entry.url, sha, entry.parent_kind);
+    if (!analysis.extraction.template_id) return;
+    if (entry.parent.empty() || entry.parent_kind == "list") {
+      Snapshot(entry.url, outcome->fetch_id, analysis, origin, summary, outcome);
+      outcome->kind = "report";
+      return;
+    }
+    std::optional<StoredExtraction> latest;
+    try {
+      latest = store.Show(entry.parent);
+    } catch (const NotFoundError&) {
+      // The page has no snapshot: this attachment makes it.
+    }
+    if (!latest || latest->origin.document_url == entry.url) {
+      Snapshot(entry.parent, outcome->fetch_id, analysis, origin, summary, outcome);
+      return;
+    }
+    store.SetSourceChecks(
+        entry.parent, entry.url,
+        SourceMismatches(latest->extraction, analysis.extraction, entry.url, sha));
   }
 
   // Puts what a finished page links to into the frontier (before the page is marked done, so that a
@@ -466,7 +506,7 @@ struct Crawler::Impl {
   void EnqueueLinks(const FrontierEntry& parent, const DiscoveredLinks& links,
                     std::deque<FrontierEntry>* discovered, std::set<std::string>* claimed) {
     auto enqueue = [&](const std::string& url, const std::string& kind, int depth) {
-      FrontierEntry entry{url, kind, depth, parent.url, parent.seed};
+      FrontierEntry entry{url, kind, depth, parent.url, parent.seed, parent.kind};
       if (store.Enqueue(entry)) {
         claimed->insert(url);
         discovered->push_back(std::move(entry));
@@ -505,7 +545,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     for (const std::string& seed : normalized) m.store.ResetFrontier(seed);
   }
   for (const std::string& seed : normalized) {
-    FrontierEntry entry{seed, "list", 0, "", seed};
+    FrontierEntry entry{seed, "list", 0, "", seed, ""};
     if (m.store.Enqueue(entry)) {
       claimed.insert(seed);
       discovered.push_back(std::move(entry));
@@ -661,7 +701,7 @@ FetchOneResult Crawler::FetchOne(const std::string& url_text) {
     return result;
   }
   CrawlSummary summary;
-  FrontierEntry entry{*url, "report", 0, "", ""};
+  FrontierEntry entry{*url, "report", 0, "", "", ""};
   m.AddJob(Impl::JobFor(entry));
   std::optional<Impl::Outcome> outcome;
   while (!outcome) {

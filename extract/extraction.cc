@@ -54,11 +54,14 @@ nlohmann::ordered_json ToJson(const Extraction& e) {
   out["cells"] = std::move(cells);
   Json checks = Json::array();
   for (const auto& c : e.checks) {
-    checks.push_back({{"identity", c.identity},
+    checks.push_back({{"kind", c.kind},
+                      {"identity", c.identity},
                       {"total_field", c.total_field},
                       {"fields", c.fields},
                       {"expected", ValueToJson(c.expected)},
                       {"found", ValueToJson(c.found)}});
+    if (!c.document_url.empty()) checks.back()["document"] = c.document_url;
+    if (!c.document_sha256.empty()) checks.back()["document_sha256"] = c.document_sha256;
   }
   out["checks"] = std::move(checks);
   Json unmatched = Json::array();
@@ -93,10 +96,11 @@ Extraction FromJson(const nlohmann::json& json) {
                             cell.at("column").get<int>(),      cell.value("page", 0)};
   }
   for (const auto& c : json.at("checks")) {
-    e.checks.push_back(CheckFailure{c.at("identity").get<std::string>(),
-                                    c.at("total_field").get<std::string>(),
-                                    c.at("fields").get<std::vector<std::string>>(),
-                                    c.at("expected").get<double>(), c.at("found").get<double>()});
+    e.checks.push_back(CheckFailure{
+        c.at("identity").get<std::string>(), c.at("total_field").get<std::string>(),
+        c.at("fields").get<std::vector<std::string>>(), c.at("expected").get<double>(),
+        c.at("found").get<double>(), c.value("kind", std::string("sum")),
+        c.value("document", std::string()), c.value("document_sha256", std::string())});
   }
   for (const auto& u : json.at("unmatched")) {
     e.unmatched.push_back(Unmatched{u.at("kind").get<std::string>(),

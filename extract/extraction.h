@@ -28,13 +28,19 @@ struct FieldCell {
   bool operator==(const FieldCell&) const = default;
 };
 
-// One failed sum identity: `found` is the printed total, `expected` the sum of the terms.
+// One failed check. kind "sum": a sum identity, `found` the printed total, `expected` the sum of
+// the terms. kind "source_mismatch": the report's source document and another copy of it (e.g.
+// the HTML page and its PDF attachment) disagree on field `total_field`: `found` is the source's
+// value, `expected` the other document's, named by document_url and document_sha256.
 struct CheckFailure {
   std::string identity;     // stable name from rules/checks, e.g. "t3.row_total.requests.new"
   std::string total_field;  // the field id on the total side
   std::vector<std::string> fields;  // the term field ids
   double expected = 0;
   double found = 0;
+  std::string kind = "sum";     // "sum" or "source_mismatch"
+  std::string document_url;     // source_mismatch: the other document
+  std::string document_sha256;  // source_mismatch: its SHA-256
   bool operator==(const CheckFailure&) const = default;
 };
 
