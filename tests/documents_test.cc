@@ -88,6 +88,12 @@ nlohmann::json Json(const CliRun& run) {
   return nlohmann::json::parse(run.out, nullptr, /*allow_exceptions=*/false);
 }
 
+int CountSourceMismatches(const nlohmann::json& shown) {
+  int count = 0;
+  for (const auto& check : shown["checks"]) count += check["kind"] == "source_mismatch" ? 1 : 0;
+  return count;
+}
+
 class DocumentsTest : public ::testing::Test {
  protected:
   std::string db() const { return dir_.File("nianbao.db"); }
@@ -252,8 +258,8 @@ TEST_F(DocumentsTest, APageAndItsAttachmentThatDisagreeGiveSourceMismatchNotAMer
                                                {"/d.html", "平潭2024年政府信息公开工作年度报告"}}),
                         {{"Content-Type", kHtml}}));
   // a.html links the changed copy, d.html the faithful one.
-  std::string page_a = ReplaceOnce(html, "</body>", "<a href=\"/a.pdf\">附件</a></body>");
-  std::string page_d = ReplaceOnce(html, "</body>", "<a href=\"/d.pdf\">附件</a></body>");
+  std::string page_a = ReplaceOnce(html, "</body>", "<a href=\"/a.pdf\">PDF</a></body>");
+  std::string page_d = ReplaceOnce(html, "</body>", "<a href=\"/d.pdf\">PDF</a></body>");
   server_.Serve("/a.html", Respond(200, page_a, {{"Content-Type", "text/html; charset=gb18030"}}));
   server_.Serve("/d.html", Respond(200, page_d, {{"Content-Type", "text/html; charset=gb18030"}}));
   server_.Serve("/a.pdf", Respond(200, text, {{"Content-Type", kText}}));
@@ -283,17 +289,18 @@ TEST_F(DocumentsTest, APageAndItsAttachmentThatDisagreeGiveSourceMismatchNotAMer
       << shown.out;
   EXPECT_NE(shown.out.find(server_.Url("/a.pdf")), std::string::npos);
 
-  // The faithful copy: no mismatch.
-  for (const auto& check : Show("/d.html")["checks"]) EXPECT_NE(check["kind"], "source_mismatch");
+  // The faithful copy, linked and read the same way: no mismatch.
+  nlohmann::json d = Show("/d.html");
+  EXPECT_EQ(d["source"]["url"], server_.Url("/d.html"));
+  EXPECT_EQ(Store::Open(db())->ReportAttachments(server_.Url("/d.html")).size(), 1u);
+  EXPECT_EQ(CountSourceMismatches(d), 0);
 
   // reextract compares them again, and finds the same.
   CliRun again = Nianbao(dir_, {"reextract", "--db", db(), server_.Url("/a.html")});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("unchanged (version 1); 1 source_mismatch check"), std::string::npos)
       << again.out;
-  int count = 0;
-  for (const auto& check : Show("/a.html")["checks"]) count += check["kind"] == "source_mismatch";
-  EXPECT_EQ(count, 1);
+  EXPECT_EQ(CountSourceMismatches(Show("/a.html")), 1);
 }
 
 TEST_F(DocumentsTest, ShowAndExportNameEachReportsSourceDocumentAndFormat) {
@@ -363,8 +370,9 @@ TEST_F(DocumentsTest, ReextractMakesNewVersionsExactlyWhereTheDataChange) {
                                                {"/legacy.html", "2015年政府信息公开工作年度报告"},
                                                {"/b.html", "2023年政府信息公开工作年度报告"}}),
                         {{"Content-Type", kHtml}}));
+  // The real Pingtan report: its 表二 has a 行政许可 row with a number.
   server_.Serve("/v2021.html",
-                Respond(200, testing::ReportPageHtml("v2021", 2024, 4), {{"Content-Type", kHtml}}));
+                Respond(200, PingtanHtml(), {{"Content-Type", "text/html; charset=gb18030"}}));
   server_.Serve("/v2019.html",
                 Respond(200, testing::ReportPageHtml("v2019", 2019, 5), {{"Content-Type", kHtml}}));
   server_.Serve("/legacy.html", Respond(200, testing::ReportPageHtml("legacy", 2015, 6),
