@@ -38,9 +38,9 @@ struct CheckFailure {
   std::vector<std::string> fields;  // the term field ids
   double expected = 0;
   double found = 0;
-  std::string kind = "sum";     // "sum" or "source_mismatch"
-  std::string document_url;     // source_mismatch: the other document
-  std::string document_sha256;  // source_mismatch: its SHA-256
+  std::string kind = "sum";       // "sum" or "source_mismatch"
+  std::string document_url{};     // source_mismatch: the other document
+  std::string document_sha256{};  // source_mismatch: its SHA-256
   bool operator==(const CheckFailure&) const = default;
 };
 

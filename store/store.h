@@ -75,9 +75,9 @@ struct FrontierEntry {
   std::string url;
   std::string kind;  // "list", "report", "attachment"
   int depth = 0;
-  std::string parent;       // the URL it was found on; empty for a seed
-  std::string seed;         // the seed URL this crawl started from
-  std::string parent_kind;  // the kind of the parent's entry ("list", "report"); "" for a seed
+  std::string parent;         // the URL it was found on; empty for a seed
+  std::string seed;           // the seed URL this crawl started from
+  std::string parent_kind{};  // the kind of the parent's entry ("list", "report"); "" for a seed
 };
 
 // Where a snapshot's cells were read from (provenance) and which rules read them. Every cell of a
