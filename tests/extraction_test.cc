@@ -14,8 +14,11 @@ Extraction Sample() {
   e.published = "2025-03-10";
   e.fields = {{"active.fees.amount", 18651.06}, {"requests.new.total", 218}, {"review.total", {}}};
   e.cells["requests.new.total"] = {"218", "一、本年新收政府信息公开申请数量 | 总计", 1, 3, 9};
-  e.checks.push_back({"t3.row_total.requests.new", "requests.new.total",
-                      {"requests.new.natural_person", "requests.new.commercial"}, 218, 219});
+  e.checks.push_back({"t3.row_total.requests.new",
+                      "requests.new.total",
+                      {"requests.new.natural_person", "requests.new.commercial"},
+                      218,
+                      219});
   e.unmatched.push_back({"row", "其他主动公开文件", 0, 5, 0});
   e.warnings = {"table 1 row 4: cannot read \"约20\" as a number"};
   return e;
@@ -33,8 +36,8 @@ TEST(ExtractionJson, KeysInPublicOrder) {
   auto json = ToJson(Sample());
   std::vector<std::string> keys;
   for (const auto& item : json.items()) keys.push_back(item.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"template", "year", "issuer", "title", "published", "fields",
-                                            "cells", "checks", "unmatched", "warnings"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"template", "year", "issuer", "title", "published",
+                                            "fields", "cells", "checks", "unmatched", "warnings"}));
 }
 
 TEST(ExtractionJson, RoundTrips) {
@@ -44,6 +47,27 @@ TEST(ExtractionJson, RoundTrips) {
   std::sort(original.fields.begin(), original.fields.end());
   std::sort(back.fields.begin(), back.fields.end());
   EXPECT_EQ(back, original);
+}
+
+TEST(ExtractionJson, ChecksSayTheirKindAndASourceMismatchNamesTheOtherDocument) {
+  Extraction e = Sample();
+  CheckFailure mismatch;
+  mismatch.kind = "source_mismatch";
+  mismatch.identity = "source_mismatch.requests.new.total";
+  mismatch.total_field = "requests.new.total";
+  mismatch.fields = {"requests.new.total"};
+  mismatch.found = 218;
+  mismatch.expected = 219;
+  mismatch.document_url = "https://a.gov.cn/2024.pdf";
+  mismatch.document_sha256 = "ab12";
+  e.checks.push_back(mismatch);
+  auto json = ToJson(e);
+  EXPECT_EQ(json["checks"][0]["kind"], "sum");
+  EXPECT_FALSE(json["checks"][0].contains("document"));
+  EXPECT_EQ(json["checks"][1]["kind"], "source_mismatch");
+  EXPECT_EQ(json["checks"][1]["document"], "https://a.gov.cn/2024.pdf");
+  EXPECT_EQ(json["checks"][1]["document_sha256"], "ab12");
+  EXPECT_EQ(FromJson(nlohmann::json::parse(json.dump())).checks, e.checks);
 }
 
 TEST(ExtractionJson, NoTemplateIsNull) {
