@@ -31,6 +31,22 @@ CheckFailure Mismatch(const std::string& field, double found, double expected,
   return c;
 }
 
+// Records a 200 fetch of `url` that served `body`, archives the body, and returns the fetch id.
+int64_t FetchAndArchive(Store& store, const std::string& url, const std::string& body,
+                        int64_t fetched_at = 1741600000) {
+  FetchRecord fetch;
+  fetch.url = url;
+  fetch.final_url = url;
+  fetch.fetched_at = fetched_at;
+  fetch.status = 200;
+  fetch.charset = "GBK";
+  fetch.bytes = static_cast<int64_t>(body.size());
+  fetch.body_sha256 = Sha256Hex(body);
+  int64_t id = store.RecordFetch(fetch);
+  store.PutDocument(body, "text/html", url, id);
+  return id;
+}
+
 class StoreDocumentsTest : public ::testing::Test {
  protected:
   void SetUp() override { store_ = Store::Open(dir_.File("nianbao.db")); }
@@ -51,7 +67,7 @@ TEST_F(StoreDocumentsTest, ASnapshotKeepsItsDocumentFormatRulesAndCellPages) {
   EXPECT_EQ(shown.origin.rules_sha256, "rules-hash");
   EXPECT_EQ(shown.extraction.format, "pdf");
   EXPECT_EQ(shown.extraction.cells.at("f001").page, 3);
-  EXPECT_EQ(shown.extraction.cells.at("f002").page, 0);
+  EXPECT_EQ(shown.extraction.cells.at("f003").page, 0);
   EXPECT_EQ(shown.extraction, e);  // everything else round-trips as before
 }
 
@@ -86,24 +102,24 @@ TEST_F(StoreDocumentsTest, SourceChecksAreReplacedPerDocumentAndKeepTheSumChecks
 }
 
 TEST_F(StoreDocumentsTest, ArchiveLookupsFindEachPagesLatestBodyAndItsReportAttachments) {
-  int64_t first = RecordOkFetch(*store_, kPage, 100);
-  store_->PutDocument("<html>v1</html>", "text/html", kPage, first);
-  int64_t second = RecordOkFetch(*store_, kPage, 200);
-  store_->PutDocument("<html>v2</html>", "text/html", kPage, second);
+  FetchAndArchive(*store_, kPage, "<html>v1</html>", 100);
+  int64_t second = FetchAndArchive(*store_, kPage, "<html>v2</html>", 200);
+  RecordOkFetch(*store_, kPage, 300);  // a later fetch whose body is not archived
   std::optional<ArchivedDocument> latest = store_->LatestDocument(kPage);
   ASSERT_TRUE(latest);
   EXPECT_EQ(latest->sha256, Sha256Hex("<html>v2</html>"));
   EXPECT_EQ(latest->fetch_id, second);
+  EXPECT_EQ(latest->charset, "GBK");
   EXPECT_FALSE(store_->LatestDocument("https://none.gov.cn/"));
 
-  int64_t pdf = RecordOkFetch(*store_, kPdf);
-  std::string sha = store_->PutDocument("pdf", "application/pdf", kPdf, pdf);
+  int64_t pdf = FetchAndArchive(*store_, kPdf, "pdf");
+  std::string sha = Sha256Hex("pdf");
   store_->LinkAttachment(kPage, kPdf, sha, "report");
   const char list[] = "https://a.gov.cn/nb/";
   const char listed[] = "https://a.gov.cn/nb/other.pdf";
-  store_->PutDocument("list", "text/html", list, RecordOkFetch(*store_, list));
-  std::string other =
-      store_->PutDocument("o", "application/pdf", listed, RecordOkFetch(*store_, listed));
+  FetchAndArchive(*store_, list, "list");
+  FetchAndArchive(*store_, listed, "o");
+  std::string other = Sha256Hex("o");
   store_->LinkAttachment(list, listed, other, "list");
 
   std::vector<ArchivedDocument> attachments = store_->ReportAttachments(kPage);
