@@ -182,6 +182,22 @@ int RunDiff(const DiffArgs& args) {
 
 // --- show ---
 
+// The document a snapshot was read from: every cell's provenance (a PDF cell adds its page).
+nlohmann::ordered_json SourceJson(const StoredExtraction& stored) {
+  auto or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+  };
+  return {{"url", or_null(stored.origin.document_url)},
+          {"sha256", or_null(stored.origin.document_sha256)},
+          {"format", or_null(stored.extraction.format)},
+          {"rules_sha256", or_null(stored.origin.rules_sha256)}};
+}
+
+std::string SourceText(const SnapshotOrigin& origin) {
+  if (origin.document_url.empty()) return "- (stored before documents were archived)";
+  return origin.document_url + " (sha256 " + origin.document_sha256 + ")";
+}
+
 struct ShowArgs {
   Common common;
   std::optional<int> version;
@@ -193,7 +209,9 @@ int RunShow(const ShowArgs& args) {
     StoredExtraction stored = store->Show(args.common.url, args.version);
     const Extraction& e = stored.extraction;
     if (args.common.format == "json") {
-      std::cout << ToJson(e).dump(1, ' ', false, kReplaceInvalidUtf8) << "\n";
+      nlohmann::ordered_json out = ToJson(e);
+      out["source"] = SourceJson(stored);
+      std::cout << out.dump(1, ' ', false, kReplaceInvalidUtf8) << "\n";
       return 0;
     }
     std::cout << "url:       " << stored.url << "\n"
@@ -202,16 +220,33 @@ int RunShow(const ShowArgs& args) {
               << "year:      " << (e.year ? std::to_string(*e.year) : "-") << "\n"
               << "issuer:    " << OrDash(e.issuer) << "\n"
               << "title:     " << OrDash(e.title) << "\n"
-              << "published: " << OrDash(e.published) << "\n";
-    if (!e.fields.empty()) std::cout << "\nfield\tvalue\traw\tlabel\n";
+              << "published: " << OrDash(e.published) << "\n"
+              << "format:    " << (e.format.empty() ? "-" : e.format) << "\n"
+              << "source:    " << SourceText(stored.origin) << "\n"
+              << "rules:     "
+              << (stored.origin.rules_sha256.empty() ? "-" : stored.origin.rules_sha256) << "\n";
+    bool paged = false;
+    for (const auto& [field, cell] : e.cells) paged = paged || cell.page > 0;
+    if (!e.fields.empty())
+      std::cout << "\nfield\tvalue\traw\tlabel" << (paged ? "\tpage" : "") << "\n";
     for (const auto& [field, value] : e.fields) {
       auto cell = e.cells.find(field);
       std::cout << field << "\t" << (value ? ValueText(value) : "") << "\t"
                 << (cell == e.cells.end() ? "" : cell->second.raw) << "\t"
-                << (cell == e.cells.end() ? "" : cell->second.label) << "\n";
+                << (cell == e.cells.end() ? "" : cell->second.label);
+      if (paged && cell != e.cells.end() && cell->second.page > 0)
+        std::cout << "\t" << cell->second.page;
+      std::cout << "\n";
     }
     if (!e.checks.empty()) std::cout << "\nfailed checks:\n";
     for (const auto& c : e.checks) {
+      if (c.kind == "source_mismatch") {
+        std::cout << "  " << c.identity << ": " << c.total_field << " = "
+                  << (c.found ? ValueText(c.found) : "blank") << " here, "
+                  << ValueText(c.expected) << " in " << c.document_url << " (sha256 "
+                  << c.document_sha256 << ")\n";
+        continue;
+      }
       std::cout << "  " << c.identity << " (" << c.kind << "): " << c.total_field << " = "
                 << (c.found ? ValueText(c.found) : "blank") << ", expected "
                 << ValueText(c.expected) << "\n";

@@ -16,6 +16,7 @@
 #include "crawler/fetcher.h"
 #include "crawler/junk.h"
 #include "crawler/politeness.h"
+#include "crawler/report_sources.h"
 #include "crawler/robots.h"
 #include "crawler/url.h"
 #include "crawler/worker_pool.h"
@@ -427,17 +428,19 @@ struct Crawler::Impl {
     return outcome;
   }
 
-  // Whether the final answer is a page to extract and search for links (the CPU-heavy part),
-  // rather than a refusal, an error, a 304 or an attachment.
-  bool NeedsAnalysis(const Job& job, const FetchResponse* response) const {
-    if (!response || !response->error.empty() || response->status / 100 != 2) return false;
-    if (job.api) return true;  // a reply: JSON, XML or HTML, whatever its media type says
-    return job.entry.kind != "attachment" && !IsAttachmentUrl(job.hop_url, *link_rules) &&
-           IsPageMediaType(MediaType(response->content_type));
+  // Whether the final answer is a body to extract (the CPU-heavy part) — a page, to search for
+  // links too, or an attachment — rather than a refusal, an error or a 304.
+  static bool NeedsAnalysis(const Job&, const FetchResponse* response) {
+    return response && response->error.empty() && response->status / 100 == 2;
   }
 
-  // Records and settles a final answer that needs no analysis: a refusal, an error, a 304 or an
-  // attachment (any 2xx body that is not a page).
+  // An attachment: a body that is not a page (by the frontier, the URL or the media type).
+  bool IsAttachment(const Job& job, const FetchResponse& response) const {
+    return job.entry.kind == "attachment" || IsAttachmentUrl(job.hop_url, *link_rules) ||
+           !IsPageMediaType(MediaType(response.content_type));
+  }
+
+  // Records and settles a final answer that needs no analysis: a refusal, an error or a 304.
   void Settle(const Job& job, const FetchResponse* response, CrawlSummary* summary,
               Outcome* outcome) {
     if (!response) {  // robots.txt said no: nothing was fetched
@@ -464,13 +467,6 @@ struct Crawler::Impl {
       ++summary->not_modified;
       return;
     }
-    const std::string& url = job.entry.url;
-    std::string media = MediaType(response->content_type);
-    std::string sha = store.PutDocument(
-        response->body, media.empty() ? "application/octet-stream" : media, url, outcome->fetch_id);
-    if (!job.entry.parent.empty()) store.LinkAttachment(job.entry.parent, url, sha);
-    outcome->kind = "attachment";
-    ++summary->documents;
   }
 
   // What a page holds: CPU work only, no store and no shared mutable state, so any thread may run
@@ -491,6 +487,7 @@ struct Crawler::Impl {
     ExtractedPage page;
     analysis.extraction = Extract(response.body, *rules, extract_options, &page);
     analysis.text = std::move(page.text);
+    if (IsAttachment(job, response)) return analysis;  // a leaf: its links are not followed
     // Links are read from the extractor's own decoding and parse (one parse a page, one charset).
     // Only a page not read as HTML is decoded again, and parsed for links here.
     auto decoded_source = [&] {
@@ -511,7 +508,8 @@ struct Crawler::Impl {
     return analysis;
   }
 
-  // Records the fetch of an analysed page and stores what it holds.
+  // Records the fetch of an analysed body, archives it and stores what it holds (see
+  // crawler/report_sources.h for which document a report's snapshot comes from).
   void StorePage(const Job& job, const FetchResponse& response, PageAnalysis analysis,
                  CrawlSummary* summary, Outcome* outcome) {
     const std::string& url = job.entry.url;
@@ -520,37 +518,74 @@ struct Crawler::Impl {
     if (bad_reply) outcome->fetch.error = "bad_reply";
     outcome->fetch_id = store.RecordFetch(outcome->fetch);
     ++summary->fetched;
+    const bool attachment = !job.api && IsAttachment(job, response);
+    std::string media = MediaType(response.content_type);
+    if (media.empty()) media = attachment || job.api ? "application/octet-stream" : "text/html";
+    const std::string sha = store.PutDocument(response.body, media, url, outcome->fetch_id);
+    const SnapshotOrigin origin{url, sha, rules->sha256()};
     outcome->links = std::move(analysis.links);
     for (const std::string& problem : outcome->links.errors) {
       if (summary->problems.size() < kMaxProblems) summary->problems.push_back(problem);
       outcome->detail = problem;
     }
     if (bad_reply) {
-      store.PutDocument(response.body, "application/octet-stream", url, outcome->fetch_id);
       outcome->kind = "error";
       ++summary->errors["bad_reply"];
       return;
     }
-    if (job.api) {  // the reply is kept as the document it is
-      std::string media = MediaType(response.content_type);
-      store.PutDocument(response.body, media.empty() ? "application/octet-stream" : media, url,
-                        outcome->fetch_id);
+    if (job.api) {  // the reply is kept (archived above) as the document it is
       outcome->kind = "list";
       ++summary->documents;
       return;
     }
-    if (analysis.extraction.template_id) {
-      outcome->snapshot =
-          store.SaveExtraction(url, outcome->fetch_id, analysis.extraction, analysis.text);
-      ++(outcome->snapshot->new_version ? summary->new_versions : summary->unchanged);
+    if (attachment) {
+      StoreAttachment(job, sha, analysis, origin, summary, outcome);
+    } else if (analysis.extraction.template_id) {
+      Snapshot(url, outcome->fetch_id, analysis, origin, summary, outcome);
       outcome->kind = "report";
     } else {
-      std::string media = MediaType(response.content_type);
-      store.PutDocument(response.body, media.empty() ? "text/html" : media, url, outcome->fetch_id);
       outcome->kind = "list";
       ++summary->documents;
     }
     outcome->extraction = std::move(analysis.extraction);
+  }
+
+  void Snapshot(const std::string& report_url, int64_t fetch_id, const PageAnalysis& analysis,
+                const SnapshotOrigin& origin, CrawlSummary* summary, Outcome* outcome) {
+    outcome->snapshot =
+        store.SaveExtraction(report_url, fetch_id, analysis.extraction, analysis.text, origin);
+    ++(outcome->snapshot->new_version ? summary->new_versions : summary->unchanged);
+  }
+
+  // An attachment is linked to its page. With a statistics table it is the report of a report
+  // page that has none (or whose snapshot it made before), a cross-check of one that has, or —
+  // found on a list page, or fetched alone — a report of its own.
+  void StoreAttachment(const Job& job, const std::string& sha, const PageAnalysis& analysis,
+                       const SnapshotOrigin& origin, CrawlSummary* summary, Outcome* outcome) {
+    const FrontierEntry& entry = job.entry;
+    outcome->kind = "attachment";
+    ++summary->documents;
+    if (!entry.parent.empty())
+      store.LinkAttachment(entry.parent, entry.url, sha, entry.parent_kind);
+    if (!analysis.extraction.template_id) return;
+    if (entry.parent.empty() || entry.parent_kind == "list") {
+      Snapshot(entry.url, outcome->fetch_id, analysis, origin, summary, outcome);
+      outcome->kind = "report";
+      return;
+    }
+    std::optional<StoredExtraction> latest;
+    try {
+      latest = store.Show(entry.parent);
+    } catch (const NotFoundError&) {
+      // The page has no snapshot: this attachment makes it.
+    }
+    if (!latest || latest->origin.document_url == entry.url) {
+      Snapshot(entry.parent, outcome->fetch_id, analysis, origin, summary, outcome);
+      return;
+    }
+    store.SetSourceChecks(
+        entry.parent, entry.url,
+        SourceMismatches(latest->extraction, analysis.extraction, entry.url, sha));
   }
 
   // Puts what a finished page links to into the frontier (before the page is marked done, so that a
@@ -558,7 +593,7 @@ struct Crawler::Impl {
   void EnqueueLinks(const FrontierEntry& parent, const DiscoveredLinks& links,
                     std::deque<FrontierEntry>* discovered, std::set<std::string>* claimed) {
     auto enqueue = [&](const std::string& url, const std::string& kind, int depth) {
-      FrontierEntry entry{url, kind, depth, parent.url, parent.seed, ""};
+      FrontierEntry entry{url, kind, depth, parent.url, parent.seed, "", parent.kind};
       if (store.Enqueue(entry)) {
         claimed->insert(url);
         discovered->push_back(std::move(entry));

@@ -70,12 +70,15 @@ nlohmann::ordered_json ToJson(const Extraction& e) {
   out["cells"] = std::move(cells);
   Json checks = Json::array();
   for (const auto& c : e.checks) {
-    checks.push_back({{"identity", c.identity},
+    checks.push_back({{"kind", c.kind},
+                      {"identity", c.identity},
                       {"total_field", c.total_field},
                       {"fields", c.fields},
                       {"expected", ValueToJson(c.expected)},
                       {"found", ValueToJson(c.found)},
                       {"kind", c.kind}});
+    if (!c.document_url.empty()) checks.back()["document"] = c.document_url;
+    if (!c.document_sha256.empty()) checks.back()["document_sha256"] = c.document_sha256;
   }
   out["checks"] = std::move(checks);
   Json status = Json::array();
@@ -131,7 +134,8 @@ Extraction FromJson(const nlohmann::json& json) {
         CheckFailure{c.at("identity").get<std::string>(), c.at("total_field").get<std::string>(),
                      c.at("fields").get<std::vector<std::string>>(), c.at("expected").get<double>(),
                      found.is_null() ? Value() : Value(found.get<double>()),
-                     c.value("kind", std::string("sum"))});
+                     c.value("kind", std::string("sum")), c.value("document", std::string()),
+                     c.value("document_sha256", std::string())});
   }
   // Absent in documents written before statuses and narrative facts.
   for (const auto& s : json.value("check_status", nlohmann::json::array())) {

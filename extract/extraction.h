@@ -31,7 +31,10 @@ struct FieldCell {
 // One failed check. `kind` "sum": a sum identity whose printed total differs from the sum of its
 // terms; "total_missing": the total was left blank beside non-blank terms (`found` null);
 // "text_vs_table": a figure of the report's prose differs from the table (`fields` names the
-// field, `expected` the prose figure, `found` the table's value).
+// field, `expected` the prose figure, `found` the table's value); "source_mismatch": the report's
+// source document and another copy of it (e.g. the HTML page and its PDF attachment) disagree on
+// field `total_field`: `found` is the source's value, `expected` the other document's, named by
+// document_url and document_sha256.
 struct CheckFailure {
   std::string identity;     // stable name from rules/checks, e.g. "t3.row_total.requests.new"
   std::string total_field;  // the field id on the total side
@@ -39,6 +42,8 @@ struct CheckFailure {
   double expected = 0;
   Value found;  // the printed total; nullopt when it was left blank
   std::string kind = "sum";
+  std::string document_url{};     // source_mismatch: the other document
+  std::string document_sha256{};  // source_mismatch: its SHA-256
   bool operator==(const CheckFailure&) const = default;
 };
 

@@ -95,11 +95,12 @@ enum Column {
   kListed,
   kValue,
   kRaw,
+  kFormat,
 };
 
 constexpr const char* kLatestSql =
     "SELECT s.id, src.url, s.issuer, s.year, s.template, s.version, f.fetched_at, s.title, "
-    "s.published, v.field_id, n.name, v.listed, v.value, v.raw "
+    "s.published, v.field_id, n.name, v.listed, v.value, v.raw, s.format "
     "FROM reports r JOIN snapshots s ON s.id = r.latest_snapshot_id "
     "JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id "
     "LEFT JOIN field_values v ON v.snapshot_id = s.id LEFT JOIN field_names n ON n.id = v.field_id "
@@ -108,7 +109,7 @@ constexpr const char* kLatestSql =
 
 constexpr const char* kAllVersionsSql =
     "SELECT s.id, src.url, s.issuer, s.year, s.template, s.version, f.fetched_at, s.title, "
-    "s.published, v.field_id, n.name, v.listed, v.value, v.raw "
+    "s.published, v.field_id, n.name, v.listed, v.value, v.raw, s.format "
     "FROM reports r JOIN snapshots s ON s.report_id = r.id "
     "JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id "
     "LEFT JOIN field_values v ON v.snapshot_id = s.id LEFT JOIN field_names n ON n.id = v.field_id "
@@ -118,15 +119,16 @@ constexpr const char* kAllVersionsSql =
 // One report version's metadata, read once per version rather than once per field.
 struct Metadata {
   std::string url, issuer, year, template_id, version, fetched_at, title, published;
+  std::string format;  // the source document's format; "" when stored before formats
 };
 
 Metadata ReadMetadata(SQLite::Statement& row) {
   auto text = [&](int column) {
     return row.getColumn(column).isNull() ? std::string() : row.getColumn(column).getString();
   };
-  return Metadata{text(kUrl),      text(kIssuer),   text(kYear),
-                  text(kTemplate), text(kVersion),  IsoTime(row.getColumn(kFetchedAt).getInt64()),
-                  text(kTitle),    text(kPublished)};
+  return Metadata{text(kUrl),      text(kIssuer),    text(kYear),
+                  text(kTemplate), text(kVersion),   IsoTime(row.getColumn(kFetchedAt).getInt64()),
+                  text(kTitle),    text(kPublished), text(kFormat)};
 }
 
 std::string ValueText(SQLite::Statement& row) {
@@ -177,7 +179,7 @@ ExportStats SqliteStore::Export(const ExportOptions& options, std::ostream& out)
     const bool wide = options.layout == ExportOptions::Layout::kWide;
     static const char* const kLongHeader[] = {"url",     "issuer",     "year",  "template",
                                               "version", "fetched_at", "field", "value",
-                                              "raw",     "unit"};
+                                              "raw",     "unit",       "format"};
     static const char* const kWideMetadata[] = {"url",     "issuer",     "year",  "template",
                                                 "version", "fetched_at", "title", "published"};
 
@@ -192,6 +194,7 @@ ExportStats SqliteStore::Export(const ExportOptions& options, std::ostream& out)
       }
       for (const char* name : kWideMetadata) csv.Text(name);
       for (const auto& field : columns) csv.Text(field);
+      csv.Text("format");  // appended after the fields: existing columns keep their places
     } else {
       for (const char* name : kLongHeader) csv.Text(name);
     }
@@ -215,6 +218,7 @@ ExportStats SqliteStore::Export(const ExportOptions& options, std::ostream& out)
         csv.Number(cell);
         cell.clear();
       }
+      csv.Text(metadata.format);
       csv.EndRow();
       ++stats.rows;
     };
@@ -252,6 +256,7 @@ ExportStats SqliteStore::Export(const ExportOptions& options, std::ostream& out)
         csv.Text(raw.isNull() ? std::string_view()
                               : std::string_view(raw.getText(), raw.getBytes()));
         csv.Text(units.Of(metadata.template_id, field));
+        csv.Text(metadata.format);
         csv.EndRow();
         ++stats.rows;
       }

@@ -64,8 +64,9 @@ constexpr const char* kFieldsOfSnapshot =
 
 StoredExtraction SqliteStore::LoadSnapshot(int64_t report_id, int version, const std::string& url) {
   auto& head = Prepared(
-      "SELECT s.id, s.fetch_id, f.fetched_at, s.template, s.year, s.issuer, s.title, s.published "
-      "FROM snapshots s JOIN fetches f ON f.id = s.fetch_id WHERE s.report_id = ? AND s.version = "
+      "SELECT s.id, s.fetch_id, f.fetched_at, s.template, s.year, s.issuer, s.title, s.published, "
+      "s.document_url, s.document_sha256, s.format, s.rules_sha256 FROM snapshots s JOIN fetches f "
+      "ON f.id = s.fetch_id WHERE s.report_id = ? AND s.version = "
       "?");
   head.bind(1, static_cast<int64_t>(report_id));
   head.bind(2, version);
@@ -86,9 +87,14 @@ StoredExtraction SqliteStore::LoadSnapshot(int64_t report_id, int version, const
   e.issuer = OptionalText(head.getColumn(5));
   e.title = OptionalText(head.getColumn(6));
   e.published = OptionalText(head.getColumn(7));
+  stored.origin.document_url = OptionalText(head.getColumn(8)).value_or("");
+  stored.origin.document_sha256 = OptionalText(head.getColumn(9)).value_or("");
+  e.format = OptionalText(head.getColumn(10)).value_or("");
+  stored.origin.rules_sha256 = OptionalText(head.getColumn(11)).value_or("");
 
   auto& values = Prepared(
-      "SELECT n.name, v.listed, v.value, v.raw, l.text, v.table_no, v.row_no, v.column_no "
+      "SELECT n.name, v.listed, v.value, v.raw, l.text, v.table_no, v.row_no, v.column_no, "
+      "v.page_no "
       "FROM field_values v JOIN field_names n ON n.id = v.field_id "
       "LEFT JOIN labels l ON l.id = v.label_id WHERE v.snapshot_id = ? ORDER BY v.ordinal");
   values.bind(1, snapshot_id);
@@ -99,13 +105,15 @@ StoredExtraction SqliteStore::LoadSnapshot(int64_t report_id, int version, const
     if (!values.getColumn(3).isNull()) {
       e.cells[name] = FieldCell{values.getColumn(3).getString(),
                                 values.getColumn(4).isNull() ? "" : values.getColumn(4).getString(),
-                                values.getColumn(5).getInt(), values.getColumn(6).getInt(),
-                                values.getColumn(7).getInt()};
+                                values.getColumn(5).getInt(),
+                                values.getColumn(6).getInt(),
+                                values.getColumn(7).getInt(),
+                                values.getColumn(8).getInt()};
     }
   }
   auto& checks = Prepared(
-      "SELECT identity, total_field, fields, expected, found, kind, found_blank "
-      "FROM check_failures WHERE snapshot_id = ? ORDER BY ordinal");
+      "SELECT identity, total_field, fields, expected, found, kind, found_blank, document_url, "
+      "document_sha256 FROM check_failures WHERE snapshot_id = ? ORDER BY ordinal");
   checks.bind(1, snapshot_id);
   while (checks.executeStep()) {
     bool blank = checks.getColumn(6).getInt() != 0;
@@ -113,7 +121,8 @@ StoredExtraction SqliteStore::LoadSnapshot(int64_t report_id, int version, const
         checks.getColumn(0).getString(), checks.getColumn(1).getString(),
         nlohmann::json::parse(checks.getColumn(2).getString()).get<std::vector<std::string>>(),
         checks.getColumn(3).getDouble(), blank ? Value() : Value(checks.getColumn(4).getDouble()),
-        checks.getColumn(5).getString()});
+        checks.getColumn(5).getString(), OptionalText(checks.getColumn(7)).value_or(""),
+        OptionalText(checks.getColumn(8)).value_or("")});
   }
   auto& status = Prepared(
       "SELECT identity, table_name, status FROM check_status WHERE snapshot_id = ? "
@@ -263,6 +272,76 @@ VersionDiff SqliteStore::Diff(const std::string& url, std::optional<int> from,
           FieldChange{f.name, f.value, std::nullopt, f.raw, std::nullopt, f.listed, false});
     }
     return diff;
+  });
+}
+
+namespace {
+
+// An ArchivedDocument from a row whose first columns are f.id, f.body_sha256, d.media_type,
+// f.charset.
+ArchivedDocument ReadArchived(SQLite::Statement& query, const std::string& url) {
+  return ArchivedDocument{url, query.getColumn(1).getString(), query.getColumn(0).getInt64(),
+                          query.getColumn(2).getString(), query.getColumn(3).getString()};
+}
+
+}  // namespace
+
+std::optional<ArchivedDocument> SqliteStore::LatestDocument(const std::string& url) {
+  constexpr const char* kSql =
+      "SELECT f.id, f.body_sha256, d.media_type, f.charset FROM fetches f JOIN sources s ON s.id = "
+      "f.source_id "
+      "JOIN documents d ON d.sha256 = f.body_sha256 "
+      "WHERE s.url = ? AND f.error = '' AND f.status / 100 = 2 ORDER BY f.id DESC LIMIT 1";
+  return Read("finding a document", [&]() -> std::optional<ArchivedDocument> {
+    auto& find = Prepared(kSql);
+    find.bind(1, UrlKey(url));
+    if (!find.executeStep()) return std::nullopt;
+    return ReadArchived(find, UrlKey(url));
+  });
+}
+
+std::vector<ArchivedDocument> SqliteStore::ReportAttachments(const std::string& page_url) {
+  // Each attachment's latest successful fetch whose body is stored.
+  constexpr const char* kSql =
+      "SELECT f.id, f.body_sha256, d.media_type, f.charset, a.url FROM (SELECT DISTINCT s.id AS "
+      "id, s.url AS url FROM attachments l "
+      "JOIN sources p ON p.id = l.report_source_id JOIN sources s ON s.id = "
+      "l.attachment_source_id WHERE p.url = ? AND l.page_kind <> 'list') a "
+      "JOIN fetches f ON f.id = (SELECT max(g.id) FROM fetches g JOIN documents e ON e.sha256 = "
+      "g.body_sha256 WHERE g.source_id = a.id AND g.error = '' AND g.status / 100 = 2) "
+      "JOIN documents d ON d.sha256 = f.body_sha256 ORDER BY a.id";
+  return Read("finding attachments", [&] {
+    auto& find = Prepared(kSql);
+    find.bind(1, UrlKey(page_url));
+    std::vector<ArchivedDocument> out;
+    while (find.executeStep()) out.push_back(ReadArchived(find, find.getColumn(4).getString()));
+    return out;
+  });
+}
+
+std::vector<std::string> SqliteStore::PagesLinking(const std::string& attachment_url) {
+  return Read("finding pages", [&] {
+    auto& find = Prepared(
+        "SELECT DISTINCT p.url, p.id FROM attachments l JOIN sources p ON p.id = "
+        "l.report_source_id JOIN sources s ON s.id = l.attachment_source_id "
+        "WHERE s.url = ? AND l.page_kind <> 'list' ORDER BY p.id");
+    find.bind(1, UrlKey(attachment_url));
+    std::vector<std::string> out;
+    while (find.executeStep()) out.push_back(find.getColumn(0).getString());
+    return out;
+  });
+}
+
+std::vector<std::string> SqliteStore::ArchivedPages() {
+  return Read("listing archived pages", [&] {
+    auto& list = Prepared(
+        "SELECT s.url FROM sources s WHERE (EXISTS (SELECT 1 FROM reports r WHERE r.source_id = "
+        "s.id) OR EXISTS (SELECT 1 FROM document_sources d WHERE d.source_id = s.id)) "
+        "AND NOT EXISTS (SELECT 1 FROM attachments l WHERE l.attachment_source_id = s.id "
+        "AND l.page_kind <> 'list') ORDER BY s.id");
+    std::vector<std::string> out;
+    while (list.executeStep()) out.push_back(list.getColumn(0).getString());
+    return out;
   });
 }
 

@@ -192,11 +192,29 @@ CREATE TABLE narrative_facts (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 5 (documents): provenance of each snapshot (the document its cells were read from, its
+// format, the rules that made it), each cell's page, source_mismatch checks against another
+// document (their kind column came with version 4), what kind of page linked an attachment, and the indexes `reextract` reads by.
+constexpr const char* kVersionDocuments = R"sql(
+ALTER TABLE snapshots ADD COLUMN document_url TEXT;     -- NULL: stored before provenance
+ALTER TABLE snapshots ADD COLUMN document_sha256 TEXT;
+ALTER TABLE snapshots ADD COLUMN format TEXT;
+ALTER TABLE snapshots ADD COLUMN rules_sha256 TEXT;
+ALTER TABLE field_values ADD COLUMN page_no INTEGER;     -- 1-based PDF page; NULL: no pages
+ALTER TABLE check_failures ADD COLUMN document_url TEXT; -- source_mismatch: the other document
+ALTER TABLE check_failures ADD COLUMN document_sha256 TEXT;
+ALTER TABLE attachments ADD COLUMN page_kind TEXT NOT NULL DEFAULT '';  -- 'report', 'list'; '': unknown
+ALTER TABLE frontier ADD COLUMN parent_kind TEXT NOT NULL DEFAULT '';
+CREATE INDEX document_sources_by_source ON document_sources(source_id);
+CREATE INDEX attachments_by_attachment ON attachments(attachment_source_id);
+CREATE INDEX fetches_by_body ON fetches(body_sha256);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> migrations = {kVersion1, kVersion2, kVersionDiscovery,
-                                                         kVersionChecks};
+                                                         kVersionChecks, kVersionDocuments};
   return migrations;
 }
 

@@ -28,11 +28,13 @@ class SqliteStore final : public Store {
   int64_t RecordFetch(const FetchRecord& fetch) override;
   std::string PutDocument(const std::string& body, const std::string& media_type,
                           const std::string& url, int64_t fetch_id) override;
-  void LinkAttachment(const std::string& report_url, const std::string& attachment_url,
-                      const std::string& sha256) override;
+  void LinkAttachment(const std::string& page_url, const std::string& attachment_url,
+                      const std::string& sha256, const std::string& page_kind) override;
   SnapshotResult SaveExtraction(const std::string& url, int64_t fetch_id,
-                                const Extraction& extraction,
-                                const std::string& page_text) override;
+                                const Extraction& extraction, const std::string& page_text,
+                                const SnapshotOrigin& origin) override;
+  void SetSourceChecks(const std::string& url, const std::string& document_url,
+                       const std::vector<CheckFailure>& checks) override;
   std::optional<Validators> GetValidators(const std::string& url) override;
 
   bool Enqueue(const FrontierEntry& entry) override;
@@ -42,6 +44,10 @@ class SqliteStore final : public Store {
   void ResetFrontier(const std::string& seed) override;
 
   std::optional<StoredDocument> GetDocument(const std::string& sha256) override;
+  std::optional<ArchivedDocument> LatestDocument(const std::string& url) override;
+  std::vector<ArchivedDocument> ReportAttachments(const std::string& page_url) override;
+  std::vector<std::string> PagesLinking(const std::string& attachment_url) override;
+  std::vector<std::string> ArchivedPages() override;
 
   std::vector<VersionInfo> History(const std::string& url) override;
   VersionDiff Diff(const std::string& url, std::optional<int> from, std::optional<int> to) override;
@@ -89,6 +95,8 @@ class SqliteStore final : public Store {
   // The report at `url`, or NotFoundError.
   int64_t ReportIdOrThrow(const std::string& url);
   int LatestVersion(int64_t report_id);
+  // Inserts `checks` as check_failures rows of `snapshot_id` from ordinal `first` on.
+  void InsertChecks(int64_t snapshot_id, int64_t first, const std::vector<CheckFailure>& checks);
   // Loads one stored snapshot (inside a read transaction).
   StoredExtraction LoadSnapshot(int64_t report_id, int version, const std::string& url);
 

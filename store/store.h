@@ -75,9 +75,29 @@ struct FrontierEntry {
   std::string url;
   std::string kind;  // "list", "report", "attachment"
   int depth = 0;
-  std::string parent;  // the URL it was found on; empty for a seed
-  std::string seed;    // the seed URL this crawl started from
-  std::string request = "";  // "" (GET `url`) or a list mechanism's request (ListRequest JSON)
+  std::string parent;         // the URL it was found on; empty for a seed
+  std::string seed;           // the seed URL this crawl started from
+  std::string request = "";   // "" (GET `url`) or a list mechanism's request (ListRequest JSON)
+  std::string parent_kind{};  // the kind of the parent's entry ("list", "report"); "" for a seed
+};  // the kind of the parent's entry ("list", "report"); "" for a seed
+};
+
+// Where a snapshot's cells were read from (provenance) and which rules read them. Every cell of a
+// snapshot comes from this one document; its format is Extraction::format and a PDF cell's page
+// FieldCell::page.
+struct SnapshotOrigin {
+  std::string document_url;     // the URL that served the document (the page or an attachment)
+  std::string document_sha256;  // the archived body (GetDocument)
+  std::string rules_sha256;     // RuleSet::sha256() of the rules that made the extraction
+};
+
+// An archived body as one URL served it, for reading it again (reextract).
+struct ArchivedDocument {
+  std::string url;
+  std::string sha256;
+  int64_t fetch_id = 0;  // the latest successful fetch of `url` that returned this body
+  std::string media_type;
+  std::string charset;  // as the server declared it in that fetch ("" when none)
 };
 
 struct StoredDocument {
@@ -123,6 +143,7 @@ struct StoredExtraction {
   int version = 0;
   int64_t fetch_id = 0;
   int64_t fetched_at = 0;
+  SnapshotOrigin origin;  // empty strings for a snapshot stored before provenance (schema < 3)
   Extraction extraction;
 };
 
@@ -197,15 +218,24 @@ class Store {
   // (0: no fetch); returns the hex SHA-256.
   virtual std::string PutDocument(const std::string& body, const std::string& media_type,
                                   const std::string& url, int64_t fetch_id) = 0;
-  // Links an attachment document to the report page it was found on.
-  virtual void LinkAttachment(const std::string& report_url, const std::string& attachment_url,
-                              const std::string& sha256) = 0;
+  // Links an attachment document to the page it was found on; `page_kind` is that page's frontier
+  // kind: "report" (its attachments are copies of the report) or "list" (each attachment is a
+  // report of its own).
+  virtual void LinkAttachment(const std::string& page_url, const std::string& attachment_url,
+                              const std::string& sha256,
+                              const std::string& page_kind = "report") = 0;
   // Saves the extraction of `url` from fetch `fetch_id`; writes a new snapshot version only when
   // the data hash differs from the latest version. Records the fetch's page-text hash (SHA-256 of
-  // `page_text`) and data hash either way. One transaction.
+  // `page_text`) and data hash either way. A new version records `origin` and the cells' pages;
+  // checks of kind source_mismatch in `extraction` are stored like the others. One transaction.
   virtual SnapshotResult SaveExtraction(const std::string& url, int64_t fetch_id,
-                                        const Extraction& extraction,
-                                        const std::string& page_text) = 0;
+                                        const Extraction& extraction, const std::string& page_text,
+                                        const SnapshotOrigin& origin = {}) = 0;
+  // Replaces the source_mismatch checks of the latest version of the report at `url` that compare
+  // it with the document served by `document_url` (none left when `checks` is empty). Throws
+  // NotFoundError when no report is stored for `url`.
+  virtual void SetSourceChecks(const std::string& url, const std::string& document_url,
+                               const std::vector<CheckFailure>& checks) = 0;
   // The ETag / Last-Modified of the latest successful (200 or 304) fetch of `url` that sent any;
   // nullopt when there is none. A 304 needs only RecordFetch: it confirms the latest version and
   // writes no new one.
@@ -225,6 +255,16 @@ class Store {
   // --- documents ---
   // The stored (decompressed) body with this hex SHA-256; nullopt when not stored.
   virtual std::optional<StoredDocument> GetDocument(const std::string& sha256) = 0;
+  // The body `url` served in its latest successful fetch whose body is archived; nullopt when none.
+  virtual std::optional<ArchivedDocument> LatestDocument(const std::string& url) = 0;
+  // The attachments linked to `page_url` from a report page (page kind "report", or unknown), each
+  // attachment URL once with its latest archived body, in the order they were first seen.
+  virtual std::vector<ArchivedDocument> ReportAttachments(const std::string& page_url) = 0;
+  // The report pages that link `attachment_url` as a copy of their report (see ReportAttachments).
+  virtual std::vector<std::string> PagesLinking(const std::string& attachment_url) = 0;
+  // What `reextract --all` visits: every URL with a stored report or an archived body, except
+  // attachments of report pages (those are read with their page), in first-seen order.
+  virtual std::vector<std::string> ArchivedPages() = 0;
 
   // --- read by the commands (history, diff, show, export) ---
   // Every version of the report at `url`, oldest first. Throws NotFoundError for an unknown URL.

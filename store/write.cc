@@ -184,21 +184,79 @@ std::optional<StoredDocument> SqliteStore::GetDocument(const std::string& sha256
   });
 }
 
-void SqliteStore::LinkAttachment(const std::string& report_url, const std::string& attachment_url,
-                                 const std::string& sha256) {
+void SqliteStore::LinkAttachment(const std::string& page_url, const std::string& attachment_url,
+                                 const std::string& sha256, const std::string& page_kind) {
   Write("linking an attachment", [&] {
     auto& link = Prepared(
-        "INSERT OR IGNORE INTO attachments (report_source_id, attachment_source_id, sha256) "
-        "VALUES (?, ?, ?)");
-    link.bind(1, SourceId(report_url));
+        "INSERT INTO attachments (report_source_id, attachment_source_id, sha256, page_kind) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET page_kind = excluded.page_kind");
+    link.bind(1, SourceId(page_url));
     link.bind(2, SourceId(attachment_url));
     link.bind(3, sha256);
+    link.bind(4, page_kind);
     link.exec();
   });
 }
 
+void SqliteStore::InsertChecks(int64_t snapshot_id, int64_t first,
+                               const std::vector<CheckFailure>& checks) {
+  auto& check = Prepared(
+      "INSERT INTO check_failures (snapshot_id, ordinal, identity, total_field, fields, expected, "
+      "found, kind, found_blank, document_url, document_sha256) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (size_t i = 0; i < checks.size(); ++i) {
+    const CheckFailure& c = checks[i];
+    check.reset();
+    check.bind(1, snapshot_id);
+    check.bind(2, static_cast<int64_t>(first + static_cast<int64_t>(i)));
+    check.bind(3, c.identity);
+    check.bind(4, c.total_field);
+    check.bind(
+        5, nlohmann::json(c.fields).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    check.bind(6, c.expected);
+    check.bind(7, c.found.value_or(0));  // found is NOT NULL since version 1: found_blank says
+    check.bind(8, c.kind);
+    check.bind(9, c.found ? 0 : 1);
+    if (c.document_url.empty()) {
+      check.bind(10);
+      check.bind(11);
+    } else {
+      check.bind(10, c.document_url);
+      check.bind(11, c.document_sha256);
+    }
+    check.exec();
+  }
+}
+
+void SqliteStore::SetSourceChecks(const std::string& url, const std::string& document_url,
+                                  const std::vector<CheckFailure>& checks) {
+  Write("recording source checks", [&] {
+    auto& find = Prepared(
+        "SELECT r.latest_snapshot_id FROM reports r JOIN sources s ON s.id = r.source_id "
+        "WHERE s.url = ? AND r.latest_snapshot_id IS NOT NULL");
+    find.bind(1, UrlKey(url));
+    if (!find.executeStep()) throw NotFoundError("no report stored for " + url + " in " + path_);
+    const int64_t snapshot_id = find.getColumn(0).getInt64();
+    find.reset();
+    auto& drop = Prepared(
+        "DELETE FROM check_failures WHERE snapshot_id = ? AND kind = 'source_mismatch' "
+        "AND document_url = ?");
+    drop.bind(1, snapshot_id);
+    drop.bind(2, document_url);
+    drop.exec();
+    auto& next =
+        Prepared("SELECT coalesce(max(ordinal) + 1, 0) FROM check_failures WHERE snapshot_id = ?");
+    next.bind(1, snapshot_id);
+    next.executeStep();
+    const int64_t first = next.getColumn(0).getInt64();
+    next.reset();
+    InsertChecks(snapshot_id, first, checks);
+  });
+}
+
 SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch_id,
-                                           const Extraction& e, const std::string& page_text) {
+                                           const Extraction& e, const std::string& page_text,
+                                           const SnapshotOrigin& origin) {
   const std::string data_hash = DataHash(e);
   const std::string text_hash = Sha256Hex(page_text);
   try {
@@ -234,8 +292,8 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
       result.new_version = true;
       auto& snapshot = Prepared(
           "INSERT INTO snapshots (report_id, version, fetch_id, data_sha256, template, year, "
-          "issuer, "
-          "title, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "issuer, title, published, document_url, document_sha256, format, rules_sha256) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       snapshot.bind(1, static_cast<int64_t>(result.report_id));
       snapshot.bind(2, result.version);
       snapshot.bind(3, static_cast<int64_t>(fetch_id));
@@ -249,12 +307,23 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
       BindOptional(snapshot, 7, e.issuer);
       BindOptional(snapshot, 8, e.title);
       BindOptional(snapshot, 9, e.published);
+      auto bind_text = [&](int index, const std::string& text) {
+        if (text.empty()) {
+          snapshot.bind(index);
+        } else {
+          snapshot.bind(index, text);
+        }
+      };
+      bind_text(10, origin.document_url);
+      bind_text(11, origin.document_sha256);
+      bind_text(12, e.format);
+      bind_text(13, origin.rules_sha256);
       snapshot.exec();
       const int64_t snapshot_id = db_->getLastInsertRowid();
 
       auto& value = Prepared(
           "INSERT INTO field_values (snapshot_id, ordinal, field_id, listed, value, raw, label_id, "
-          "table_no, row_no, column_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "table_no, row_no, column_no, page_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       int ordinal = 0;
       auto insert_value = [&](const std::string& field, bool listed, const Value& number) {
         value.reset();
@@ -273,8 +342,13 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
           value.bind(8, cell->second.table);
           value.bind(9, cell->second.row);
           value.bind(10, cell->second.column);
+          if (cell->second.page > 0) {
+            value.bind(11, cell->second.page);
+          } else {
+            value.bind(11);
+          }
         } else {
-          for (int i = 6; i <= 10; ++i) value.bind(i);
+          for (int i = 6; i <= 11; ++i) value.bind(i);
         }
         value.exec();
       };
@@ -287,24 +361,7 @@ SnapshotResult SqliteStore::SaveExtraction(const std::string& url, int64_t fetch
         if (!listed.contains(field)) insert_value(field, false, std::nullopt);
       }
 
-      auto& check = Prepared(
-          "INSERT INTO check_failures (snapshot_id, ordinal, identity, total_field, fields, "
-          "expected, found, kind, found_blank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (size_t i = 0; i < e.checks.size(); ++i) {
-        const CheckFailure& c = e.checks[i];
-        check.reset();
-        check.bind(1, snapshot_id);
-        check.bind(2, static_cast<int64_t>(i));
-        check.bind(3, c.identity);
-        check.bind(4, c.total_field);
-        check.bind(5, nlohmann::json(c.fields).dump(-1, ' ', false,
-                                                    nlohmann::json::error_handler_t::replace));
-        check.bind(6, c.expected);
-        check.bind(7, c.found.value_or(0));
-        check.bind(8, c.kind);
-        check.bind(9, c.found ? 0 : 1);
-        check.exec();
-      }
+      InsertChecks(snapshot_id, 0, e.checks);
       auto& status = Prepared(
           "INSERT INTO check_status (snapshot_id, ordinal, identity, table_name, status) "
           "VALUES (?, ?, ?, ?, ?)");
@@ -390,7 +447,8 @@ std::optional<Validators> SqliteStore::GetValidators(const std::string& url) {
 bool SqliteStore::Enqueue(const FrontierEntry& entry) {
   return Write("adding to the frontier", [&] {
     auto& insert = Prepared(
-        "INSERT OR IGNORE INTO frontier (url, kind, depth, parent, seed, added_at, request) "
+        "INSERT OR IGNORE INTO frontier (url, kind, depth, parent, seed, added_at, request, "
+        "parent_kind) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, UrlKey(entry.url));
     insert.bind(2, entry.kind);
@@ -399,6 +457,7 @@ bool SqliteStore::Enqueue(const FrontierEntry& entry) {
     insert.bind(5, entry.seed);
     insert.bind(6, static_cast<int64_t>(Now()));
     insert.bind(7, entry.request);
+    insert.bind(8, entry.parent_kind);
     return insert.exec() == 1;
   });
 }
@@ -406,15 +465,16 @@ bool SqliteStore::Enqueue(const FrontierEntry& entry) {
 std::vector<FrontierEntry> SqliteStore::PendingEntries(size_t limit) {
   return Read("reading the frontier", [&] {
     auto& pending = Prepared(
-        "SELECT url, kind, depth, parent, seed, request FROM frontier WHERE done = 0 ORDER BY id "
-        "LIMIT ?");
+        "SELECT url, kind, depth, parent, seed, request, parent_kind FROM frontier WHERE done = 0 "
+        "ORDER BY id LIMIT ?");
     pending.bind(
         1, static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max())));
     std::vector<FrontierEntry> entries;
     while (pending.executeStep()) {
       entries.push_back({pending.getColumn(0).getString(), pending.getColumn(1).getString(),
                          pending.getColumn(2).getInt(), pending.getColumn(3).getString(),
-                         pending.getColumn(4).getString(), pending.getColumn(5).getString()});
+                         pending.getColumn(4).getString(), pending.getColumn(5).getString(),
+                         pending.getColumn(6).getString()});
     }
     return entries;
   });

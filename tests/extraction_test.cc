@@ -100,6 +100,27 @@ TEST(ExtractionJson, RoundTrips) {
   EXPECT_EQ(back, original);
 }
 
+TEST(ExtractionJson, ChecksSayTheirKindAndASourceMismatchNamesTheOtherDocument) {
+  Extraction e = Sample();
+  CheckFailure mismatch;
+  mismatch.kind = "source_mismatch";
+  mismatch.identity = "source_mismatch.requests.new.total";
+  mismatch.total_field = "requests.new.total";
+  mismatch.fields = {"requests.new.total"};
+  mismatch.found = 218;
+  mismatch.expected = 219;
+  mismatch.document_url = "https://a.gov.cn/2024.pdf";
+  mismatch.document_sha256 = "ab12";
+  e.checks.push_back(mismatch);
+  auto json = ToJson(e);
+  EXPECT_EQ(json["checks"][0]["kind"], "sum");
+  EXPECT_FALSE(json["checks"][0].contains("document"));
+  EXPECT_EQ(json["checks"][1]["kind"], "source_mismatch");
+  EXPECT_EQ(json["checks"][1]["document"], "https://a.gov.cn/2024.pdf");
+  EXPECT_EQ(json["checks"][1]["document_sha256"], "ab12");
+  EXPECT_EQ(FromJson(nlohmann::json::parse(json.dump())).checks, e.checks);
+}
+
 TEST(ExtractionJson, NoTemplateIsNull) {
   auto json = ToJson(Extraction{});
   EXPECT_TRUE(json["template"].is_null());

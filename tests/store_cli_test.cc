@@ -132,9 +132,13 @@ TEST_F(StoreCliTest, DiffShowsTheChangedFieldAndMetadata) {
 TEST_F(StoreCliTest, ShowPrintsTheStoredExtractionAsExtractDoes) {
   CliRun run = Nianbao(dir_, {"show", kUrl, "--db", db_, "--format", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(nlohmann::json::parse(run.out), nlohmann::json::parse(ToJson(Version2()).dump()));
-  // Same key order as `nianbao extract` (ToJson), fields in saved order.
-  EXPECT_EQ(run.out, ToJson(Version2()).dump(1, ' ', false) + "\n");
+  // The shape of `nianbao extract` (same key order, fields in saved order), plus the source
+  // document: none for a snapshot saved without one.
+  nlohmann::ordered_json expected = ToJson(Version2());
+  expected["source"] = {
+      {"url", nullptr}, {"sha256", nullptr}, {"format", nullptr}, {"rules_sha256", nullptr}};
+  EXPECT_EQ(nlohmann::json::parse(run.out), nlohmann::json::parse(expected.dump()));
+  EXPECT_EQ(run.out, expected.dump(1, ' ', false) + "\n");
 
   run = Nianbao(dir_, {"show", kUrl, "--db", db_, "--version", "1", "--format", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -185,16 +189,16 @@ TEST_F(StoreCliTest, NotADatabaseIsExit1AndUntouched) {
 TEST_F(StoreCliTest, ExportWritesCsvToStdoutOrFile) {
   CliRun run = Nianbao(dir_, {"export", "--db", db_});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_TRUE(
-      run.out.starts_with("url,issuer,year,template,version,fetched_at,field,value,raw,unit\r\n"))
+  EXPECT_TRUE(run.out.starts_with(
+      "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format\r\n"))
       << run.out;
   EXPECT_NE(run.out.find(std::string(kUrl) +
                          ",平潭综合实验区管理委员会,2024,v2021,2,2025-03-12T17:20:00Z,"
-                         "requests.new.total,219,219,件\r\n"),
+                         "requests.new.total,219,219,件,\r\n"),
             std::string::npos)
       << run.out;
-  EXPECT_NE(run.out.find(",active.fees.amount,18651.06,18651.06,万元\r\n"), std::string::npos);
-  EXPECT_NE(run.out.find(",review.total,,,件\r\n"), std::string::npos);
+  EXPECT_NE(run.out.find(",active.fees.amount,18651.06,18651.06,万元,\r\n"), std::string::npos);
+  EXPECT_NE(run.out.find(",review.total,,,件,\r\n"), std::string::npos);
 
   std::string out = dir_.File("wide.csv");
   run = Nianbao(dir_, {"export", "--db", db_, "--layout", "wide", "--template", "v2021", "--bom",
@@ -214,7 +218,7 @@ TEST_F(StoreCliTest, ExportWritesCsvToStdoutOrFile) {
 
   run = Nianbao(dir_, {"export", "--db", db_, "--year", "2019"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out, "url,issuer,year,template,version,fetched_at,field,value,raw,unit\r\n");
+  EXPECT_EQ(run.out, "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format\r\n");
 }
 
 }  // namespace

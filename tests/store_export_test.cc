@@ -99,6 +99,7 @@ Extraction ReportA() {
   Extraction e;
   e.template_id = "v2021";
   e.year = 2024;
+  e.format = "html";
   e.issuer = "平潭综合实验区管理委员会, \"办公室\"\n第二行";
   e.title = "=HYPERLINK(\"http://evil\")";
   e.published = "2025-03-10";
@@ -115,6 +116,7 @@ Extraction ReportB() {
   Extraction e;
   e.template_id = "legacy";
   e.year = 2015;
+  e.format = "pdf";
   e.issuer = "@某县人民政府办公室";
   e.title = "+某县2015年报";
   e.fields = {{"requests.received", 12}, {"requests.new.total", std::nullopt}};
@@ -148,17 +150,17 @@ TEST_F(ExportTest, LongRoundTripsEveryValue) {
   Rows rows = ParseCsv(csv);
   Rows expected = {
       {"url", "issuer", "year", "template", "version", "fetched_at", "field", "value", "raw",
-       "unit"},
+       "unit", "format"},
       {kUrlA, *ReportA().issuer, "2024", "v2021", "1", "2025-03-10T09:46:40Z", "requests.new.total",
-       "218", "218", "件"},
+       "218", "218", "件", "html"},
       {kUrlA, *ReportA().issuer, "2024", "v2021", "1", "2025-03-10T09:46:40Z", "active.fees.amount",
-       "18651.06", "18651.06万元", "万元"},
+       "18651.06", "18651.06万元", "万元", "html"},
       {kUrlA, *ReportA().issuer, "2024", "v2021", "1", "2025-03-10T09:46:40Z",
-       "active.licensing.change", "-8", "-8", "项"},
+       "active.licensing.change", "-8", "-8", "项", "html"},
       {kUrlB, "@某县人民政府办公室", "2015", "legacy", "1", "2025-03-10T09:48:20Z",
-       "requests.received", "12", "十二,（12）", "件"},
+       "requests.received", "12", "十二,（12）", "件", "pdf"},
       {kUrlB, "@某县人民政府办公室", "2015", "legacy", "1", "2025-03-10T09:48:20Z",
-       "requests.new.total", "", "—", "件"},
+       "requests.new.total", "", "—", "件", "pdf"},
   };
   EXPECT_EQ(rows, expected);
 }
@@ -169,11 +171,12 @@ TEST_F(ExportTest, WideHasCatalogueColumnsAndBlanksWhereAFieldDoesNotApply) {
   Rows rows = ParseCsv(Export(options));
   Rows expected = {
       {"url", "issuer", "year", "template", "version", "fetched_at", "title", "published",
-       "requests.new.total", "active.fees.amount", "active.licensing.change", "requests.received"},
+       "requests.new.total", "active.fees.amount", "active.licensing.change", "requests.received",
+       "format"},
       {kUrlA, *ReportA().issuer, "2024", "v2021", "1", "2025-03-10T09:46:40Z", *ReportA().title,
-       "2025-03-10", "218", "18651.06", "-8", ""},
+       "2025-03-10", "218", "18651.06", "-8", "", "html"},
       {kUrlB, "@某县人民政府办公室", "2015", "legacy", "1", "2025-03-10T09:48:20Z", "+某县2015年报",
-       "", "", "", "", "12"},
+       "", "", "", "", "12", "pdf"},
   };
   EXPECT_EQ(rows, expected);
 }
@@ -185,10 +188,10 @@ TEST_F(ExportTest, WideWithTemplateHasOnlyThatTemplatesColumns) {
   Rows rows = ParseCsv(Export(options));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 8, rows[0].end()),
-            (std::vector<std::string>{"requests.received", "requests.new.total"}));
+            (std::vector<std::string>{"requests.received", "requests.new.total", "format"}));
   EXPECT_EQ(rows[1][0], kUrlB);
   EXPECT_EQ(std::vector<std::string>(rows[1].begin() + 8, rows[1].end()),
-            (std::vector<std::string>{"12", ""}));
+            (std::vector<std::string>{"12", "", "pdf"}));
 }
 
 TEST_F(ExportTest, ExcelOutputHasBomAndGuardsTextFormulasButNotNumbers) {
@@ -275,7 +278,8 @@ TEST_F(ExportTest, EmptyDatabaseExportsTheHeaderOnly) {
   ExportOptions options;
   ExportStats stats = empty->Export(options, out);
   EXPECT_EQ(stats.rows, 0);
-  EXPECT_EQ(out.str(), "url,issuer,year,template,version,fetched_at,field,value,raw,unit\r\n");
+  EXPECT_EQ(out.str(),
+            "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format\r\n");
 }
 
 }  // namespace

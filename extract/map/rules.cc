@@ -1,5 +1,6 @@
 #include "extract/map/rules.h"
 
+#include <openssl/evp.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -11,6 +12,21 @@
 
 namespace nianbao {
 namespace {
+
+std::string Sha256Of(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    throw RuleError("SHA-256 of the rule files failed (OpenSSL EVP)");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 15]);
+  }
+  return hex;
+}
 
 std::string Where(const std::string& file, const toml::node& node) {
   return file + ":" + std::to_string(node.source().begin.line);
@@ -384,6 +400,7 @@ std::vector<int> Dimension::MatchingRules(const std::string& text) const {
 
 std::shared_ptr<const RuleSet> RuleSet::LoadFiles(const std::map<std::string, std::string>& files) {
   std::shared_ptr<RuleSet> rules(new RuleSet());
+  std::set<std::string> shaping;  // the .toml files read as checks or templates
   auto fields_file = files.find("fields.tsv");
   if (fields_file == files.end()) throw RuleError("fields.tsv: missing");
   rules->fields_ = ParseFields(fields_file->second);
@@ -397,15 +414,23 @@ std::shared_ptr<const RuleSet> RuleSet::LoadFiles(const std::map<std::string, st
                       std::string(e.description()));
     }
     if (name == "checks.toml") {
+      shaping.insert(name);
       rules->identities_ = ParseChecks(root, name, rules->fields_);
     } else if (root["template"].is_string()) {
       TemplateRules tmpl = ParseTemplate(root, name, rules->fields_, rules->normalizer_);
       if (rules->FindTemplate(tmpl.id))
         Fail(Where(name, *root.get("template")), "duplicate template " + tmpl.id);
       rules->templates_.push_back(std::move(tmpl));
+      shaping.insert(name);
     }
     // Any other .toml (e.g. the crawler's) is not ours.
   }
+  std::string hashed;
+  for (const auto& [name, content] : files) {
+    if (name != "fields.tsv" && !shaping.contains(name)) continue;
+    hashed += name + '\n' + std::to_string(content.size()) + '\n' + content;
+  }
+  rules->sha256_ = Sha256Of(hashed);
   std::set<std::string> catalogued, loaded;
   for (const FieldSpec& spec : rules->fields_) catalogued.insert(spec.template_id);
   for (const TemplateRules& tmpl : rules->templates_) loaded.insert(tmpl.id);

@@ -117,6 +117,10 @@ class RuleSet {
   const TemplateRules* FindTemplate(std::string_view id) const;
   const std::vector<Identity>& identities() const { return identities_; }
   const Normalizer& normalizer() const { return normalizer_; }
+  // Lower-case hex SHA-256 of the rule files that shape an extraction (fields.tsv, checks.toml and
+  // the template files: each file's name, length and content, in name order). Stored with every
+  // snapshot, so that a version says which rules made it; other files (links.toml) do not count.
+  const std::string& sha256() const { return sha256_; }
 
   RuleSet(const RuleSet&) = delete;
   RuleSet& operator=(const RuleSet&) = delete;
@@ -128,6 +132,7 @@ class RuleSet {
   std::vector<TemplateRules> templates_;
   std::vector<Identity> identities_;
   Normalizer normalizer_;
+  std::string sha256_;
 };
 
 }  // namespace nianbao
