@@ -28,6 +28,10 @@ struct CommonFlags {
   std::string db;
   std::string rules_dir;
   std::string user_agent;
+  bool allow_private_addresses = false;
+  double connect_timeout = CrawlOptions{}.connect_timeout_seconds;
+  double timeout = CrawlOptions{}.total_timeout_seconds;
+  int max_tries = CrawlOptions{}.max_tries;
 };
 
 void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
@@ -37,6 +41,15 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
                       "a rules directory instead of the built-in rules");
   command->add_option("--user-agent", flags->user_agent,
                       "the User-Agent (must name nianbao and a contact URL)");
+  command->add_flag("--allow-private-addresses", flags->allow_private_addresses,
+                    "reach loopback, private and link-local hosts (refused by default: SSRF)");
+  command->add_option("--connect-timeout", flags->connect_timeout, "seconds to connect (default 15)")
+      ->check(CLI::Range(0.1, 600.0));
+  command->add_option("--timeout", flags->timeout, "seconds for a whole request (default 60)")
+      ->check(CLI::Range(0.1, 3600.0));
+  command->add_option("--max-tries", flags->max_tries,
+                      "attempts of a URL after timeouts, resets and 5xx (default 3)")
+      ->check(CLI::Range(1, 10));
 }
 
 std::unique_ptr<Store> OpenStore(const CommonFlags& flags) {
@@ -51,6 +64,10 @@ CrawlOptions OptionsFrom(const CommonFlags& flags) {
   CrawlOptions options;
   if (!flags.user_agent.empty()) options.user_agent = flags.user_agent;
   options.rules_dir = flags.rules_dir;
+  options.allow_private_addresses = flags.allow_private_addresses;
+  options.connect_timeout_seconds = flags.connect_timeout;
+  options.total_timeout_seconds = flags.timeout;
+  options.max_tries = flags.max_tries;
   return options;
 }
 
@@ -134,10 +151,16 @@ int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std
 
 // A few words on the error kinds a user may not guess.
 const char* Explain(const std::string& error) {
-  if (error == "robots") return "robots.txt disallows it";
-  if (error == "robots_unavailable")
-    return "robots.txt could not be fetched: 5xx or host unreachable";
   if (error == "too_large") return "the decoded body exceeds the size cap";
+  if (error == "truncated") return "the connection ended before the whole body arrived";
+  if (error == "bad_status_line") return "the server's answer is not an HTTP status line";
+  if (error == "header_too_large") return "the response headers exceed 64 KiB";
+  if (error == "too_many_headers") return "the response has more than 256 header lines";
+  if (error == "unsolicited_304") return "a 304 Not Modified to a request that asked for none";
+  if (error == "timeout_connect") return "no connection within the connect timeout";
+  if (error == "timeout_first_byte") return "connected, but no answer within the timeout";
+  if (error == "timeout_body") return "the response did not end within the timeout";
+  if (error == "retry_after_too_long") return "the server asked to retry later than the cap";
   if (error == "redirect_scheme") return "redirected to a scheme other than http(s)";
   if (error == "too_many_redirects") return "more than 5 redirects";
   return nullptr;
@@ -165,13 +188,22 @@ int RunFetch(const CommonFlags& flags, const std::string& url_text, const std::s
   FetchOneResult result = crawler.FetchOne(*url);
   if (result.kind == "error") {
     std::cerr << "nianbao: fetch " << *url << ": " << result.fetch.error;
-    if (const char* why = Explain(result.fetch.error)) std::cerr << " (" << why << ")";
+    if (!result.detail.empty()) {
+      std::cerr << " (" << result.detail << ")";
+    } else if (const char* why = Explain(result.fetch.error)) {
+      std::cerr << " (" << why << ")";
+    }
     if (result.fetch.status) std::cerr << " (HTTP " << result.fetch.status << ")";
     std::cerr << "\n";
     return 1;
   }
   bool text = format == "text";
-  if (result.kind == "report") {
+  if (result.kind == "suspect") {
+    std::cerr << "nianbao: fetch " << *url
+              << ": held as suspect, not made the latest version: it has under half the numbers "
+                 "of the stored version; the next fetch that reads the same confirms it\n";
+  }
+  if (result.kind == "report" || result.kind == "suspect") {
     std::cout << ToJson(*result.extraction).dump(2) << "\n";
   } else if (result.kind == "list") {
     if (text) {

@@ -14,14 +14,19 @@
 namespace nianbao {
 namespace {
 
+bool Cancelled(const ExtractOptions& options) {
+  return options.cancel && options.cancel->load(std::memory_order_relaxed);
+}
+
 Page ParsePage(std::string_view bytes, const ExtractOptions& options,
                std::vector<std::string>* warnings, bool* is_text) {
   Decoded decoded = DecodeToUtf8(bytes, options.encoding);
+  if (Cancelled(options)) return Page();
   for (std::string& w : decoded.warnings) warnings->push_back(std::move(w));
   bool html = options.input == ExtractOptions::Input::kHtml ||
               (options.input == ExtractOptions::Input::kAuto && LooksLikeHtml(decoded.utf8));
   *is_text = !html;
-  Page page = html ? ParseHtml(decoded.utf8) : ParseText(decoded.utf8);
+  Page page = html ? ParseHtml(decoded.utf8) : ParseText(decoded.utf8, options.cancel);
   for (std::string& w : page.warnings) warnings->push_back(std::move(w));
   return page;
 }
@@ -70,6 +75,7 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
                  Extraction* out, std::string* page_text) {
   bool is_text = false;
   Page page = ParsePage(bytes, options, &out->warnings, &is_text);
+  if (Cancelled(options)) return;
   out->format = is_text ? "text" : "html";
   if (page_text) *page_text = NormalisedText(page.text);
   Metadata meta = ReadMetadata(page);
@@ -80,7 +86,7 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
 
   LabelCache labels(rules.normalizer());
   const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year);
-  if (!tmpl) return;
+  if (!tmpl || Cancelled(options)) return;
   MatchResult match = MatchGrids(page.tables, *tmpl, labels, is_text);
   if (match.cells.empty()) {
     out->warnings.push_back("labels of the " + tmpl->id +

@@ -5,6 +5,7 @@
 #ifndef NIANBAO_EXTRACT_EXTRACT_H_
 #define NIANBAO_EXTRACT_EXTRACT_H_
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@ namespace nianbao {
 struct ExtractOptions {
   std::optional<std::string> encoding;  // overrides BOM-less detection, e.g. "GBK"
   enum class Input { kAuto, kHtml, kText } input = Input::kAuto;
+  // A cancel token: once it reads true, Extract returns soon (it is checked between the phases and
+  // in the text grid builder's loops) with an incomplete result that the caller must discard.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // `page_text`, when given, receives the page's visible text, decoded and whitespace-normalised, one

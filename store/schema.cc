@@ -157,10 +157,26 @@ CREATE INDEX crawls_by_seed ON crawls(seed, id);
 CREATE INDEX snapshots_by_fetch ON snapshots(fetch_id);
 )sql";
 
+// Crawl reliability: failed analyses of a frontier entry (counted, with the last reason, so that a
+// page that cannot be analysed is given up rather than retried forever), and report snapshots held
+// as suspect (statistics dropped sharply from the latest version) until a second fetch confirms
+// them.
+constexpr const char* kVersionCrawlReliability = R"sql(
+ALTER TABLE frontier ADD COLUMN analysis_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE frontier ADD COLUMN failure TEXT;
+CREATE TABLE suspect_snapshots (
+  url TEXT PRIMARY KEY,            -- normalised, as sources.url
+  fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+  data_sha256 TEXT NOT NULL,       -- DataHash of the held extraction
+  held_at INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> migrations = {kVersion1, kVersion2};
+  static const std::vector<const char*> migrations = {kVersion1, kVersion2,
+                                                      kVersionCrawlReliability};
   return migrations;
 }
 

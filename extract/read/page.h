@@ -8,6 +8,7 @@
 #ifndef NIANBAO_EXTRACT_READ_PAGE_H_
 #define NIANBAO_EXTRACT_READ_PAGE_H_
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <string_view>
@@ -50,8 +51,9 @@ Page ParseHtml(std::string_view html);
 // `text` must be UTF-8. Cells split on '|', tabs or runs of 2+ spaces (pdftotext -layout: label
 // pieces over several lines are joined, page numbers and running headers at form feeds dropped); a
 // page with one cell per line becomes rows of its label line(s) and value line(s) — one value a
-// row for the legacy list, several for the 2019/2021 tables. Never throws on any input.
-Page ParseText(std::string_view text);
+// row for the legacy list, several for the 2019/2021 tables. Never throws on any input. Once
+// `*cancel` reads true it returns early with part of the page.
+Page ParseText(std::string_view text, const std::atomic<bool>* cancel = nullptr);
 // True when the decoded input looks like HTML rather than plain text.
 bool LooksLikeHtml(std::string_view utf8);
 

@@ -1064,7 +1064,12 @@ bool IsPageNumber(std::string_view line) {
 // Page numbers, and the running header or footer: a line repeated at the top or bottom of
 // several pages (pages end in a form feed). They would otherwise glue onto the table rows around a
 // page break.
-std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines) {
+bool Cancelled(const std::atomic<bool>* cancel) {
+  return cancel && cancel->load(std::memory_order_relaxed);
+}
+
+std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines,
+                                const std::atomic<bool>* cancel) {
   std::vector<bool> furniture(lines.size(), false);
   std::vector<size_t> edges;  // the first and last non-empty line of each page
   size_t last_nonempty = lines.size();
@@ -1086,7 +1091,7 @@ std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines) {
     last_nonempty = i;
   }
   if (edges.size() < 3) return furniture;  // one page: nothing repeats
-  for (size_t a = 0; a < edges.size(); ++a) {
+  for (size_t a = 0; a < edges.size() && !Cancelled(cancel); ++a) {
     for (size_t b = a + 1; b < edges.size(); ++b) {
       if (edges[a] != edges[b] && Trim(lines[edges[a]]) == Trim(lines[edges[b]])) {
         furniture[edges[a]] = furniture[edges[b]] = true;
@@ -1105,7 +1110,7 @@ bool LooksLikeTitle(std::string_view line) {
 
 }  // namespace
 
-Page ParseText(std::string_view text) {
+Page ParseText(std::string_view text, const std::atomic<bool>* cancel) {
   Page page;
   page.text = std::string(text);
   std::vector<std::string_view> lines = SplitLines(text);
@@ -1125,14 +1130,17 @@ Page ParseText(std::string_view text) {
     }
   }
   if (text.find('\f') != std::string_view::npos) {  // pdftotext output: pages end in a form feed
-    std::vector<bool> furniture = PageFurniture(lines);
+    std::vector<bool> furniture = PageFurniture(lines, cancel);
     for (size_t i = 0; i < lines.size(); ++i) {
       if (furniture[i]) lines[i] = std::string_view();
     }
   }
+  if (Cancelled(cancel)) return page;
   std::vector<bool> used(lines.size(), false);
   std::vector<TextGrid> grids = FindDelimitedGrids(lines, &used);
+  if (Cancelled(cancel)) return page;
   std::vector<TextGrid> multi_value = FindMultiValueGrids(lines, &used);
+  if (Cancelled(cancel)) return page;
   for (TextGrid& grid : multi_value) grids.push_back(std::move(grid));
   std::vector<TextGrid> per_line = FindPerLineGrids(lines, used);
   for (TextGrid& grid : per_line) grids.push_back(std::move(grid));
