@@ -1,6 +1,7 @@
 // `nianbao fetch` and `nianbao crawl`: thin wiring of crawler/ (Crawler) to the store and the
 // rules.
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,9 @@ struct CommonFlags {
   double connect_timeout = CrawlOptions{}.connect_timeout_seconds;
   double timeout = CrawlOptions{}.total_timeout_seconds;
   int max_tries = CrawlOptions{}.max_tries;
+  double delay = CrawlOptions{}.delay_seconds;
+  double max_analysis_seconds = CrawlOptions{}.max_analysis_seconds;  // crawl only
+  int max_analysis_tries = CrawlOptions{}.max_analysis_tries;         // crawl only
 };
 
 void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
@@ -49,7 +53,11 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
       ->check(CLI::Range(0.1, 3600.0));
   command->add_option("--max-tries", flags->max_tries,
                       "attempts of a URL after timeouts, resets and 5xx (default 3)")
-      ->check(CLI::Range(1, 10));
+      ->check(CLI::Range(1, 10))
+      ->take_last();
+  command
+      ->add_option("--delay", flags->delay, "seconds between two requests to one host (default 3)")
+      ->check(CLI::NonNegativeNumber);
 }
 
 std::unique_ptr<Store> OpenStore(const CommonFlags& flags) {
@@ -68,6 +76,9 @@ CrawlOptions OptionsFrom(const CommonFlags& flags) {
   options.connect_timeout_seconds = flags.connect_timeout;
   options.total_timeout_seconds = flags.timeout;
   options.max_tries = flags.max_tries;
+  options.delay_seconds = flags.delay;
+  options.max_analysis_seconds = flags.max_analysis_seconds;
+  options.max_analysis_tries = flags.max_analysis_tries;
   return options;
 }
 
@@ -106,7 +117,7 @@ std::string SummaryText(const CrawlSummary& s) {
 }
 
 int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std::string& seed_file,
-             int max_pages, int max_depth, double delay) {
+             int max_pages, int max_depth) {
   if (!seed_file.empty()) {
     std::vector<std::string> more = ReadSeedFile(seed_file);
     seeds.insert(seeds.end(), more.begin(), more.end());
@@ -124,7 +135,6 @@ int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std
   CrawlOptions options = OptionsFrom(flags);
   options.max_pages = max_pages;
   options.max_depth = max_depth;
-  options.delay_seconds = delay;
   std::shared_ptr<const RuleSet> rules = LoadRules(flags.rules_dir);
   std::unique_ptr<Store> store = OpenStore(flags);
   Crawler crawler(*store, rules, options);
@@ -146,6 +156,13 @@ int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std
   std::signal(SIGINT, old_int);
   std::signal(SIGTERM, old_term);
   std::cout << SummaryText(summary) << std::endl;
+  if (summary.abandoned_analyses > 0) {
+    // An analysis still runs on a detached thread: leave without running static destructors
+    // under it (the store is closed and everything is flushed).
+    store.reset();
+    std::cerr << std::flush;
+    std::_Exit(0);
+  }
   return 0;
 }
 
@@ -275,7 +292,6 @@ void AddCrawlCommands(CLI::App& app, int* exit_code) {
     std::string seed_file;
     int max_pages = CrawlOptions{}.max_pages;
     int max_depth = CrawlOptions{}.max_depth;
-    double delay = CrawlOptions{}.delay_seconds;
   };
   auto crawl_args = std::make_shared<CrawlArgs>();
   CLI::App* crawl = app.add_subcommand(
@@ -289,13 +305,17 @@ void AddCrawlCommands(CLI::App& app, int* exit_code) {
   crawl->add_option("--max-depth", crawl_args->max_depth, "link hops from a seed at most")
       ->check(CLI::NonNegativeNumber);
   crawl
-      ->add_option("--delay", crawl_args->delay,
-                   "seconds between two requests to one host (default 3)")
-      ->check(CLI::NonNegativeNumber);
+      ->add_option("--max-analysis-seconds", crawl_args->flags.max_analysis_seconds,
+                   "a page's analysis past this is cancelled and counted as failed (default 60)")
+      ->check(CLI::Range(0.001, 3600.0));
+  crawl
+      ->add_option("--max-analysis-tries", crawl_args->flags.max_analysis_tries,
+                   "failed analyses before a page is given up as analysis_failed (default 3)")
+      ->check(CLI::Range(1, 100));
   crawl->callback([crawl_args, exit_code] {
     Guarded("crawl", exit_code, [&] {
       const CrawlArgs& a = *crawl_args;
-      return RunCrawl(a.flags, a.seeds, a.seed_file, a.max_pages, a.max_depth, a.delay);
+      return RunCrawl(a.flags, a.seeds, a.seed_file, a.max_pages, a.max_depth);
     });
   });
 }

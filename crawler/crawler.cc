@@ -808,7 +808,10 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     std::lock_guard<std::mutex> lock(results->mutex);
     results->wake = nullptr;
   }
-  if (!running.empty()) pool.Detach();
+  if (!running.empty()) {
+    summary.abandoned_analyses = static_cast<int64_t>(running.size());
+    pool.Detach();
+  }
   m.waiting.clear();
   report_progress(true);
   return summary;

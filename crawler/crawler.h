@@ -82,6 +82,10 @@ struct CrawlSummary {
   int64_t retries = 0;       // attempts repeated after a timeout, reset, 5xx or 429
   int64_t suspect = 0;       // report extractions held as suspect, not made a version
   bool stopped = false;      // `stop` ended the crawl early
+  // Analyses that ignored their cancel token after `stop` and still run on detached threads:
+  // a process that ends now should leave with _exit (after closing the store), not run static
+  // destructors under them.
+  int64_t abandoned_analyses = 0;
   std::map<std::string, int64_t>
       errors;  // error kind → count ("timeout", "http_404", "robots", ...)
 };

@@ -190,23 +190,26 @@ struct Fetcher::Transfer {
     return ::socket(address->family, address->socktype, address->protocol);
   }
 
+  // Whether the request went out (on a new or a reused connection).
+  bool RequestSent() const {
+    long request_bytes = 0;
+    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+    return request_bytes > 0;
+  }
+
   // The kind of a failed transfer (libcurl's code, read with what the callbacks saw).
   std::string Error(CURLcode code) const {
     if (too_large) return "too_large";
     if (!header_error.empty()) return header_error;
     if (code == CURLE_COULDNT_CONNECT && refused_private) return "private_address";
     if (code == CURLE_OPERATION_TIMEDOUT) {
-      curl_off_t connected_us = 0;
-      curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
-      if (connected_us == 0) return "timeout_connect";
+      if (!RequestSent()) return "timeout_connect";
       return got_response ? "timeout_body" : "timeout_first_byte";
     }
     if (code == CURLE_UNSUPPORTED_PROTOCOL) {
-      // The URL's scheme is checked before any request (PROTOCOLS_STR); this code after a
-      // connection is libcurl refusing a status line (HTTP/0.9, an unknown version).
-      curl_off_t connected_us = 0;
-      curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
-      return connected_us > 0 ? "bad_status_line" : "scheme";
+      // The URL's scheme is checked before any request (PROTOCOLS_STR); this code after the
+      // request went out is libcurl refusing a status line (HTTP/0.9, an unknown version).
+      return RequestSent() ? "bad_status_line" : "scheme";
     }
     return ErrorKind(code);
   }
