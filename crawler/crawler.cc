@@ -809,8 +809,17 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     results->wake = nullptr;
   }
   if (!running.empty()) {
+    // Left to end on their own; each counts as a failed analysis, so that a page no crawl can
+    // finish analysing before it is stopped is still given up in the end.
     summary.abandoned_analyses = static_cast<int64_t>(running.size());
     pool.Detach();
+    for (const std::shared_ptr<Analysed>& item : running) {
+      m.store.Batch([&] {
+        if (m.FailAnalysis(item->job, item->response, item->failure + " (abandoned)", &summary)) {
+          m.store.MarkDone(item->job.entry.url, "analysis_failed");
+        }
+      });
+    }
   }
   m.waiting.clear();
   report_progress(true);

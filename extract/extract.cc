@@ -85,7 +85,7 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
   out->published = meta.published;
 
   LabelCache labels(rules.normalizer());
-  const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year);
+  const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year, options.cancel);
   if (!tmpl || Cancelled(options)) return;
   MatchResult match = MatchGrids(page.tables, *tmpl, labels, is_text);
   if (match.cells.empty()) {

@@ -29,6 +29,10 @@ constexpr int kMaxContinuationLines = 3;    // a label wraps over at most this m
 // ---- UTF-8 helpers --------------------------------------------------------------------------
 
 // Length of the blank character (ASCII space/tab, NBSP, U+3000) at s[i], or 0.
+bool Cancelled(const std::atomic<bool>* cancel) {
+  return cancel && cancel->load(std::memory_order_relaxed);
+}
+
 size_t BlankAt(std::string_view s, size_t i) {
   if (i >= s.size()) return 0;
   char c = s[i];
@@ -585,10 +589,11 @@ bool IsReportHeading(const std::vector<std::string_view>& lines, size_t i) {
 
 // Finds the delimited runs; marks their lines as used.
 std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& lines,
-                                         std::vector<bool>* used) {
+                                         std::vector<bool>* used,
+                                         const std::atomic<bool>* cancel) {
   std::vector<TextGrid> grids;
   size_t i = 0;
-  while (i < lines.size()) {
+  while (i < lines.size() && !Cancelled(cancel)) {
     SplitRow first = SplitDelimited(lines[i]);
     if (first.cells.empty()) {
       ++i;
@@ -1064,10 +1069,6 @@ bool IsPageNumber(std::string_view line) {
 // Page numbers, and the running header or footer: a line repeated at the top or bottom of
 // several pages (pages end in a form feed). They would otherwise glue onto the table rows around a
 // page break.
-bool Cancelled(const std::atomic<bool>* cancel) {
-  return cancel && cancel->load(std::memory_order_relaxed);
-}
-
 std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines,
                                 const std::atomic<bool>* cancel) {
   std::vector<bool> furniture(lines.size(), false);
@@ -1137,7 +1138,7 @@ Page ParseText(std::string_view text, const std::atomic<bool>* cancel) {
   }
   if (Cancelled(cancel)) return page;
   std::vector<bool> used(lines.size(), false);
-  std::vector<TextGrid> grids = FindDelimitedGrids(lines, &used);
+  std::vector<TextGrid> grids = FindDelimitedGrids(lines, &used, cancel);
   if (Cancelled(cancel)) return page;
   std::vector<TextGrid> multi_value = FindMultiValueGrids(lines, &used);
   if (Cancelled(cancel)) return page;
