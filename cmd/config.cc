@@ -256,7 +256,8 @@ Config ParseTable(const toml::table& root, const std::string& source) {
     TableReader network(*node->as_table(), source, "network.");
     NetworkConfig& n = config.network;
     if (auto allow = network.Boolean("allow_private_addresses")) n.allow_private_addresses = *allow;
-    if (auto t = network.Number("connect_timeout_seconds", 0.1, 600)) n.connect_timeout_seconds = *t;
+    if (auto t = network.Number("connect_timeout_seconds", 0.1, 600))
+      n.connect_timeout_seconds = *t;
     if (auto t = network.Number("timeout_seconds", 0.1, 3600)) n.timeout_seconds = *t;
     network.RejectUnknownKeys();
   }

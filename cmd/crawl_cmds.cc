@@ -1,8 +1,8 @@
 // `nianbao fetch` and `nianbao crawl`: thin wiring of crawler/ (Crawler) to the store and the
 // rules.
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -47,12 +47,14 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
                       "the User-Agent (must name nianbao and a contact URL)");
   command->add_flag("--allow-private-addresses", flags->allow_private_addresses,
                     "reach loopback, private and link-local hosts (refused by default: SSRF)");
-  command->add_option("--connect-timeout", flags->connect_timeout, "seconds to connect (default 15)")
+  command
+      ->add_option("--connect-timeout", flags->connect_timeout, "seconds to connect (default 15)")
       ->check(CLI::Range(0.1, 600.0));
   command->add_option("--timeout", flags->timeout, "seconds for a whole request (default 60)")
       ->check(CLI::Range(0.1, 3600.0));
-  command->add_option("--max-tries", flags->max_tries,
-                      "attempts of a URL after timeouts, resets and 5xx (default 3)")
+  command
+      ->add_option("--max-tries", flags->max_tries,
+                   "attempts of a URL after timeouts, resets and 5xx (default 3)")
       ->check(CLI::Range(1, 10))
       ->take_last();
   command

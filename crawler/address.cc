@@ -49,10 +49,10 @@ bool IsNonPublicV6(const in6_addr& address) {
   bool zero_prefix = true;  // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d
   for (int i = 0; i < 12; ++i) zero_prefix = zero_prefix && b[i] == 0;
   if (zero_prefix) return true;
-  if ((b[0] & 0xFE) == 0xFC) return true;                    // fc00::/7 unique-local
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;    // fe80::/10 link-local
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;    // fec0::/10 site-local (deprecated)
-  if (b[0] == 0xFF) return true;                             // ff00::/8 multicast
+  if ((b[0] & 0xFE) == 0xFC) return true;                  // fc00::/7 unique-local
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;  // fe80::/10 link-local
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;  // fec0::/10 site-local (deprecated)
+  if (b[0] == 0xFF) return true;                           // ff00::/8 multicast
   return false;
 }
 

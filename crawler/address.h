@@ -1,7 +1,7 @@
 // Which IP addresses a crawler of public web sites must not reach unless told to (SSRF): loopback,
-// "this network", private (RFC 1918, unique-local), shared (CGNAT, RFC 6598), link-local (which holds
-// the cloud metadata service 169.254.169.254), multicast and broadcast. IPv4-mapped IPv6 addresses
-// are judged by their IPv4 address. A pure function of the address; no lookups.
+// "this network", private (RFC 1918, unique-local), shared (CGNAT, RFC 6598), link-local (which
+// holds the cloud metadata service 169.254.169.254), multicast and broadcast. IPv4-mapped IPv6
+// addresses are judged by their IPv4 address. A pure function of the address; no lookups.
 #ifndef NIANBAO_CRAWLER_ADDRESS_H_
 #define NIANBAO_CRAWLER_ADDRESS_H_
 

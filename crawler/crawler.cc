@@ -10,8 +10,8 @@
 #include <limits>
 #include <mutex>
 #include <random>
-#include <stdexcept>
 #include <set>
+#include <stdexcept>
 
 #include "crawler/discovery.h"
 #include "crawler/fetcher.h"
@@ -71,11 +71,11 @@ std::string MediaType(const std::string& content_type) {
 // sites serve reports as application/octet-stream and pages as image/png.
 bool IsBinaryDocument(std::string_view body) {
   static constexpr std::string_view kMagic[] = {
-      "%PDF-",          "PK\x03\x04",       "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-      "\x89PNG\r\n",  "\xFF\xD8\xFF",     "GIF87a",
-      "GIF89a",         "II*\x00",          "MM\x00*",
-      "BM",             "Rar!\x1A\x07",     "7z\xBC\xAF\x27\x1C",
-      "\x1F\x8B",       "{\\rtf",
+      "%PDF-",       "PK\x03\x04",   "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+      "\x89PNG\r\n", "\xFF\xD8\xFF", "GIF87a",
+      "GIF89a",      "II*\x00",      "MM\x00*",
+      "BM",          "Rar!\x1A\x07", "7z\xBC\xAF\x27\x1C",
+      "\x1F\x8B",    "{\\rtf",
   };
   for (std::string_view magic : kMagic) {
     if (body.substr(0, magic.size()) == magic) return true;
@@ -240,8 +240,8 @@ struct Crawler::Impl {
     } else {
       entry.rules = RobotsRules::DisallowAll();  // §2.3.1.4: unreachable, for now
       entry.unavailable = true;
-      entry.why = !response.error.empty() ? response.error
-                                          : "http_" + std::to_string(response.status);
+      entry.why =
+          !response.error.empty() ? response.error : "http_" + std::to_string(response.status);
       ttl = kRobotsRetryAfterFailureSeconds;
     }
     entry.expires = now + Seconds(ttl);
@@ -663,8 +663,8 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     Impl::PageAnalysis analysis;
     std::atomic<bool> cancel{false};  // the analysis's cancel token (stop or deadline)
     Clock::time_point deadline;
-    std::string failure;  // why it was cancelled (set on the crawl thread)
-    std::string thrown;   // what the analysis threw
+    std::string failure;    // why it was cancelled (set on the crawl thread)
+    std::string thrown;     // what the analysis threw
     bool complete = false;  // the analysis ended before its cancel token was set
   };
   struct Results {
@@ -740,8 +740,8 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
       running.erase(std::find(running.begin(), running.end(), item));
       running_bytes -= static_cast<int64_t>(item->response.body.size());
       std::string failure = !item->thrown.empty() ? "analysis threw: " + item->thrown
-                            : item->complete   ? ""
-                                               : item->failure;
+                            : item->complete      ? ""
+                                                  : item->failure;
       if (!failure.empty()) {
         m.store.Batch([&] {
           if (m.FailAnalysis(item->job, item->response, failure, &summary)) {
@@ -801,8 +801,10 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
   while (!running.empty() && (!stop.load() || Clock::now() < grace_end)) {
     m.fetcher.Poll(kMaxPollMillis);
     store_analysed();
-    if (stop.load()) cancel_overdue(true);
-    else cancel_overdue(false);
+    if (stop.load())
+      cancel_overdue(true);
+    else
+      cancel_overdue(false);
   }
   {
     std::lock_guard<std::mutex> lock(results->mutex);

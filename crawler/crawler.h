@@ -15,11 +15,11 @@
 // not binary (by its magic number) is searched for links. An attachment is stored as a document
 // linked to the page it was found on. A frontier entry is marked done only after its results (and
 // the links found on it) are committed. An analysis cancelled (stop, max_analysis_seconds) or
-// failed leaves its entry pending, counted (Store::RecordAnalysisFailure); the max_analysis_tries-th
-// failure gives it up as "analysis_failed", the body kept. Crawl() resumes the frontier when it
-// holds pending entries; when it holds none, the seeds' finished entries are forgotten first, so a
-// new crawl revisits everything (with conditional GETs for reports and attachments, never for list
-// pages).
+// failed leaves its entry pending, counted (Store::RecordAnalysisFailure); the
+// max_analysis_tries-th failure gives it up as "analysis_failed", the body kept. Crawl() resumes
+// the frontier when it holds pending entries; when it holds none, the seeds' finished entries are
+// forgotten first, so a new crawl revisits everything (with conditional GETs for reports and
+// attachments, never for list pages).
 #ifndef NIANBAO_CRAWLER_CRAWLER_H_
 #define NIANBAO_CRAWLER_CRAWLER_H_
 
@@ -62,7 +62,7 @@ struct CrawlOptions {
   // ("private_address", or "redirect_private" for a redirect hop) before any byte is sent.
   bool allow_private_addresses = false;
   double max_analysis_seconds = 60;  // a page's analysis past this is cancelled (a failed analysis)
-  int max_analysis_tries = 3;        // failed analyses before an entry is given up (analysis_failed)
+  int max_analysis_tries = 3;  // failed analyses before an entry is given up (analysis_failed)
   // Bodies held in memory, waiting for or under analysis plus those of transfers so far: past this
   // no new transfer starts (at most this + max_connections × max_body_bytes are held at once).
   int64_t max_buffered_bytes = 64 << 20;

@@ -111,7 +111,7 @@ struct Fetcher::Transfer {
   // What went wrong on our side of the callbacks; libcurl only sees a refused write or socket.
   bool too_large = false;
   bool refused_private = false;
-  std::string header_error;  // "header_too_large" or "too_many_headers"
+  std::string header_error;   // "header_too_large" or "too_many_headers"
   bool got_response = false;  // a status line arrived
   size_t header_bytes = 0;
   int header_lines = 0;
@@ -185,7 +185,8 @@ struct Fetcher::Transfer {
     if (purpose == CURLSOCKTYPE_IPCXN && !self->allow_private &&
         IsNonPublicAddress(&address->addr)) {
       self->refused_private = true;
-      return CURL_SOCKET_BAD;  // libcurl tries the host's other addresses, then CURLE_COULDNT_CONNECT
+      return CURL_SOCKET_BAD;  // libcurl tries the host's other addresses, then
+                               // CURLE_COULDNT_CONNECT
     }
     return ::socket(address->family, address->socktype, address->protocol);
   }

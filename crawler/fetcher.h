@@ -44,9 +44,10 @@ struct FetchRequest {
 struct FetchResponse {
   uint64_t id = 0;
   std::string url;
-  int status = 0;     // 0: no HTTP response
+  int status = 0;  // 0: no HTTP response
   // "" or a kind:
-  //   timeout_connect, timeout_first_byte, timeout_body — the total timeout ran out while connecting,
+  //   timeout_connect, timeout_first_byte, timeout_body — the total timeout ran out while
+  //   connecting,
   //     waiting for the response's first byte, or reading headers or body;
   //   connect, dns, reset (connection dropped), tls;
   //   truncated — the connection ended before the Content-Length (or the last chunk) arrived;
@@ -56,7 +57,7 @@ struct FetchResponse {
   //   private_address (the host resolved to a non-public address, not allowed);
   //   scheme, curl_<code> (anything else libcurl reports).
   std::string error;
-  std::string body;   // decoded; empty on error
+  std::string body;       // decoded; empty on error
   bool body_cut = false;  // keep_prefix: the body was longer than the cap and was cut there
   std::string content_type, charset, etag, last_modified, location;
   std::optional<std::string> retry_after;  // the header as sent

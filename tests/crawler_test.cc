@@ -263,7 +263,7 @@ TEST_F(CrawlerTest, CrawlsTheWholeSitePolitely) {
       {"/files/r2.pdf", {"200 "}},
       {"/col/flaky.html", {"503 http_503", "200 "}},
       {"/col/limited.html", {"429 http_429", "200 "}},
-      {"/col/slow.html", {"0 timeout", "0 timeout", "0 timeout"}},
+      {"/col/slow.html", {"0 timeout_first_byte", "0 timeout_first_byte", "0 timeout_first_byte"}},
       {"/col/loop1.html", {"302 too_many_redirects"}},
       {"/col/tofile.html", {"302 redirect_scheme"}},
       {"/col/toftp.html", {"301 redirect_scheme"}},

@@ -321,11 +321,12 @@ class DaemonTest : public ::testing::Test {
            extra +
            "[politeness]\n"
            "delay_seconds = 0.05\n"
-           "[network]\n"
-           "allow_private_addresses = true\n"  // the test site is on 127.0.0.1
            "[[seed]]\n"
            "url = \"" +
-           seed + "\"\nschedule = \"" + schedule + "\"\nmax_pages = 20\nmax_depth = 2\n";
+           seed + "\"\nschedule = \"" + schedule +
+           "\"\nmax_pages = 20\nmax_depth = 2\n"
+           "[network]\n"
+           "allow_private_addresses = true\n";  // the test site is on 127.0.0.1
   }
   void WriteConfig(const std::string& text) { std::ofstream(config_) << text; }
 
@@ -518,7 +519,8 @@ TEST_F(DaemonTest, KnownReportsAreRecheckedWithConditionalGet) {
                             {{"Content-Type", "text/html; charset=utf-8"}, {"ETag", "\"v1\""}});
   });
   std::string url = site.server().Url("/known/2024.htm");
-  CommandResult fetch = RunNianbao({"fetch", "--db", db_.string(), "--allow-private-addresses", url}, dir_);
+  CommandResult fetch =
+      RunNianbao({"fetch", "--db", db_.string(), "--allow-private-addresses", url}, dir_);
   ASSERT_EQ(fetch.status, 0) << fetch.output;
   ASSERT_EQ(Versions(url), 1);
 
@@ -645,10 +647,9 @@ TEST_F(DaemonTest, FetchWorksBesideTheRunningDaemon) {
   // A second report, only fetched by hand, while the daemon keeps crawling the same database.
   site.server().Serve("/other/2024.htm", TestSite::HtmlResponse(site.report()));
   for (int i = 0; i < 3; ++i) {
-    CommandResult fetch =
-        RunNianbao({"fetch", "--db", db_.string(), "--allow-private-addresses",
-                    site.server().Url("/other/2024.htm")},
-                   dir_);
+    CommandResult fetch = RunNianbao({"fetch", "--db", db_.string(), "--allow-private-addresses",
+                                      site.server().Url("/other/2024.htm")},
+                                     dir_);
     ASSERT_EQ(fetch.status, 0) << fetch.output;
   }
   EXPECT_EQ(Versions(site.server().Url("/other/2024.htm")), 1);

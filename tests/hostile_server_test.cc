@@ -43,7 +43,7 @@ struct Outcome {
 
 // Runs the binary with `args`; `while_running` (if given) is called with its pid.
 Outcome RunBinary(const std::vector<std::string>& args, const testing::TempDir& dir,
-              const std::function<void(pid_t)>& while_running = {}) {
+                  const std::function<void(pid_t)>& while_running = {}) {
   static int counter = 0;
   std::string out_path = dir.File("out" + std::to_string(++counter));
   std::string err_path = out_path + ".err";
@@ -98,9 +98,9 @@ class HostileServerTest : public ::testing::Test {
  protected:
   // `nianbao fetch` with small timeouts, no delay, loopback allowed (the server is on 127.0.0.1).
   Outcome Fetch(const std::string& path, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"fetch",     "--db",        db_,    "--delay",
-                                     "0",         "--timeout",   "0.8",  "--connect-timeout",
-                                     "0.8",       "--max-tries", "1",    "--allow-private-addresses"};
+    std::vector<std::string> args = {"fetch", "--db",        db_,   "--delay",
+                                     "0",     "--timeout",   "0.8", "--connect-timeout",
+                                     "0.8",   "--max-tries", "1",   "--allow-private-addresses"};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(path.rfind("http", 0) == 0 ? path : server_.Url(path));
     return RunBinary(args, dir_);
@@ -141,11 +141,11 @@ class HostileServerTest : public ::testing::Test {
 TEST_F(HostileServerTest, MalformedStatusLinesAndHeadersAreNamedAndNotRetried) {
   server_.Serve("/version", Raw("HTTP/1.1 abc OK\r\nContent-Length: 2\r\n\r\nhi"));
   server_.Serve("/garbage", Raw("FOO BAR\r\n\r\nhi"));
-  server_.Serve("/one-huge-header",
-                Raw("HTTP/1.1 200 OK\r\nX-Big: " + std::string(200 << 10, 'a') +
-                    "\r\nContent-Length: 2\r\n\r\nhi"));
+  server_.Serve("/one-huge-header", Raw("HTTP/1.1 200 OK\r\nX-Big: " + std::string(200 << 10, 'a') +
+                                        "\r\nContent-Length: 2\r\n\r\nhi"));
   std::string many_long;  // 100 lines of 1 KiB: every line fine, together over 64 KiB
-  for (int i = 0; i < 100; ++i) many_long += "X-L" + std::to_string(i) + ": " + std::string(1024, 'b') + "\r\n";
+  for (int i = 0; i < 100; ++i)
+    many_long += "X-L" + std::to_string(i) + ": " + std::string(1024, 'b') + "\r\n";
   server_.Serve("/long-headers",
                 Raw("HTTP/1.1 200 OK\r\n" + many_long + "Content-Length: 2\r\n\r\nhi"));
   std::string many;
@@ -161,17 +161,17 @@ TEST_F(HostileServerTest, MalformedStatusLinesAndHeadersAreNamedAndNotRetried) {
 
 TEST_F(HostileServerTest, ABodyShorterThanItsLengthIsAnErrorAndNothingIsStored) {
   std::string page = ReportPageHtml("v2021", 2024, 7);
-  server_.Serve("/short", Raw("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " +
-                              std::to_string(page.size()) + "\r\n\r\n" +
-                              page.substr(0, page.size() / 2)));
-  server_.Serve("/short-chunked",
-                Raw("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                    [&] {
-                      std::string half = page.substr(0, page.size() / 2);
-                      char size[32];
-                      std::snprintf(size, sizeof size, "%zx\r\n", half.size());
-                      return size + half + "\r\n";  // no last chunk
-                    }()));
+  server_.Serve("/short",
+                Raw("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " +
+                    std::to_string(page.size()) + "\r\n\r\n" + page.substr(0, page.size() / 2)));
+  server_.Serve(
+      "/short-chunked",
+      Raw("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n" + [&] {
+        std::string half = page.substr(0, page.size() / 2);
+        char size[32];
+        std::snprintf(size, sizeof size, "%zx\r\n", half.size());
+        return size + half + "\r\n";  // no last chunk
+      }()));
   ExpectRefused("/short", "truncated");
   ExpectRefused("/short-chunked", "truncated");
   // A truncation may be the network's fault: it is retried, within max_tries and no more.
@@ -303,12 +303,12 @@ TEST_F(HostileServerTest, ARetryAfterPastTheCapGivesUpTheUrlNotTheHost) {
   server_.Serve("/col/r2.html", Html(ReportPageHtml("v2021", 2023, 2)));
   server_.Serve("/col/r3.html", Html(ReportPageHtml("v2021", 2022, 3)));
   Outcome run = RunBinary({"crawl", "--db", db_, "--delay", "0", "--allow-private-addresses",
-                       "--seed", server_.Url("/col/")},
-                      dir_);
+                           "--seed", server_.Url("/col/")},
+                          dir_);
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_NE(run.out.find("retry_after_too_long 1"), std::string::npos) << run.out;
   EXPECT_EQ(server_.RequestCount("/col/busy.html"), 1u);
-  EXPECT_EQ(Snapshots(), 2);  // the host's other reports were fetched at once
+  EXPECT_EQ(Snapshots(), 2);   // the host's other reports were fetched at once
   EXPECT_LT(run.seconds, 20);  // not paused for the 300 s cap
 }
 
@@ -355,10 +355,18 @@ TEST_F(HostileServerTest, ASnapshotThatLosesMostNumbersIsHeldUntilConfirmed) {
 // failed analysis gives it up as analysis_failed, its body kept.
 TEST_F(HostileServerTest, AnAnalysisPastItsDeadlineFailsAndIsGivenUpAfterThreeTries) {
   std::string text;  // plain text of 8 MiB: several hundred milliseconds to read, at least
-  while (text.size() < (8u << 20)) text += "第" + std::to_string(text.size()) + "项  统计  1  2  3\n";
+  while (text.size() < (8u << 20))
+    text += "第" + std::to_string(text.size()) + "项  统计  1  2  3\n";
   server_.Serve("/big.txt", Html(text, "text/plain; charset=utf-8"));
-  std::vector<std::string> args = {"crawl",  "--db", db_, "--delay", "0", "--allow-private-addresses",
-                                   "--max-analysis-seconds", "0.01", "--seed",
+  std::vector<std::string> args = {"crawl",
+                                   "--db",
+                                   db_,
+                                   "--delay",
+                                   "0",
+                                   "--allow-private-addresses",
+                                   "--max-analysis-seconds",
+                                   "0.01",
+                                   "--seed",
                                    server_.Url("/big.txt")};
   for (int attempt = 1; attempt <= 3; ++attempt) {
     Outcome run = RunBinary(args, dir_);
@@ -376,27 +384,28 @@ TEST_F(HostileServerTest, AnAnalysisPastItsDeadlineFailsAndIsGivenUpAfterThreeTr
 // SIGTERM while a page is analysed: the crawl ends within its promise, the page stays pending.
 TEST_F(HostileServerTest, SigtermWhileAnalysingEndsTheCrawlPromptly) {
   std::string text;
-  while (text.size() < (16u << 20)) text += "第" + std::to_string(text.size()) + "项  统计  1  2  3\n";
+  while (text.size() < (16u << 20))
+    text += "第" + std::to_string(text.size()) + "项  统计  1  2  3\n";
   server_.Serve("/big.txt", Html(text, "text/plain; charset=utf-8"));
   double signalled_after = 0;
   auto start = steady_clock::now();
-  Outcome run = RunBinary({"crawl", "--db", db_, "--delay", "0", "--allow-private-addresses", "--seed",
-                       server_.Url("/big.txt")},
-                      dir_, [&](pid_t pid) {
-                        while (server_.RequestCount("/big.txt") == 0 &&
-                               steady_clock::now() - start < std::chrono::seconds(20)) {
-                          std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                        }
-                        // The body is on the loopback well within 2 s (even on a loaded machine); its
-                        // analysis takes tens of seconds.
-                        std::this_thread::sleep_for(std::chrono::seconds(2));
-                        signalled_after =
-                            std::chrono::duration<double>(steady_clock::now() - start).count();
-                        ::kill(pid, SIGTERM);
-                      });
+  Outcome run = RunBinary({"crawl", "--db", db_, "--delay", "0", "--allow-private-addresses",
+                           "--seed", server_.Url("/big.txt")},
+                          dir_, [&](pid_t pid) {
+                            while (server_.RequestCount("/big.txt") == 0 &&
+                                   steady_clock::now() - start < std::chrono::seconds(20)) {
+                              std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                            }
+                            // The body is on the loopback well within 2 s (even on a loaded
+                            // machine); its analysis takes tens of seconds.
+                            std::this_thread::sleep_for(std::chrono::seconds(2));
+                            signalled_after =
+                                std::chrono::duration<double>(steady_clock::now() - start).count();
+                            ::kill(pid, SIGTERM);
+                          });
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_NE(run.out.find("stopped before the frontier was empty"), std::string::npos) << run.out;
-  EXPECT_LT(run.seconds - signalled_after, 5);  // the daemon's promise is 10 s
+  EXPECT_LT(run.seconds - signalled_after, 5);       // the daemon's promise is 10 s
   EXPECT_EQ(Count("SELECT done FROM frontier"), 0);  // pending: the next crawl analyses it
   EXPECT_EQ(Count("SELECT analysis_failures FROM frontier"), 1);  // cancelled, and counted
   EXPECT_NE(Text("SELECT failure FROM frontier").find("stopped"), std::string::npos);

@@ -589,8 +589,7 @@ bool IsReportHeading(const std::vector<std::string_view>& lines, size_t i) {
 
 // Finds the delimited runs; marks their lines as used.
 std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& lines,
-                                         std::vector<bool>* used,
-                                         const std::atomic<bool>* cancel) {
+                                         std::vector<bool>* used, const std::atomic<bool>* cancel) {
   std::vector<TextGrid> grids;
   size_t i = 0;
   while (i < lines.size() && !Cancelled(cancel)) {

@@ -1,9 +1,10 @@
 // A small real HTTP/1.1 server on 127.0.0.1 (ephemeral port) for tests and benchmarks, running in
 // the calling process: one accept thread (poll/accept) and one thread per connection, keep-alive
-// supported. It can also misbehave on purpose (HttpResponse::raw) for the hostile-server tests. Every request is logged with a monotonic timestamp before its handler runs. Handlers
-// are matched on the exact path (no query); unknown paths go to the default handler (404 unless
-// set). A response can be delayed, never answered, streamed without end, gzip-encoded, or carry any
-// status and headers. The destructor stops everything, closing connections that are still open.
+// supported. It can also misbehave on purpose (HttpResponse::raw) for the hostile-server tests.
+// Every request is logged with a monotonic timestamp before its handler runs. Handlers are matched
+// on the exact path (no query); unknown paths go to the default handler (404 unless set). A
+// response can be delayed, never answered, streamed without end, gzip-encoded, or carry any status
+// and headers. The destructor stops everything, closing connections that are still open.
 #ifndef NIANBAO_TESTS_SUPPORT_HTTP_SERVER_H_
 #define NIANBAO_TESTS_SUPPORT_HTTP_SERVER_H_
 
