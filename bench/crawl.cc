@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<nianbao::Store> store = nianbao::Store::Open(db_path);
     nianbao::CrawlOptions options;
     options.delay_seconds = 0;
+    options.allow_private_addresses = true;  // the bench site is on 127.0.0.1
     options.max_connections_per_host = 8;
     options.max_connections = 8;
     options.max_pages = reports + lists + 10;

@@ -102,6 +102,13 @@ class TableReader {
     return value;
   }
 
+  std::optional<bool> Boolean(std::string_view key) {
+    const toml::node* node = Node(key);
+    if (!node) return std::nullopt;
+    if (!node->is_boolean()) Fail(*node, Name(key) + " must be a boolean, not " + TypeName(*node));
+    return node->value<bool>();
+  }
+
   std::optional<Schedule> ScheduleValue(std::string_view key) {
     std::optional<std::string> text = String(key);
     if (!text) return std::nullopt;
@@ -252,6 +259,17 @@ Config ParseTable(const toml::table& root, const std::string& source) {
     }
     if (auto n = politeness.Integer("max_connections", 1, 1024)) p.max_connections = int(*n);
     politeness.RejectUnknownKeys();
+  }
+
+  if (const toml::node* node = reader.Node("network")) {
+    if (!node->is_table()) reader.Fail(*node, "\"network\" must be a table");
+    TableReader network(*node->as_table(), source, "network.");
+    NetworkConfig& n = config.network;
+    if (auto allow = network.Boolean("allow_private_addresses")) n.allow_private_addresses = *allow;
+    if (auto t = network.Number("connect_timeout_seconds", 0.1, 600))
+      n.connect_timeout_seconds = *t;
+    if (auto t = network.Number("timeout_seconds", 0.1, 3600)) n.timeout_seconds = *t;
+    network.RejectUnknownKeys();
   }
 
   if (const toml::node* node = reader.Node("seed")) {

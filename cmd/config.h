@@ -45,6 +45,14 @@ struct PolitenessConfig {
   bool operator==(const PolitenessConfig&) const = default;
 };
 
+// The [network] table.
+struct NetworkConfig {
+  bool allow_private_addresses = false;  // reach loopback, private, link-local (metadata) hosts
+  double connect_timeout_seconds = 15;
+  double timeout_seconds = 60;  // a whole request, headers and body
+  bool operator==(const NetworkConfig&) const = default;
+};
+
 struct Config {
   std::string source;    // the file it came from, or "<embedded default>"
   std::string database;  // path of the SQLite file
@@ -52,6 +60,7 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   std::string rules_dir;  // empty: the rules compiled into the binary
   PolitenessConfig politeness;
+  NetworkConfig network;
   Schedule recheck;               // conditional re-fetch of every known report
   double season_factor = 0.5;     // intervals are multiplied by it from January to April
   std::vector<SeedConfig> seeds;  // [[seed]] entries, then those of seeds_file

@@ -2,6 +2,7 @@
 // rules.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -29,6 +30,13 @@ struct CommonFlags {
   std::string db;
   std::string rules_dir;
   std::string user_agent;
+  bool allow_private_addresses = false;
+  double connect_timeout = CrawlOptions{}.connect_timeout_seconds;
+  double timeout = CrawlOptions{}.total_timeout_seconds;
+  int max_tries = CrawlOptions{}.max_tries;
+  double delay = CrawlOptions{}.delay_seconds;
+  double max_analysis_seconds = CrawlOptions{}.max_analysis_seconds;  // crawl only
+  int max_analysis_tries = CrawlOptions{}.max_analysis_tries;         // crawl only
 };
 
 void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
@@ -42,6 +50,21 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
       ->add_option("--user-agent", flags->user_agent,
                    "the User-Agent (must name nianbao and a contact URL)")
       ->check(HeaderSafe());
+  command->add_flag("--allow-private-addresses", flags->allow_private_addresses,
+                    "reach loopback, private and link-local hosts (refused by default: SSRF)");
+  command
+      ->add_option("--connect-timeout", flags->connect_timeout, "seconds to connect (default 15)")
+      ->check(CLI::Range(0.1, 600.0));
+  command->add_option("--timeout", flags->timeout, "seconds for a whole request (default 60)")
+      ->check(CLI::Range(0.1, 3600.0));
+  command
+      ->add_option("--max-tries", flags->max_tries,
+                   "attempts of a URL after timeouts, resets and 5xx (default 3)")
+      ->check(CLI::Range(1, 10))
+      ->take_last();
+  command
+      ->add_option("--delay", flags->delay, "seconds between two requests to one host (0 to 3600)")
+      ->check(Seconds0To3600());
 }
 
 std::unique_ptr<Store> OpenStore(const CommonFlags& flags) {
@@ -56,6 +79,13 @@ CrawlOptions OptionsFrom(const CommonFlags& flags) {
   CrawlOptions options;
   if (!flags.user_agent.empty()) options.user_agent = flags.user_agent;
   options.rules_dir = flags.rules_dir;
+  options.allow_private_addresses = flags.allow_private_addresses;
+  options.connect_timeout_seconds = flags.connect_timeout;
+  options.total_timeout_seconds = flags.timeout;
+  options.max_tries = flags.max_tries;
+  options.delay_seconds = flags.delay;
+  options.max_analysis_seconds = flags.max_analysis_seconds;
+  options.max_analysis_tries = flags.max_analysis_tries;
   return options;
 }
 
@@ -99,7 +129,7 @@ std::string SummaryText(const CrawlSummary& s) {
 }
 
 int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std::string& seed_file,
-             int max_pages, int max_depth, double delay) {
+             int max_pages, int max_depth) {
   if (!seed_file.empty()) {
     std::vector<std::string> more = ReadSeedFile(seed_file);
     seeds.insert(seeds.end(), more.begin(), more.end());
@@ -117,7 +147,6 @@ int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std
   CrawlOptions options = OptionsFrom(flags);
   options.max_pages = max_pages;
   options.max_depth = max_depth;
-  options.delay_seconds = delay;
   std::shared_ptr<const RuleSet> rules = LoadRules(flags.rules_dir);
   std::unique_ptr<Store> store = OpenStore(flags);
   Crawler crawler(*store, rules, options);
@@ -139,15 +168,28 @@ int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std
   std::signal(SIGINT, old_int);
   std::signal(SIGTERM, old_term);
   std::cout << SummaryText(summary) << std::endl;
+  if (summary.abandoned_analyses > 0) {
+    // An analysis still runs on a detached thread: leave without running static destructors
+    // under it (the store is closed and everything is flushed).
+    store.reset();
+    std::cerr << std::flush;
+    std::_Exit(0);
+  }
   return 0;
 }
 
 // A few words on the error kinds a user may not guess.
 const char* Explain(const std::string& error) {
-  if (error == "robots") return "robots.txt disallows it";
-  if (error == "robots_unavailable")
-    return "robots.txt could not be fetched: 5xx or host unreachable";
   if (error == "too_large") return "the decoded body exceeds the size cap";
+  if (error == "truncated") return "the connection ended before the whole body arrived";
+  if (error == "bad_status_line") return "the server's answer is not an HTTP status line";
+  if (error == "header_too_large") return "the response headers exceed 64 KiB";
+  if (error == "too_many_headers") return "the response has more than 256 header lines";
+  if (error == "unsolicited_304") return "a 304 Not Modified to a request that asked for none";
+  if (error == "timeout_connect") return "no connection within the connect timeout";
+  if (error == "timeout_first_byte") return "connected, but no answer within the timeout";
+  if (error == "timeout_body") return "the response did not end within the timeout";
+  if (error == "retry_after_too_long") return "the server asked to retry later than the cap";
   if (error == "redirect_scheme") return "redirected to a scheme other than http(s)";
   if (error == "too_many_redirects") return "more than 5 redirects";
   return nullptr;
@@ -175,13 +217,22 @@ int RunFetch(const CommonFlags& flags, const std::string& url_text, const std::s
   FetchOneResult result = crawler.FetchOne(*url);
   if (result.kind == "error") {
     std::cerr << "nianbao: fetch " << *url << ": " << result.fetch.error;
-    if (const char* why = Explain(result.fetch.error)) std::cerr << " (" << why << ")";
+    if (!result.detail.empty()) {
+      std::cerr << " (" << result.detail << ")";
+    } else if (const char* why = Explain(result.fetch.error)) {
+      std::cerr << " (" << why << ")";
+    }
     if (result.fetch.status) std::cerr << " (HTTP " << result.fetch.status << ")";
     std::cerr << "\n";
     return 1;
   }
   bool text = format == "text";
-  if (result.kind == "report") {
+  if (result.kind == "suspect") {
+    std::cerr << "nianbao: fetch " << *url
+              << ": held as suspect, not made the latest version: it has under half the numbers "
+                 "of the stored version; the next fetch that reads the same confirms it\n";
+  }
+  if (result.kind == "report" || result.kind == "suspect") {
     std::cout << ToJson(*result.extraction).dump(2) << "\n";
   } else if (result.kind == "list") {
     if (text) {
@@ -255,7 +306,6 @@ void AddCrawlCommands(CLI::App& app, int* exit_code) {
     std::string seed_file;
     int max_pages = CrawlOptions{}.max_pages;
     int max_depth = CrawlOptions{}.max_depth;
-    double delay = CrawlOptions{}.delay_seconds;
   };
   auto crawl_args = std::make_shared<CrawlArgs>();
   CLI::App* crawl = app.add_subcommand(
@@ -273,16 +323,20 @@ void AddCrawlCommands(CLI::App& app, int* exit_code) {
                    "link hops from a seed at most (0 or more)")
       ->check(AtLeast(0));
   crawl
-      ->add_option("--delay", crawl_args->delay,
-                   "seconds between two requests to one host (0 to 3600)")
-      ->check(Seconds0To3600());
+      ->add_option("--max-analysis-seconds", crawl_args->flags.max_analysis_seconds,
+                   "a page's analysis past this is cancelled and counted as failed (default 60)")
+      ->check(CLI::Range(0.001, 3600.0));
+  crawl
+      ->add_option("--max-analysis-tries", crawl_args->flags.max_analysis_tries,
+                   "failed analyses before a page is given up as analysis_failed (default 3)")
+      ->check(CLI::Range(1, 100));
   SetExample(
       crawl,
       {"nianbao crawl --seed https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/ --max-pages 200"});
   crawl->callback([crawl_args, exit_code] {
     Guarded("crawl", exit_code, [&] {
       const CrawlArgs& a = *crawl_args;
-      return RunCrawl(a.flags, a.seeds, a.seed_file, a.max_pages, a.max_depth, a.delay);
+      return RunCrawl(a.flags, a.seeds, a.seed_file, a.max_pages, a.max_depth);
     });
   });
 }

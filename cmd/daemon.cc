@@ -74,6 +74,9 @@ CrawlOptions OptionsFor(const Config& config, const Job& job) {
   options.delay_seconds = config.politeness.delay_seconds;
   options.max_connections_per_host = config.politeness.max_connections_per_host;
   options.max_connections = config.politeness.max_connections;
+  options.allow_private_addresses = config.network.allow_private_addresses;
+  options.connect_timeout_seconds = config.network.connect_timeout_seconds;
+  options.total_timeout_seconds = config.network.timeout_seconds;
   options.rules_dir = config.rules_dir;
   if (job.seed) {
     options.max_pages = job.seed->max_pages;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <stdexcept>
 
 #include "crawler/discovery.h"
 #include "crawler/fetcher.h"
@@ -39,6 +40,14 @@ constexpr double kProgressEverySeconds = 0.25;
 // long (by this crawler; the daemon backs the seed off across crawls). Never bypassed.
 constexpr double kBlockedBackoffSeconds = 6 * 3600;
 constexpr size_t kMaxProblems = 20;  // CrawlSummary::problems kept
+constexpr int64_t kMaxRobotsBytes = 500 << 10;  // RFC 9309 §2.5: parse at least the first 500 KiB
+// After `stop`, analyses still running are cancelled and waited for this long; a page analysis
+// that does not notice its cancel token by then is left to finish on a detached thread.
+constexpr double kStopAnalysisGraceSeconds = 3;
+// A report whose latest version had at least kSuspectMinFields numbers, and whose new extraction
+// has fewer than kSuspectKeptShare of them, is held as suspect (tables that end early).
+constexpr int kSuspectMinFields = 8;
+constexpr double kSuspectKeptShare = 0.5;
 
 Clock::duration Seconds(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
@@ -64,10 +73,11 @@ std::string MediaType(const std::string& content_type) {
   return media;
 }
 
-// Pages are what Extract reads; anything else that came back 200 is a document to keep as is.
-bool IsPageMediaType(const std::string& media) {
-  return media.empty() || media == "text/html" || media == "application/xhtml+xml" ||
-         media == "text/plain";
+// Counts the numbers (non-null fields) of an extraction.
+int NumbersIn(const Extraction& extraction) {
+  int n = 0;
+  for (const auto& [field, value] : extraction.fields) n += value.has_value();
+  return n;
 }
 
 std::string OriginOf(const std::string& url) {
@@ -100,6 +110,7 @@ struct Crawler::Impl {
     enum class State { kUnknown, kFetching, kReady } state = State::kUnknown;
     RobotsRules rules;
     bool unavailable = false;  // 5xx or unreachable: everything disallowed for now
+    std::string why;           // when unavailable: the fetch's error kind or http_<status>
     Clock::time_point expires{};
   };
 
@@ -111,7 +122,9 @@ struct Crawler::Impl {
 
   // What happened to one finished frontier entry.
   struct Outcome {
-    std::string kind;  // "report", "list", "attachment", "not_modified", "error", "robots"
+    // "report", "suspect", "list", "attachment", "document", "not_modified", "error"
+    std::string kind;
+    std::string detail;  // for an error: what exactly happened, in words
     FetchRecord fetch;
     int64_t fetch_id = 0;
     std::optional<Extraction> extraction;
@@ -150,6 +163,7 @@ struct Crawler::Impl {
     f.total_timeout_seconds = o.total_timeout_seconds;
     f.max_connections_per_host = o.max_connections_per_host;
     f.max_connections = o.max_connections;
+    f.allow_private_addresses = o.allow_private_addresses;
     return f;
   }
 
@@ -209,9 +223,10 @@ struct Crawler::Impl {
     return entry.rules.Allowed(PathAndQueryOf(url));
   }
 
-  bool RobotsUnavailable(const std::string& origin) const {
+  // Why robots.txt of `origin` could not be had ("" when it was read).
+  std::string RobotsUnavailable(const std::string& origin) const {
     auto it = robots.find(origin);
-    return it != robots.end() && it->second.unavailable;
+    return it != robots.end() && it->second.unavailable ? it->second.why : "";
   }
 
   void FinishRobots(const Job& job, const FetchResponse& response, Clock::time_point now) {
@@ -228,6 +243,8 @@ struct Crawler::Impl {
     } else {
       entry.rules = RobotsRules::DisallowAll();  // §2.3.1.4: unreachable, for now
       entry.unavailable = true;
+      entry.why =
+          !response.error.empty() ? response.error : "http_" + std::to_string(response.status);
       ttl = kRobotsRetryAfterFailureSeconds;
     }
     entry.expires = now + Seconds(ttl);
@@ -274,6 +291,10 @@ struct Crawler::Impl {
     FetchRequest request;
     request.id = next_fetch_id++;
     request.url = job.hop_url;
+    if (job.robots_fetch) {  // a longer robots.txt is read up to the limit, not refused
+      request.max_body_bytes = kMaxRobotsBytes;
+      request.keep_prefix = true;
+    }
     if (job.api && job.redirects.empty()) {
       request.post = job.api->method == "POST";
       request.body = job.api->form;
@@ -321,6 +342,9 @@ struct Crawler::Impl {
       if (auto delay = rules.crawl_delay()) schedule.SetCrawlDelay(origin, *delay);
     }
     schedule.Finished(origin, now);
+    if (response.error == "private_address" && !job.redirects.empty()) {
+      response.error = "redirect_private";
+    }
     if (!job.robots_fetch) NameJunk(job, origin, now, &response);
 
     if (response.Retryable() && job.tries < options.max_tries) {
@@ -331,8 +355,9 @@ struct Crawler::Impl {
         if (std::optional<double> after =
                 ParseRetryAfter(*response.retry_after, std::time(nullptr))) {
           if (*after > options.max_retry_after_seconds) {
+            // This URL is given up for this crawl; the host's other URLs go on at its usual pace.
             give_up = true;
-            schedule.Defer(origin, now + Seconds(options.max_retry_after_seconds));
+            response.error = "retry_after_too_long";
           } else {
             wait = std::max(wait, *after);
             schedule.Defer(origin, now + Seconds(*after));
@@ -420,7 +445,7 @@ struct Crawler::Impl {
   Outcome Process(const Job& job, const FetchResponse* response, CrawlSummary* summary) {
     Outcome outcome;
     if (NeedsAnalysis(job, response)) {
-      PageAnalysis analysis = AnalysePage(job, *response);
+      PageAnalysis analysis = AnalysePage(job, *response, *rules, *link_rules, nullptr);
       store.Batch([&] { StorePage(job, *response, std::move(analysis), summary, &outcome); });
     } else {
       store.Batch([&] { Settle(job, response, summary, &outcome); });
@@ -434,22 +459,38 @@ struct Crawler::Impl {
     return response && response->error.empty() && response->status / 100 == 2;
   }
 
-  // An attachment: a body that is not a page (by the frontier, the URL or the media type).
-  bool IsAttachment(const Job& job, const FetchResponse& response) const {
-    return job.entry.kind == "attachment" || IsAttachmentUrl(job.hop_url, *link_rules) ||
-           !IsPageMediaType(MediaType(response.content_type));
+  // An attachment: a document that is not a page, by the frontier, the URL or its bytes (the format
+  // Extract sniffed: anything but HTML and text), never by the Content-Type, which these sites get
+  // wrong both ways.
+  static bool IsAttachment(const Job& job, const std::string& format, const LinkRules& link_rules) {
+    return job.entry.kind == "attachment" || IsAttachmentUrl(job.hop_url, link_rules) ||
+           (format != "html" && format != "text");
+  }
+  // The kind of a refusal without a fetch (robots.txt, or the robots.txt fetch itself refused).
+  std::string RefusalOf(const Job& job, std::string* detail) const {
+    std::string why = RobotsUnavailable(OriginOf(job.hop_url));
+    if (why.empty()) {
+      *detail = "robots.txt disallows it";
+      return "robots";
+    }
+    if (why == "private_address") {  // robots.txt lives at the same address: refused for both
+      *detail = "its host has a non-public address (allow_private_addresses is off)";
+      return job.redirects.empty() ? "private_address" : "redirect_private";
+    }
+    *detail = "robots.txt could not be fetched (" + why + "); retried in 10 minutes";
+    return "robots_unavailable";
   }
 
   // Records and settles a final answer that needs no analysis: a refusal, an error or a 304.
   void Settle(const Job& job, const FetchResponse* response, CrawlSummary* summary,
               Outcome* outcome) {
-    if (!response) {  // robots.txt said no: nothing was fetched
+    if (!response) {  // refused before any fetch: nothing to record
       outcome->kind = "error";
       outcome->fetch.url = job.entry.url;
       outcome->fetch.final_url = job.hop_url;
-      outcome->fetch.error = !job.refused.empty() && job.refused != "robots" ? job.refused
-                             : RobotsUnavailable(OriginOf(job.hop_url))      ? "robots_unavailable"
-                                                                             : "robots";
+      outcome->fetch.error = !job.refused.empty() && job.refused != "robots"
+                                 ? job.refused
+                                 : RefusalOf(job, &outcome->detail);
       outcome->fetch.redirects = job.redirects;
       ++summary->errors[outcome->fetch.error];
       return;
@@ -469,25 +510,31 @@ struct Crawler::Impl {
     }
   }
 
-  // What a page holds: CPU work only, no store and no shared mutable state, so any thread may run
-  // it.
-  PageAnalysis AnalysePage(const Job& job, const FetchResponse& response) const {
+  // What a body holds: CPU work only, no store and no shared mutable state, so any thread may run
+  // it (it takes the rules as arguments so that a detached analysis owns what it reads). Once
+  // `*cancel` reads true it returns soon with a result to discard.
+  static PageAnalysis AnalysePage(const Job& job, const FetchResponse& response,
+                                  const RuleSet& rules, const LinkRules& link_rules,
+                                  const std::atomic<bool>* cancel) {
     PageAnalysis analysis;
     ExtractOptions extract_options;
     if (!response.charset.empty()) extract_options.http_charset = response.charset;
+    extract_options.cancel = cancel;
     if (job.api) {  // a list mechanism's reply: rows and the next request, nothing to extract
       Decoded decoded = DecodeToUtf8(
           response.body, CharsetHints{std::nullopt, extract_options.http_charset, std::nullopt});
       auto base = job.api->vars.find("_base");
       analysis.links =
           DiscoverReply(*job.api, decoded.utf8,
-                        base == job.api->vars.end() ? job.api->url : base->second, *link_rules);
+                        base == job.api->vars.end() ? job.api->url : base->second, link_rules);
       return analysis;
     }
     ExtractedPage page;
-    analysis.extraction = Extract(response.body, *rules, extract_options, &page);
+    analysis.extraction = Extract(response.body, rules, extract_options, &page);
     analysis.text = std::move(page.text);
-    if (IsAttachment(job, response)) return analysis;  // a leaf: its links are not followed
+    if (cancel && cancel->load()) return analysis;
+    // A leaf: an attachment's links are not followed, and a binary body is never searched for links.
+    if (IsAttachment(job, analysis.extraction.format, link_rules)) return analysis;
     // Links are read from the extractor's own decoding and parse (one parse a page, one charset).
     // Only a page not read as HTML is decoded again, and parsed for links here.
     auto decoded_source = [&] {
@@ -498,14 +545,26 @@ struct Crawler::Impl {
     // A report page matters only for its attachments: most link none (then nothing more is
     // read), and the others need only their hrefs scanned.
     if (!analysis.extraction.template_id) {
-      analysis.links = page.html ? DiscoverLinks(*page.html, job.hop_url, *link_rules)
-                                 : DiscoverLinks(decoded_source(), job.hop_url, *link_rules);
-    } else if (MayLinkAttachments(response.body, *link_rules)) {
+      analysis.links = page.html ? DiscoverLinks(*page.html, job.hop_url, link_rules)
+                                 : DiscoverLinks(decoded_source(), job.hop_url, link_rules);
+    } else if (MayLinkAttachments(response.body, link_rules)) {
       std::string source = page.html ? std::string() : decoded_source();
       analysis.links.attachments = DiscoverAttachments(
-          page.html ? page.html->source() : std::string_view(source), job.hop_url, *link_rules);
+          page.html ? page.html->source() : std::string_view(source), job.hop_url, link_rules);
     }
     return analysis;
+  }
+
+  // Whether `extraction` of `url` lost most of the numbers its latest version has: tables that end
+  // early (a body cut short without the server saying so) look like this.
+  bool DroppedSharply(const std::string& url, const Extraction& extraction) {
+    int before = 0;
+    try {
+      before = NumbersIn(store.Show(url).extraction);
+    } catch (const NotFoundError&) {
+      return false;  // the first version
+    }
+    return before >= kSuspectMinFields && NumbersIn(extraction) < before * kSuspectKeptShare;
   }
 
   // Records the fetch of an analysed body, archives it and stores what it holds (see
@@ -518,9 +577,14 @@ struct Crawler::Impl {
     if (bad_reply) outcome->fetch.error = "bad_reply";
     outcome->fetch_id = store.RecordFetch(outcome->fetch);
     ++summary->fetched;
-    const bool attachment = !job.api && IsAttachment(job, response);
+    const std::string& format = analysis.extraction.format;
+    const bool binary = format != "html" && format != "text";
+    const bool attachment = !job.api && IsAttachment(job, format, *link_rules);
+    // The stored media type: the server's, unless it is missing, or text for binary bytes.
     std::string media = MediaType(response.content_type);
-    if (media.empty()) media = attachment || job.api ? "application/octet-stream" : "text/html";
+    if (media.empty() || (binary && media.rfind("text/", 0) == 0)) {
+      media = attachment || job.api || binary ? "application/octet-stream" : "text/html";
+    }
     const std::string sha = store.PutDocument(response.body, media, url, outcome->fetch_id);
     const SnapshotOrigin origin{url, sha, rules->sha256()};
     outcome->links = std::move(analysis.links);
@@ -541,8 +605,8 @@ struct Crawler::Impl {
     if (attachment) {
       StoreAttachment(job, sha, analysis, origin, summary, outcome);
     } else if (analysis.extraction.template_id) {
-      Snapshot(url, outcome->fetch_id, analysis, origin, summary, outcome);
-      outcome->kind = "report";
+      if (Snapshot(url, outcome->fetch_id, analysis, origin, summary, outcome))
+        outcome->kind = "report";
     } else {
       outcome->kind = "list";
       ++summary->documents;
@@ -550,11 +614,22 @@ struct Crawler::Impl {
     outcome->extraction = std::move(analysis.extraction);
   }
 
-  void Snapshot(const std::string& report_url, int64_t fetch_id, const PageAnalysis& analysis,
+  // Saves the report's snapshot, unless it lost most of the numbers of the latest version: then it
+  // is held as suspect (kind "suspect"), not made the latest version, and the next fetch (a full
+  // one) confirms or replaces it. Returns whether it was saved.
+  bool Snapshot(const std::string& report_url, int64_t fetch_id, const PageAnalysis& analysis,
                 const SnapshotOrigin& origin, CrawlSummary* summary, Outcome* outcome) {
+    if (DroppedSharply(report_url, analysis.extraction) &&
+        !store.HoldSuspect(report_url, fetch_id, DataHash(analysis.extraction))) {
+      outcome->kind = "suspect";
+      ++summary->suspect;
+      return false;
+    }
+    store.DropSuspect(report_url);
     outcome->snapshot =
         store.SaveExtraction(report_url, fetch_id, analysis.extraction, analysis.text, origin);
     ++(outcome->snapshot->new_version ? summary->new_versions : summary->unchanged);
+    return true;
   }
 
   // An attachment is linked to its page. With a statistics table it is the report of a report
@@ -569,8 +644,8 @@ struct Crawler::Impl {
       store.LinkAttachment(entry.parent, entry.url, sha, entry.parent_kind);
     if (!analysis.extraction.template_id) return;
     if (entry.parent.empty() || entry.parent_kind == "list") {
-      Snapshot(entry.url, outcome->fetch_id, analysis, origin, summary, outcome);
-      outcome->kind = "report";
+      if (Snapshot(entry.url, outcome->fetch_id, analysis, origin, summary, outcome))
+        outcome->kind = "report";
       return;
     }
     std::optional<StoredExtraction> latest;
@@ -586,6 +661,24 @@ struct Crawler::Impl {
     store.SetSourceChecks(
         entry.parent, entry.url,
         SourceMismatches(latest->extraction, analysis.extraction, entry.url, sha));
+  }
+
+  // An analysis that was cancelled (stop, deadline) or threw: counted; the entry stays pending
+  // until it has failed max_analysis_tries times, then is given up as "analysis_failed" with its
+  // body kept as a document. Returns whether it was given up.
+  bool FailAnalysis(const Job& job, const FetchResponse& response, const std::string& reason,
+                    CrawlSummary* summary) {
+    int failures = store.RecordAnalysisFailure(job.entry.url, reason);
+    if (failures < options.max_analysis_tries) return false;
+    FetchRecord record = RecordOf(job, response);
+    record.error = "analysis_failed";
+    int64_t fetch_id = store.RecordFetch(record);
+    ++summary->fetched;
+    std::string media = MediaType(response.content_type);
+    store.PutDocument(response.body, media.empty() ? "application/octet-stream" : media,
+                      job.entry.url, fetch_id);
+    ++summary->errors["analysis_failed"];
+    return true;
   }
 
   // Puts what a finished page links to into the frontier (before the page is marked done, so that a
@@ -688,20 +781,37 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     report_progress(false);
   };
 
-  // Pages are analysed on the pool; the results come back here to be stored in this thread.
+  // Pages are analysed on the pool; the results come back here to be stored in this thread. What
+  // an analysis touches is owned through shared pointers, so one that outlives a stopped crawl (on
+  // a detached thread) reads and writes nothing freed.
   struct Analysed {
     Impl::Job job;
     FetchResponse response;
     Impl::Outcome outcome;
     Impl::PageAnalysis analysis;
-    std::exception_ptr failure;  // thrown while analysing: rethrown on this thread
+    std::atomic<bool> cancel{false};  // the analysis's cancel token (stop or deadline)
+    Clock::time_point deadline;
+    std::string failure;    // why it was cancelled (set on the crawl thread)
+    std::string thrown;     // what the analysis threw
+    bool complete = false;  // the analysis ended before its cancel token was set
   };
-  std::mutex analysed_mutex;
-  std::vector<std::unique_ptr<Analysed>> analysed;
-  size_t analysing = 0;  // submitted, not yet stored
+  struct Results {
+    std::mutex mutex;
+    std::vector<std::shared_ptr<Analysed>> ready;
+    Fetcher* wake = nullptr;  // cleared when Crawl returns
+  };
+  auto results = std::make_shared<Results>();
+  results->wake = &m.fetcher;
+  std::vector<std::shared_ptr<Analysed>> running;  // submitted, not yet stored
+  int64_t running_bytes = 0;                       // their bodies
   WorkerPool pool(m.options.analysis_threads);
-  // Bodies waiting for analysis are held in memory: past this many, no new transfer starts.
+  // Bodies waiting for analysis are held in memory: past this many (or this many bytes, counting
+  // the transfers' bodies so far), no new transfer starts.
   const size_t max_analysing = 2 * static_cast<size_t>(pool.size()) + 2;
+  auto may_dispatch = [&] {
+    return running.size() < max_analysing &&
+           running_bytes + m.fetcher.BufferedBytes() < m.options.max_buffered_bytes;
+  };
 
   // A final answer: a page goes to the pool, anything else is recorded and done at once. Each
   // entry's records and its frontier update are one batch: a kill leaves all of them or none.
@@ -714,32 +824,61 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
       });
       return;
     }
-    auto work = std::make_unique<Analysed>();
-    work->job = std::move(job);
-    work->response = std::move(*response);
-    ++analysing;
-    pool.Submit([&m, &analysed_mutex, &analysed, item = work.release()] {
+    auto item = std::make_shared<Analysed>();
+    item->job = std::move(job);
+    item->response = std::move(*response);
+    item->deadline = Clock::now() + Seconds(m.options.max_analysis_seconds);
+    running.push_back(item);
+    running_bytes += static_cast<int64_t>(item->response.body.size());
+    pool.Submit([results, item, rules = m.rules, link_rules = m.link_rules] {
       try {
-        item->analysis = m.AnalysePage(item->job, item->response);
+        item->analysis =
+            Impl::AnalysePage(item->job, item->response, *rules, *link_rules, &item->cancel);
+        item->complete = !item->cancel.load();
+      } catch (const std::exception& e) {
+        item->thrown = e.what();
       } catch (...) {
-        item->failure = std::current_exception();
+        item->thrown = "unknown exception";
       }
-      {
-        std::lock_guard<std::mutex> lock(analysed_mutex);
-        analysed.emplace_back(item);
-      }
-      m.fetcher.Wakeup();
+      std::lock_guard<std::mutex> lock(results->mutex);
+      results->ready.push_back(item);
+      if (results->wake) results->wake->Wakeup();
     });
   };
-  auto store_analysed = [&] {
-    std::vector<std::unique_ptr<Analysed>> ready;
-    {
-      std::lock_guard<std::mutex> lock(analysed_mutex);
-      ready.swap(analysed);
+  // Cancels the analyses past their deadline (or all of them, once `stop` is set).
+  auto cancel_overdue = [&](bool all) {
+    auto now = Clock::now();
+    for (const std::shared_ptr<Analysed>& item : running) {
+      if (item->failure.empty() && (all || now >= item->deadline)) {
+        item->failure = all ? "cancelled: the crawl was stopped while the page was analysed"
+                            : "cancelled: analysis took longer than " +
+                                  std::to_string(static_cast<int>(m.options.max_analysis_seconds)) +
+                                  " s";
+        item->cancel.store(true);
+      }
     }
-    for (std::unique_ptr<Analysed>& item : ready) {
-      --analysing;
-      if (item->failure) std::rethrow_exception(item->failure);
+  };
+  auto store_analysed = [&] {
+    std::vector<std::shared_ptr<Analysed>> ready;
+    {
+      std::lock_guard<std::mutex> lock(results->mutex);
+      ready.swap(results->ready);
+    }
+    for (std::shared_ptr<Analysed>& item : ready) {
+      running.erase(std::find(running.begin(), running.end(), item));
+      running_bytes -= static_cast<int64_t>(item->response.body.size());
+      std::string failure = !item->thrown.empty() ? "analysis threw: " + item->thrown
+                            : item->complete      ? ""
+                                                  : item->failure;
+      if (!failure.empty()) {
+        m.store.Batch([&] {
+          if (m.FailAnalysis(item->job, item->response, failure, &summary)) {
+            m.store.MarkDone(item->job.entry.url, "analysis_failed");
+            ++done;
+          }
+        });
+        continue;
+      }
       m.store.Batch([&] {
         m.StorePage(item->job, item->response, std::move(item->analysis), &summary, &item->outcome);
         complete(item->job, item->outcome);
@@ -749,6 +888,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
 
   while (!stop.load()) {
     store_analysed();
+    cancel_overdue(false);
     while (started < m.options.max_pages && m.WaitingCount() < kWaitingWindow) {
       std::optional<FrontierEntry> entry = next_entry();
       if (!entry) break;
@@ -757,12 +897,12 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     }
     std::vector<std::pair<Impl::Job, Impl::Outcome>> refused;
     auto now = Clock::now();
-    if (analysing < max_analysing) m.Dispatch(now, &refused);
+    if (may_dispatch()) m.Dispatch(now, &refused);
     for (auto& [job, unused] : refused) finish(job, nullptr);
     // Idle after a refill that found nothing: the frontier is empty (or the page budget spent).
     // Refusals and stored pages may have added entries, so they get another round.
     bool more = !discovered.empty() && started < m.options.max_pages;
-    if (m.in_flight.empty() && m.waiting.empty() && analysing == 0 && !more && refused.empty())
+    if (m.in_flight.empty() && m.waiting.empty() && running.empty() && !more && refused.empty())
       break;
     auto wake = m.NextWake(now);
     int timeout_ms =
@@ -774,16 +914,42 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
       if (final_answer) finish(final_answer->first, &final_answer->second);
     }
   }
-  // What is being analysed is stored before returning: nothing fetched is left half-done.
-  while (analysing > 0) {
-    m.fetcher.Poll(kMaxPollMillis);
-    store_analysed();
-  }
   if (stop.load()) {
     summary.stopped = true;
     m.fetcher.AbandonAll();
     for (auto& [id, job] : m.in_flight) m.schedule.Finished(OriginOf(job.hop_url), Clock::now());
     m.in_flight.clear();
+    // Analyses in progress are cancelled: each stays pending (one failed analysis more).
+    cancel_overdue(true);
+  }
+  // What is being analysed is stored (or counted as failed) before returning; after a stop, an
+  // analysis that does not notice its cancel token within the grace is left behind, its entry
+  // pending.
+  const auto grace_end = Clock::now() + Seconds(kStopAnalysisGraceSeconds);
+  while (!running.empty() && (!stop.load() || Clock::now() < grace_end)) {
+    m.fetcher.Poll(kMaxPollMillis);
+    store_analysed();
+    if (stop.load())
+      cancel_overdue(true);
+    else
+      cancel_overdue(false);
+  }
+  {
+    std::lock_guard<std::mutex> lock(results->mutex);
+    results->wake = nullptr;
+  }
+  if (!running.empty()) {
+    // Left to end on their own; each counts as a failed analysis, so that a page no crawl can
+    // finish analysing before it is stopped is still given up in the end.
+    summary.abandoned_analyses = static_cast<int64_t>(running.size());
+    pool.Detach();
+    for (const std::shared_ptr<Analysed>& item : running) {
+      m.store.Batch([&] {
+        if (m.FailAnalysis(item->job, item->response, item->failure + " (abandoned)", &summary)) {
+          m.store.MarkDone(item->job.entry.url, "analysis_failed");
+        }
+      });
+    }
   }
   m.waiting.clear();
   report_progress(true);
@@ -822,6 +988,7 @@ FetchOneResult Crawler::FetchOne(const std::string& url_text) {
   m.waiting.clear();
   result.fetch = std::move(outcome->fetch);
   result.kind = outcome->kind;
+  result.detail = outcome->detail;
   result.extraction = std::move(outcome->extraction);
   result.snapshot = outcome->snapshot;
   result.report_links = std::move(outcome->links.reports);

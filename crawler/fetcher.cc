@@ -1,6 +1,7 @@
 #include "crawler/fetcher.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -8,6 +9,8 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+
+#include "crawler/address.h"
 
 namespace nianbao {
 
@@ -24,11 +27,12 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
-std::string ErrorKind(CURLcode code, bool too_large) {
-  if (too_large) return "too_large";
+constexpr size_t kMaxHeaderBytes = 64 << 10;  // all header lines of one response together
+constexpr int kMaxHeaderLines = 256;
+
+// libcurl's result as a kind a person can act on (see FetchResponse::error).
+std::string ErrorKind(CURLcode code) {
   switch (code) {
-    case CURLE_OPERATION_TIMEDOUT:
-      return "timeout";
     case CURLE_COULDNT_CONNECT:
       return "connect";
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -37,10 +41,11 @@ std::string ErrorKind(CURLcode code, bool too_large) {
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       return "reset";
+    case CURLE_PARTIAL_FILE:
+      return "truncated";
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -48,8 +53,10 @@ std::string ErrorKind(CURLcode code, bool too_large) {
       return "tls";
     case CURLE_BAD_CONTENT_ENCODING:
       return "bad_encoding";
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      return "scheme";
+    case CURLE_WEIRD_SERVER_REPLY:
+      return "bad_status_line";
+    case CURLE_OUT_OF_MEMORY:  // libcurl's answer to one header line over its 100 KB buffer
+      return "header_too_large";
     default:
       return "curl_" + std::to_string(static_cast<int>(code));
   }
@@ -59,7 +66,8 @@ std::string ErrorKind(CURLcode code, bool too_large) {
 
 bool FetchResponse::Retryable() const {
   if (error.empty()) return status >= 500 || status == 429;
-  return error == "timeout" || error == "reset" || error == "connect";
+  return error.rfind("timeout", 0) == 0 || error == "reset" || error == "connect" ||
+         error == "truncated";
 }
 
 void GlobalCurlInit() {
@@ -98,7 +106,16 @@ struct Fetcher::Transfer {
   std::string post_body;  // kept alive for CURLOPT_POSTFIELDS
   FetchResponse response;
   int64_t max_body_bytes = 0;
+  bool keep_prefix = false;
+  bool conditional = false;
+  bool allow_private = false;
+  // What went wrong on our side of the callbacks; libcurl only sees a refused write or socket.
   bool too_large = false;
+  bool refused_private = false;
+  std::string header_error;   // "header_too_large" or "too_many_headers"
+  bool got_response = false;  // a status line arrived
+  size_t header_bytes = 0;
+  int header_lines = 0;
   std::chrono::steady_clock::time_point started;
 
   ~Transfer() {
@@ -109,11 +126,17 @@ struct Fetcher::Transfer {
   static size_t OnBody(char* data, size_t size, size_t count, void* self_ptr) {
     auto* self = static_cast<Transfer*>(self_ptr);
     size_t n = size * count;
-    if (static_cast<int64_t>(self->response.body.size() + n) > self->max_body_bytes) {
-      self->too_large = true;
+    std::string& body = self->response.body;
+    if (static_cast<int64_t>(body.size() + n) > self->max_body_bytes) {
+      if (self->keep_prefix) {
+        body.append(data, static_cast<size_t>(self->max_body_bytes) - body.size());
+        self->response.body_cut = true;
+      } else {
+        self->too_large = true;
+      }
       return 0;  // aborts the transfer with CURLE_WRITE_ERROR
     }
-    self->response.body.append(data, n);
+    body.append(data, n);
     return n;
   }
 
@@ -121,17 +144,28 @@ struct Fetcher::Transfer {
     auto* self = static_cast<Transfer*>(self_ptr);
     size_t n = size * count;
     std::string_view line(data, n);
+    FetchResponse& r = self->response;
     if (line.substr(0, 5) == "HTTP/") {  // a new response (after 1xx): forget earlier headers
-      FetchResponse& r = self->response;
       r.content_type.clear(), r.etag.clear(), r.last_modified.clear(), r.location.clear();
       r.retry_after.reset();
+      self->got_response = true;
+      self->header_bytes = n;
+      self->header_lines = 0;
       return n;
+    }
+    self->header_bytes += n;
+    if (self->header_bytes > kMaxHeaderBytes) {
+      self->header_error = "header_too_large";
+      return 0;  // aborts the transfer
+    }
+    if (line != "\r\n" && line != "\n" && ++self->header_lines > kMaxHeaderLines) {
+      self->header_error = "too_many_headers";
+      return 0;
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) return n;
     std::string name = Lower(std::string(line.substr(0, colon)));
     std::string value = Trim(line.substr(colon + 1));
-    FetchResponse& r = self->response;
     if (name == "content-type")
       r.content_type = value;
     else if (name == "etag")
@@ -143,6 +177,43 @@ struct Fetcher::Transfer {
     else if (name == "retry-after")
       r.retry_after = value;
     return n;
+  }
+
+  // Every connection libcurl opens passes here with the resolved address: the one place where a
+  // host name that resolves to a private address (or a redirect to one) can be stopped.
+  static curl_socket_t OnOpenSocket(void* self_ptr, curlsocktype purpose, curl_sockaddr* address) {
+    auto* self = static_cast<Transfer*>(self_ptr);
+    if (purpose == CURLSOCKTYPE_IPCXN && !self->allow_private &&
+        IsNonPublicAddress(&address->addr)) {
+      self->refused_private = true;
+      return CURL_SOCKET_BAD;  // libcurl tries the host's other addresses, then
+                               // CURLE_COULDNT_CONNECT
+    }
+    return ::socket(address->family, address->socktype, address->protocol);
+  }
+
+  // Whether the request went out (on a new or a reused connection).
+  bool RequestSent() const {
+    long request_bytes = 0;
+    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+    return request_bytes > 0;
+  }
+
+  // The kind of a failed transfer (libcurl's code, read with what the callbacks saw).
+  std::string Error(CURLcode code) const {
+    if (too_large) return "too_large";
+    if (!header_error.empty()) return header_error;
+    if (code == CURLE_COULDNT_CONNECT && refused_private) return "private_address";
+    if (code == CURLE_OPERATION_TIMEDOUT) {
+      if (!RequestSent()) return "timeout_connect";
+      return got_response ? "timeout_body" : "timeout_first_byte";
+    }
+    if (code == CURLE_UNSUPPORTED_PROTOCOL) {
+      // The URL's scheme is checked before any request (PROTOCOLS_STR); this code after the
+      // request went out is libcurl refusing a status line (HTTP/0.9, an unknown version).
+      return RequestSent() ? "bad_status_line" : "scheme";
+    }
+    return ErrorKind(code);
   }
 };
 
@@ -174,7 +245,11 @@ void Fetcher::Start(const FetchRequest& request) {
   if (!transfer->easy) throw std::runtime_error("curl_easy_init failed");
   transfer->response.id = request.id;
   transfer->response.url = request.url;
-  transfer->max_body_bytes = impl_->options.max_body_bytes;
+  transfer->max_body_bytes =
+      request.max_body_bytes > 0 ? request.max_body_bytes : impl_->options.max_body_bytes;
+  transfer->keep_prefix = request.keep_prefix;
+  transfer->conditional = !request.if_none_match.empty() || !request.if_modified_since.empty();
+  transfer->allow_private = impl_->options.allow_private_addresses;
   transfer->started = std::chrono::steady_clock::now();
   CURL* easy = transfer->easy;
   const FetcherOptions& o = impl_->options;
@@ -196,6 +271,8 @@ void Fetcher::Start(const FetchRequest& request) {
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OnOpenSocket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
   if (!request.if_none_match.empty()) {
     transfer->headers =
         curl_slist_append(transfer->headers, ("If-None-Match: " + request.if_none_match).c_str());
@@ -233,9 +310,12 @@ std::vector<FetchResponse> Fetcher::Poll(int timeout_ms) {
       long status = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
       t.response.status = static_cast<int>(status);
+      if (code == CURLE_WRITE_ERROR && t.response.body_cut) code = CURLE_OK;  // kept its prefix
       if (code != CURLE_OK) {
-        t.response.error = ErrorKind(code, t.too_large);
+        t.response.error = t.Error(code);
         t.response.body.clear();
+      } else if (status == 304 && !t.conditional) {
+        t.response.error = "unsolicited_304";  // nothing was asked to be confirmed
       }
       t.response.charset = CharsetFromContentType(t.response.content_type);
       t.response.duration_seconds =
@@ -260,6 +340,14 @@ std::vector<FetchResponse> Fetcher::Poll(int timeout_ms) {
 void Fetcher::Wakeup() { curl_multi_wakeup(impl_->multi); }
 
 size_t Fetcher::InFlight() const { return impl_->transfers.size(); }
+
+int64_t Fetcher::BufferedBytes() const {
+  int64_t bytes = 0;
+  for (const auto& [easy, transfer] : impl_->transfers) {
+    bytes += static_cast<int64_t>(transfer->response.body.size());
+  }
+  return bytes;
+}
 
 void Fetcher::AbandonAll() {
   for (auto& [easy, transfer] : impl_->transfers) curl_multi_remove_handle(impl_->multi, easy);

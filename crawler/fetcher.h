@@ -4,8 +4,12 @@
 // and host politeness and record every hop. HTTP/1.1 and HTTP/2, gzip/deflate/br decoded by
 // libcurl, only http and https, proxies from the environment (libcurl's default), TLS verification
 // on. The decoded body is capped in the write callback: beyond `max_body_bytes` the transfer is
-// aborted with error "too_large", whatever the Content-Encoding (a gzip bomb stops at the cap).
-// Errors are values (FetchResponse::error); only curl initialisation failure throws.
+// aborted with error "too_large", whatever the Content-Encoding (a gzip bomb stops at the cap),
+// unless the request asks to keep the first bytes (robots.txt: RFC 9309 parses the first 500 KiB).
+// Headers are capped too (64 KiB in all, 256 lines). Unless allowed, a connection to a non-public
+// address (crawler/address.h) is refused at connect time, after DNS, so no name can smuggle one in.
+// Errors are values (FetchResponse::error, one of the kinds listed there); only curl
+// initialisation failure throws.
 // A Fetcher is used from one thread (Wakeup excepted). curl_global_init must have run (see
 // GlobalCurlInit).
 #ifndef NIANBAO_CRAWLER_FETCHER_H_
@@ -27,6 +31,7 @@ struct FetcherOptions {
   double total_timeout_seconds = 60;
   int max_connections_per_host = 1;
   int max_connections = 8;
+  bool allow_private_addresses = false;  // connect to loopback, private, link-local, ... addresses
 };
 
 struct FetchRequest {
@@ -37,19 +42,34 @@ struct FetchRequest {
   bool post = false;
   std::string body = "";
   std::vector<std::pair<std::string, std::string>> headers = {};
+  int64_t max_body_bytes = 0;                    // 0: FetcherOptions::max_body_bytes
+  bool keep_prefix = false;  // past the cap: keep the first max_body_bytes, no error
 };
 
 struct FetchResponse {
   uint64_t id = 0;
   std::string url;
-  int status = 0;     // 0: no HTTP response
-  std::string error;  // "" or a kind: "timeout", "connect", "dns", "reset", "tls", "too_large",
-                      // "bad_encoding", "scheme", "curl_<code>"
-  std::string body;   // decoded
+  int status = 0;  // 0: no HTTP response
+  // "" or a kind:
+  //   timeout_connect, timeout_first_byte, timeout_body — the total timeout ran out while
+  //   connecting,
+  //     waiting for the response's first byte, or reading headers or body;
+  //   connect, dns, reset (connection dropped), tls;
+  //   truncated — the connection ended before the Content-Length (or the last chunk) arrived;
+  //   too_large (decoded body over the cap), bad_encoding (Content-Encoding undecodable);
+  //   bad_status_line (not an HTTP/1.x or HTTP/2 status line), header_too_large, too_many_headers;
+  //   unsolicited_304 (304 Not Modified to a request that sent no validator);
+  //   private_address (the host resolved to a non-public address, not allowed);
+  //   scheme, curl_<code> (anything else libcurl reports).
+  std::string error;
+  std::string body;       // decoded; empty on error
+  bool body_cut = false;  // keep_prefix: the body was longer than the cap and was cut there
   std::string content_type, charset, etag, last_modified, location;
   std::optional<std::string> retry_after;  // the header as sent
   double duration_seconds = 0;
-  bool Retryable() const;  // timeouts, resets, connect failures, 5xx and 429
+  // Timeouts, resets, truncation, connect failures, 5xx and 429: what may go better next time.
+  // Deterministic failures (malformed responses, caps, refused addresses) are not retried.
+  bool Retryable() const;
 };
 
 class Fetcher {
@@ -67,6 +87,8 @@ class Fetcher {
   // another thread.
   void Wakeup();
   size_t InFlight() const;
+  // The bytes of body received so far by the transfers in flight.
+  int64_t BufferedBytes() const;
   // Drops every transfer in flight without a response.
   void AbandonAll();
   // Start + Poll until done; for single fetches.

@@ -23,17 +23,22 @@
 namespace nianbao {
 namespace {
 
+bool Cancelled(const ExtractOptions& options) {
+  return options.cancel && options.cancel->load(std::memory_order_relaxed);
+}
+
 // `tree` receives the HTML parse when the input is read as HTML.
 Page ParseMarkup(std::string_view bytes, bool html, const ExtractOptions& options,
                  std::shared_ptr<const HtmlTree>* tree) {
   Decoded decoded = DecodeToUtf8(
       bytes, CharsetHints{options.force_encoding, options.http_charset, options.encoding});
+  if (Cancelled(options)) return Page();
   Page page;
   if (html) {
     *tree = std::make_shared<const HtmlTree>(std::move(decoded.utf8));
     page = ParseHtml(**tree);
   } else {
-    page = ParseText(decoded.utf8);
+    page = ParseText(decoded.utf8, options.cancel);
   }
   page.warnings.insert(page.warnings.begin(), decoded.warnings.begin(), decoded.warnings.end());
   return page;
@@ -213,7 +218,7 @@ std::vector<NarrativeFact> ReadNarrative(const std::string& text, const Template
 
 // Metadata, template, values and checks of a page already read (glued digit runs are split in
 // its grids first).
-void MapPage(Page& page, const RuleSet& rules, Extraction* out) {
+void MapPage(Page& page, const RuleSet& rules, const ExtractOptions& options, Extraction* out) {
   for (const std::string& w : page.warnings) out->warnings.push_back(w);
   Metadata meta = ReadMetadata(page);
   out->title = meta.title;
@@ -222,7 +227,8 @@ void MapPage(Page& page, const RuleSet& rules, Extraction* out) {
   out->published = meta.published;
 
   LabelCache labels(rules.normalizer());
-  const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year);
+  const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year, options.cancel);
+  if (Cancelled(options)) return;
   out->narrative = ReadNarrative(page.text, tmpl, rules, meta.year);
   if (!tmpl) return;
   GluedSplit glued = SplitGluedRuns(&page.tables, *tmpl, rules.identities(), labels);
@@ -272,14 +278,15 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
   out->format = std::string(FormatName(format));
   std::shared_ptr<const HtmlTree> tree;
   Page page = ReadDocument(bytes, format, options, &tree);
+  if (Cancelled(options)) return;
   if (!extracted) tree.reset();  // nobody reads it: free the parse before mapping
-  MapPage(page, rules, out);
+  MapPage(page, rules, options, out);
   if (format == Format::kPdf && !out->template_id && !page.text.empty()) {
     // The word boxes gave no statistics table: the -layout text is the fallback reading.
     Extraction layout;
     layout.format = out->format;
     Page text_page = ReadPdfLayoutText(bytes, options.limits);
-    MapPage(text_page, rules, &layout);
+    MapPage(text_page, rules, options, &layout);
     if (layout.template_id) {
       layout.warnings.insert(layout.warnings.begin(),
                              "pdf: no table from the word boxes; read from the -layout text");

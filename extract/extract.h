@@ -5,6 +5,7 @@
 #ifndef NIANBAO_EXTRACT_EXTRACT_H_
 #define NIANBAO_EXTRACT_EXTRACT_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,9 @@ struct ExtractOptions {
   // false reads OOXML in this process and skips formats that need a program — for fuzzing only.
   bool isolate = true;
   ChildLimits limits;
+  // A cancel token: once it reads true, Extract returns soon (it is checked between the phases and
+  // in the text grid builder's loops) with an incomplete result that the caller must discard.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // What Extract read besides the extraction, from the same decoding and parse.

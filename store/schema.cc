@@ -194,7 +194,8 @@ CREATE TABLE narrative_facts (
 
 // Version 5 (documents): provenance of each snapshot (the document its cells were read from, its
 // format, the rules that made it), each cell's page, source_mismatch checks against another
-// document (their kind column came with version 4), what kind of page linked an attachment, and the indexes `reextract` reads by.
+// document (their kind column came with version 4), what kind of page linked an attachment, and the
+// indexes `reextract` reads by.
 constexpr const char* kVersionDocuments = R"sql(
 ALTER TABLE snapshots ADD COLUMN document_url TEXT;     -- NULL: stored before provenance
 ALTER TABLE snapshots ADD COLUMN document_sha256 TEXT;
@@ -210,11 +211,27 @@ CREATE INDEX attachments_by_attachment ON attachments(attachment_source_id);
 CREATE INDEX fetches_by_body ON fetches(body_sha256);
 )sql";
 
+// Version 6 (crawl reliability): failed analyses of a frontier entry (counted, with the last
+// reason, so that a page that cannot be analysed is given up rather than retried forever), and
+// report snapshots held as suspect (statistics dropped sharply from the latest version) until a
+// second fetch confirms them.
+constexpr const char* kVersionCrawlReliability = R"sql(
+ALTER TABLE frontier ADD COLUMN analysis_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE frontier ADD COLUMN failure TEXT;
+CREATE TABLE suspect_snapshots (
+  url TEXT PRIMARY KEY,            -- normalised, as sources.url
+  fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+  data_sha256 TEXT NOT NULL,       -- DataHash of the held extraction
+  held_at INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> migrations = {kVersion1, kVersion2, kVersionDiscovery,
-                                                         kVersionChecks, kVersionDocuments};
+  static const std::vector<const char*> migrations = {kVersion1,         kVersion2,
+                                                      kVersionDiscovery, kVersionChecks,
+                                                      kVersionDocuments, kVersionCrawlReliability};
   return migrations;
 }
 

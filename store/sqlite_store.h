@@ -41,6 +41,10 @@ class SqliteStore final : public Store {
   std::vector<FrontierEntry> PendingEntries(size_t limit) override;
   void MarkDone(const std::string& url, const std::string& outcome) override;
   int64_t PendingCount() override;
+  int RecordAnalysisFailure(const std::string& url, const std::string& reason) override;
+  bool HoldSuspect(const std::string& url, int64_t fetch_id,
+                   const std::string& data_sha256) override;
+  void DropSuspect(const std::string& url) override;
   void ResetFrontier(const std::string& seed) override;
 
   std::optional<StoredDocument> GetDocument(const std::string& sha256) override;

@@ -239,7 +239,17 @@ class Store {
   // The ETag / Last-Modified of the latest successful (200 or 304) fetch of `url` that sent any;
   // nullopt when there is none. A 304 needs only RecordFetch: it confirms the latest version and
   // writes no new one.
+  // While a suspect snapshot of `url` is held (HoldSuspect), nullopt: the next fetch must be a
+  // full one.
   virtual std::optional<Validators> GetValidators(const std::string& url) = 0;
+  // Holds the extraction of `url` from `fetch_id` (data hash `data_sha256`) as suspect instead of
+  // saving it. Returns true when the suspect already held had the same data hash — a second fetch
+  // confirms it; the hold is then dropped and the caller saves the extraction. Otherwise holds this
+  // one (replacing any earlier) and returns false.
+  virtual bool HoldSuspect(const std::string& url, int64_t fetch_id,
+                           const std::string& data_sha256) = 0;
+  // Forgets the suspect held for `url`, if any (a normal extraction was saved).
+  virtual void DropSuspect(const std::string& url) = 0;
 
   // --- frontier (crawl state survives a kill) ---
   // Adds `entry` unless the URL is already known to this frontier; returns whether it was added.
@@ -249,6 +259,9 @@ class Store {
   virtual std::vector<FrontierEntry> PendingEntries(size_t limit) = 0;
   virtual void MarkDone(const std::string& url, const std::string& outcome) = 0;
   virtual int64_t PendingCount() = 0;
+  // Counts one failed analysis of the pending entry `url` (its last reason kept with it); returns
+  // how many it has had. The entry stays pending; MarkDone gives it up.
+  virtual int RecordAnalysisFailure(const std::string& url, const std::string& reason) = 0;
   // Forgets finished entries of `seed` so that a new scheduled crawl can revisit them.
   virtual void ResetFrontier(const std::string& seed) = 0;
 

@@ -436,6 +436,7 @@ std::optional<Validators> SqliteStore::GetValidators(const std::string& url) {
     auto& find = Prepared(
         "SELECT f.etag, f.last_modified FROM fetches f JOIN sources s ON s.id = f.source_id "
         "WHERE s.url = ?1 AND f.status IN (200, 304) AND (f.etag <> '' OR f.last_modified <> '') "
+        "AND NOT EXISTS (SELECT 1 FROM suspect_snapshots h WHERE h.url = s.url) "
         "AND f.id >= coalesce((SELECT max(g.id) FROM fetches g WHERE g.source_id = s.id "
         "AND g.status = 200), 0) ORDER BY f.id DESC LIMIT 1");
     find.bind(1, UrlKey(url));
@@ -487,6 +488,52 @@ void SqliteStore::MarkDone(const std::string& url, const std::string& outcome) {
     done.bind(2, static_cast<int64_t>(Now()));
     done.bind(3, UrlKey(url));
     done.exec();
+  });
+}
+
+int SqliteStore::RecordAnalysisFailure(const std::string& url, const std::string& reason) {
+  return Write("counting a failed analysis", [&] {
+    auto& update = Prepared(
+        "UPDATE frontier SET analysis_failures = analysis_failures + 1, failure = ? WHERE url = ?");
+    update.bind(1, reason);
+    update.bind(2, UrlKey(url));
+    update.exec();
+    auto& count = Prepared("SELECT analysis_failures FROM frontier WHERE url = ?");
+    count.bind(1, UrlKey(url));
+    int failures = count.executeStep() ? count.getColumn(0).getInt() : 1;
+    return failures;
+  });
+}
+
+bool SqliteStore::HoldSuspect(const std::string& url, int64_t fetch_id,
+                              const std::string& data_sha256) {
+  return Write("holding a suspect snapshot", [&] {
+    auto& held = Prepared("SELECT data_sha256 FROM suspect_snapshots WHERE url = ?");
+    held.bind(1, UrlKey(url));
+    bool confirmed = held.executeStep() && held.getColumn(0).getString() == data_sha256;
+    if (confirmed) {
+      auto& drop = Prepared("DELETE FROM suspect_snapshots WHERE url = ?");
+      drop.bind(1, UrlKey(url));
+      drop.exec();
+      return true;
+    }
+    auto& hold = Prepared(
+        "INSERT OR REPLACE INTO suspect_snapshots (url, fetch_id, data_sha256, held_at) "
+        "VALUES (?, ?, ?, ?)");
+    hold.bind(1, UrlKey(url));
+    hold.bind(2, fetch_id);
+    hold.bind(3, data_sha256);
+    hold.bind(4, static_cast<int64_t>(Now()));
+    hold.exec();
+    return false;
+  });
+}
+
+void SqliteStore::DropSuspect(const std::string& url) {
+  Write("dropping a suspect snapshot", [&] {
+    auto& drop = Prepared("DELETE FROM suspect_snapshots WHERE url = ?");
+    drop.bind(1, UrlKey(url));
+    drop.exec();
   });
 }
 

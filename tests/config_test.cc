@@ -130,6 +130,22 @@ TEST(ConfigTest, ErrorsNameFileLineAndReason) {
   EXPECT_EQ(ErrorOf("politeness = 3\n"), "test.toml:1: \"politeness\" must be a table");
 }
 
+TEST(ConfigTest, NetworkTable) {
+  Config config = ParseConfig(
+      "[network]\nallow_private_addresses = true\nconnect_timeout_seconds = 2\n"
+      "timeout_seconds = 7.5\n",
+      "test.toml");
+  EXPECT_TRUE(config.network.allow_private_addresses);
+  EXPECT_DOUBLE_EQ(config.network.connect_timeout_seconds, 2.0);
+  EXPECT_DOUBLE_EQ(config.network.timeout_seconds, 7.5);
+  EXPECT_FALSE(ParseConfig("", "test.toml").network.allow_private_addresses);  // refused by default
+  EXPECT_EQ(ErrorOf("[network]\nallow_private_addresses = \"yes\"\n"),
+            "test.toml:2: \"network.allow_private_addresses\" must be a boolean, not a string");
+  EXPECT_EQ(ErrorOf("[network]\ntimeout_seconds = 0\n"),
+            "test.toml:2: \"network.timeout_seconds\" must be between 0.1 and 3600, not 0");
+  EXPECT_EQ(ErrorOf("[network]\nproxy = \"x\"\n"), "test.toml:2: unknown key \"network.proxy\"");
+}
+
 TEST(ConfigTest, SeedErrors) {
   std::string bad_schedule = ErrorOf(
       "[[seed]]\nurl = \"https://a.gov.cn/\"\nschedule = \"daily\"\n\n[[seed]]\n"

@@ -323,7 +323,10 @@ class DaemonTest : public ::testing::Test {
            "delay_seconds = 0.05\n"
            "[[seed]]\n"
            "url = \"" +
-           seed + "\"\nschedule = \"" + schedule + "\"\nmax_pages = 20\nmax_depth = 2\n";
+           seed + "\"\nschedule = \"" + schedule +
+           "\"\nmax_pages = 20\nmax_depth = 2\n"
+           "[network]\n"
+           "allow_private_addresses = true\n";  // the test site is on 127.0.0.1
   }
   void WriteConfig(const std::string& text) { std::ofstream(config_) << text; }
 
@@ -516,14 +519,15 @@ TEST_F(DaemonTest, KnownReportsAreRecheckedWithConditionalGet) {
                             {{"Content-Type", "text/html; charset=utf-8"}, {"ETag", "\"v1\""}});
   });
   std::string url = site.server().Url("/known/2024.htm");
-  CommandResult fetch = RunNianbao({"fetch", "--db", db_.string(), url}, dir_);
+  CommandResult fetch =
+      RunNianbao({"fetch", "--db", db_.string(), "--allow-private-addresses", url}, dir_);
   ASSERT_EQ(fetch.status, 0) << fetch.output;
   ASSERT_EQ(Versions(url), 1);
 
   // No seeds: only the re-check job runs.
   WriteConfig("database = \"" + db_.string() +
               "\"\nrecheck = \"every 2s\"\n"
-              "[politeness]\ndelay_seconds = 0.05\n");
+              "[politeness]\ndelay_seconds = 0.05\n[network]\nallow_private_addresses = true\n");
   StartDaemon();
   ASSERT_GE(notify_->WaitForLine("READY=1", seconds(20)), 0);
   auto conditional = [&] {
@@ -643,8 +647,9 @@ TEST_F(DaemonTest, FetchWorksBesideTheRunningDaemon) {
   // A second report, only fetched by hand, while the daemon keeps crawling the same database.
   site.server().Serve("/other/2024.htm", TestSite::HtmlResponse(site.report()));
   for (int i = 0; i < 3; ++i) {
-    CommandResult fetch =
-        RunNianbao({"fetch", "--db", db_.string(), site.server().Url("/other/2024.htm")}, dir_);
+    CommandResult fetch = RunNianbao({"fetch", "--db", db_.string(), "--allow-private-addresses",
+                                      site.server().Url("/other/2024.htm")},
+                                     dir_);
     ASSERT_EQ(fetch.status, 0) << fetch.output;
   }
   EXPECT_EQ(Versions(site.server().Url("/other/2024.htm")), 1);

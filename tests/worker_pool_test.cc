@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -47,6 +48,33 @@ TEST(WorkerPool, RunsTasksAtTheSameTime) {
     }
   }
   EXPECT_EQ(met.load(), 2);
+}
+
+// A detached pool does not wait for its running task, drops the queued ones, and the running task
+// still ends on its own with what it owns.
+TEST(WorkerPool, DetachReturnsWithoutWaitingForTheRunningTask) {
+  auto release = std::make_shared<std::atomic<bool>>(false);
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  auto queued_ran = std::make_shared<std::atomic<bool>>(false);
+  auto started = std::make_shared<std::atomic<bool>>(false);
+  {
+    WorkerPool pool(1);
+    pool.Submit([release, finished, started] {
+      started->store(true);
+      while (!release->load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      finished->store(true);
+    });
+    pool.Submit([queued_ran] { queued_ran->store(true); });
+    while (!started->load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    pool.Detach();
+  }  // the destructor returns although the task still runs
+  EXPECT_FALSE(finished->load());
+  release->store(true);
+  for (int i = 0; i < 2000 && !finished->load(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(finished->load());
+  EXPECT_FALSE(queued_ran->load());
 }
 
 TEST(WorkerPool, ZeroThreadsMeansOnePerCore) {

@@ -895,10 +895,12 @@ class ListMatcher {
 }  // namespace
 
 const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSet& rules,
-                                    LabelCache& labels, std::optional<int> year) {
+                                    LabelCache& labels, std::optional<int> year,
+                                    const std::atomic<bool>* cancel) {
   std::vector<const std::string*> texts;
   for (const Grid& grid : grids) {
     for (const GridCell& cell : grid.cells) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) return nullptr;
       if (cell.text.size() > 400) continue;  // prose, not a label
       // Markers are Chinese: a cell of ASCII alone (a number, a dash) holds none.
       if (std::all_of(cell.text.begin(), cell.text.end(), [](char c) { return !(c & 0x80); }))

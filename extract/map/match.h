@@ -11,6 +11,7 @@
 #ifndef NIANBAO_EXTRACT_MAP_MATCH_H_
 #define NIANBAO_EXTRACT_MAP_MATCH_H_
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,9 +36,10 @@ struct MatchResult {
 };
 
 // The template the page's labels identify, or nullptr. `year` only breaks ties between templates
-// whose markers score the same.
+// whose markers score the same. Once `*cancel` reads true it returns nullptr soon.
 const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSet& rules,
-                                    LabelCache& labels, std::optional<int> year);
+                                    LabelCache& labels, std::optional<int> year,
+                                    const std::atomic<bool>* cancel = nullptr);
 
 // `text_input`: the grids come from plain text, where columns may not line up with their header;
 // rows whose value count matches a known column order are then read positionally first.

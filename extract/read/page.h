@@ -8,6 +8,7 @@
 #ifndef NIANBAO_EXTRACT_READ_PAGE_H_
 #define NIANBAO_EXTRACT_READ_PAGE_H_
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <string_view>
@@ -61,8 +62,9 @@ Page ParseHtml(const HtmlTree& tree);
 // `text` must be UTF-8. Cells split on '|', tabs or runs of 2+ spaces (pdftotext -layout: label
 // pieces over several lines are joined, page numbers and running headers at form feeds dropped); a
 // page with one cell per line becomes rows of its label line(s) and value line(s) — one value a
-// row for the legacy list, several for the 2019/2021 tables. Never throws on any input.
-Page ParseText(std::string_view text);
+// row for the legacy list, several for the 2019/2021 tables. Never throws on any input. Once
+// `*cancel` reads true it returns early with part of the page.
+Page ParseText(std::string_view text, const std::atomic<bool>* cancel = nullptr);
 // The title of a document from its first lines (paragraphs, PDF lines): the first line naming a
 // report (年度报告, 年报, 工作报告), with a short issuer line above it joined on ("淮安市人民政府"
 // + "2024 年政府信息公开工作年度报告"); blanks next to Chinese characters dropped.

@@ -40,6 +40,10 @@ constexpr size_t kMinGluedLineBytes = 600;  // a whole table saved in one line i
 // ---- UTF-8 helpers --------------------------------------------------------------------------
 
 // Length of the blank character (ASCII space/tab, NBSP, U+3000) at s[i], or 0.
+bool Cancelled(const std::atomic<bool>* cancel) {
+  return cancel && cancel->load(std::memory_order_relaxed);
+}
+
 size_t BlankAt(std::string_view s, size_t i) {
   if (i >= s.size()) return 0;
   char c = s[i];
@@ -630,10 +634,10 @@ bool IsReportHeading(const std::vector<std::string_view>& lines, size_t i) {
 
 // Finds the delimited runs; marks their lines as used.
 std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& lines,
-                                         std::vector<bool>* used) {
+                                         std::vector<bool>* used, const std::atomic<bool>* cancel) {
   std::vector<TextGrid> grids;
   size_t i = 0;
-  while (i < lines.size()) {
+  while (i < lines.size() && !Cancelled(cancel)) {
     SplitRow first = SplitDelimited(lines[i]);
     if (first.cells.empty()) {
       ++i;
@@ -1125,7 +1129,8 @@ bool IsPageNumber(std::string_view line) {
 // Page numbers, and the running header or footer: a line repeated at the top or bottom of
 // several pages (pages end in a form feed). They would otherwise glue onto the table rows around a
 // page break.
-std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines) {
+std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines,
+                                const std::atomic<bool>* cancel) {
   std::vector<bool> furniture(lines.size(), false);
   std::vector<size_t> edges;  // the first and last non-empty line of each page
   size_t last_nonempty = lines.size();
@@ -1156,6 +1161,7 @@ std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines) {
   std::unordered_map<std::string_view, Group> groups;
   groups.reserve(edges.size());
   for (size_t line : edges) {
+    if (Cancelled(cancel)) return furniture;
     auto [it, inserted] = groups.try_emplace(Trim(lines[line]), Group{line});
     if (!inserted && it->second.first_line != line) it->second.repeated = true;
   }
@@ -1208,7 +1214,7 @@ std::string DocumentTitle(const std::vector<std::string>& lines) {
   return "";
 }
 
-Page ParseText(std::string_view text) {
+Page ParseText(std::string_view text, const std::atomic<bool>* cancel) {
   Page page;
   page.positional = true;
   page.text = std::string(text);
@@ -1233,14 +1239,17 @@ Page ParseText(std::string_view text) {
     }
   }
   if (text.find('\f') != std::string_view::npos) {  // pdftotext output: pages end in a form feed
-    std::vector<bool> furniture = PageFurniture(lines);
+    std::vector<bool> furniture = PageFurniture(lines, cancel);
     for (size_t i = 0; i < lines.size(); ++i) {
       if (furniture[i]) lines[i] = std::string_view();
     }
   }
+  if (Cancelled(cancel)) return page;
   std::vector<bool> used(lines.size(), false);
-  std::vector<TextGrid> grids = FindDelimitedGrids(lines, &used);
+  std::vector<TextGrid> grids = FindDelimitedGrids(lines, &used, cancel);
+  if (Cancelled(cancel)) return page;
   std::vector<TextGrid> multi_value = FindMultiValueGrids(lines, &used);
+  if (Cancelled(cancel)) return page;
   for (TextGrid& grid : multi_value) grids.push_back(std::move(grid));
   std::vector<TextGrid> per_line = FindPerLineGrids(lines, used);
   for (TextGrid& grid : per_line) grids.push_back(std::move(grid));

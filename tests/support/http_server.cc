@@ -221,6 +221,10 @@ struct HttpServer::Impl {
       SleepUnlessStopped(1e9);
       return false;
     }
+    if (!response.raw.empty()) {
+      if (SendAll(fd, response.raw) && response.hang_after_raw) SleepUnlessStopped(1e9);
+      return false;
+    }
     if (response.gzip) {
       response.body = Gzip(response.body);
       response.headers.emplace_back("Content-Encoding", "gzip");

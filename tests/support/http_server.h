@@ -1,9 +1,10 @@
 // A small real HTTP/1.1 server on 127.0.0.1 (ephemeral port) for tests and benchmarks, running in
 // the calling process: one accept thread (poll/accept) and one thread per connection, keep-alive
-// supported. Every request is logged with a monotonic timestamp before its handler runs. Handlers
-// are matched on the exact path (no query); unknown paths go to the default handler (404 unless
-// set). A response can be delayed, never answered, streamed without end, gzip-encoded, or carry any
-// status and headers. The destructor stops everything, closing connections that are still open.
+// supported. It can also misbehave on purpose (HttpResponse::raw) for the hostile-server tests.
+// Every request is logged with a monotonic timestamp before its handler runs. Handlers are matched
+// on the exact path (no query); unknown paths go to the default handler (404 unless set). A
+// response can be delayed, never answered, streamed without end, gzip-encoded, or carry any status
+// and headers. The destructor stops everything, closing connections that are still open.
 #ifndef NIANBAO_TESTS_SUPPORT_HTTP_SERVER_H_
 #define NIANBAO_TESTS_SUPPORT_HTTP_SERVER_H_
 
@@ -39,6 +40,12 @@ struct HttpResponse {
   double delay_seconds = 0;   // wait before answering
   bool never_answer = false;  // keep the connection open and silent until the server stops
   bool endless_body = false;  // after the headers, stream `body` (or zeros) repeatedly, forever
+  // A hostile server: when not empty, these bytes are sent verbatim instead of a response built
+  // from the fields above (a malformed status line, oversized headers, a body shorter than its
+  // Content-Length, ...), then the connection is closed — or, with `hang_after_raw`, kept open
+  // and silent until the server stops.
+  std::string raw;
+  bool hang_after_raw = false;
 };
 
 // Shorthand, since designated initializers that skip members trip -Wmissing-field-initializers.
