@@ -263,7 +263,10 @@ NarrativeChecks CheckNarrative(const std::vector<NarrativeFact>& facts,
   for (const NarrativeFact& fact : facts) {
     if (fact.field.empty()) continue;
     int n = ++seen[fact.field];
-    std::string name = "text." + fact.field + (n > 1 ? "#" + std::to_string(n) : "");
+    // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, falsely) on the one expression.
+    std::string name = "text.";
+    name += fact.field;
+    if (n > 1) name += "#" + std::to_string(n);
     out.statuses.push_back({name, "text", "not_assessable"});
     auto it = values.find(fact.field);
     if (it == values.end() || !it->second || unreadable.contains(fact.field)) continue;
