@@ -122,15 +122,16 @@ struct Crawler::Impl {
 
   // What happened to one finished frontier entry.
   struct Outcome {
-    // "report", "suspect", "list", "attachment", "document", "not_modified", "error"
+    // "report", "suspect", "list", "attachment", "not_modified", "error"
     std::string kind;
-    std::string detail;  // for an error: what exactly happened, in words
+    // For an error: what exactly happened, in words (also recorded as the frontier's outcome when
+    // it says more than the kind).
+    std::string detail;
     FetchRecord fetch;
     int64_t fetch_id = 0;
     std::optional<Extraction> extraction;
     std::optional<SnapshotResult> snapshot;
     DiscoveredLinks links;
-    std::string detail;  // for the frontier's outcome: what went wrong, when more than a kind
   };
 
   Store& store;

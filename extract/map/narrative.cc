@@ -266,7 +266,10 @@ NarrativeChecks CheckNarrative(const std::vector<NarrativeFact>& facts,
     // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, falsely) on the one expression.
     std::string name = "text.";
     name += fact.field;
-    if (n > 1) name += "#" + std::to_string(n);
+    if (n > 1) {
+      name += '#';
+      name += std::to_string(n);
+    }
     out.statuses.push_back({name, "text", "not_assessable"});
     auto it = values.find(fact.field);
     if (it == values.end() || !it->second || unreadable.contains(fact.field)) continue;
