@@ -431,7 +431,10 @@ bool ReadCdataRecords(std::string_view body, const ListRules::Rule::Reader& read
   }
   if (!any) return false;
   for (const auto& [name, element] : reader.vars) {
-    RE2 element_pattern("<" + RE2::QuoteMeta(element) + R"(>\s*([^<]*?)\s*</)");
+    std::string pattern = "<";  // appended, not prepended: GCC 12 -O3 warns falsely on "<" + s
+    pattern += RE2::QuoteMeta(element);
+    pattern += R"(>\s*([^<]*?)\s*</)";
+    RE2 element_pattern(pattern);
     std::string value;
     if (RE2::PartialMatch(body, element_pattern, &value)) (*vars)[name] = value;
   }
@@ -452,7 +455,9 @@ bool ReadXml(std::string_view body, const ListRules::Rule::Reader& reader, std::
              std::to_string(parsed.offset);
     return false;
   }
-  for (pugi::xpath_node node : document.select_nodes(("//" + reader.record).c_str())) {
+  std::string xpath = "//";
+  xpath += reader.record;
+  for (pugi::xpath_node node : document.select_nodes(xpath.c_str())) {
     for (pugi::xml_node child : node.node().children()) {
       if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
         html->append(child.value());

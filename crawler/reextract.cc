@@ -21,8 +21,10 @@ ReadDocument ReadArchived(Store& store, const RuleSet& rules, const ArchivedDocu
   if (!body) return read;
   ExtractOptions options;
   // As the crawler read it: the charset the server declared.
-  if (!document.charset.empty()) options.encoding = document.charset;
-  read.extraction = Extract(body->body, rules, options, &read.text);
+  if (!document.charset.empty()) options.http_charset = document.charset;
+  ExtractedPage page;
+  read.extraction = Extract(body->body, rules, options, &page);
+  read.text = std::move(page.text);
   return read;
 }
 
