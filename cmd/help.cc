@@ -231,7 +231,21 @@ void SetExample(CLI::App* command, const std::vector<std::string>& lines) {
   command->footer(footer);
 }
 
+namespace {
+
+// A repeatable option's empty default reads "[]"; say nothing instead.
+void DropEmptyListDefaults(CLI::App& app) {
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    for (CLI::Option* option : command->get_options()) {
+      if (option->get_default_str() == "[]") option->default_str("");
+    }
+  }
+}
+
+}  // namespace
+
 void AddHelpCommand(CLI::App& app, int* exit_code) {
+  DropEmptyListDefaults(app);
   auto args = std::make_shared<HelpArgs>();
   CLI::App* help = app.add_subcommand("help", "Show the help of nianbao or of one command");
   help->add_option("command", args->command, "the command (default: the list of commands)");

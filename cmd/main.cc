@@ -6,7 +6,10 @@
 #include "cmd/help.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"nianbao — harvests the statistics of Chinese government information-disclosure annual reports"};
+  CLI::App app{
+      "nianbao — harvests the statistics of Chinese government information-disclosure annual "
+      "reports",
+      "nianbao"};
   app.require_subcommand(1);
   app.set_version_flag("--version", NIANBAO_VERSION_STRING);
   nianbao::ConfigureHelp(app);  // before the subcommands: their options show their defaults

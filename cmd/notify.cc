@@ -10,7 +10,11 @@ namespace nianbao {
 
 void Logger::Log(LogLevel level, std::string_view message) const {
   if (static_cast<int>(level) > level_.load()) return;
-  std::string line = "<" + std::to_string(static_cast<int>(level)) + ">";
+  // Appended, not "<" + std::to_string(…): GCC 12 at -O3 reports a false -Wrestrict for
+  // operator+(const char*, std::string&&) (GCC bug 105329).
+  std::string line(1, '<');
+  line += std::to_string(static_cast<int>(level));
+  line += '>';
   line.append(message);
   line.push_back('\n');
   // Best effort: a log line that cannot be written has nowhere better to go.

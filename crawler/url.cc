@@ -234,11 +234,20 @@ std::optional<Url> FromComponents(const Components& parts) {
 
 }  // namespace
 
-std::string Url::Origin() const {
-  std::string out = scheme + "://" + host;
-  if (port) out += ":" + std::to_string(port);
-  return out;
+namespace {
+
+// ":8080", or "" for no port. Appended, not `":" + std::to_string(port)`: GCC 12 at -O3 reports a
+// false -Wrestrict for operator+(const char*, std::string&&) (GCC bug 105329).
+std::string PortSuffix(int port) {
+  if (!port) return "";
+  std::string suffix(1, ':');
+  suffix += std::to_string(port);
+  return suffix;
 }
+
+}  // namespace
+
+std::string Url::Origin() const { return scheme + "://" + host + PortSuffix(port); }
 
 std::string Url::PathAndQuery() const { return query.empty() ? path : path + "?" + query; }
 
@@ -268,7 +277,7 @@ std::optional<std::string> ResolveUrl(std::string_view base_text, std::string_vi
       target.path = ref.path;
       target.query = ref.query;
     } else {
-      target.authority = base->host + (base->port ? ":" + std::to_string(base->port) : "");
+      target.authority = base->host + PortSuffix(base->port);
       if (ref.path.empty()) {
         target.path = base->path;
         target.query = ref.query ? ref.query : std::optional<std::string>(base->query);

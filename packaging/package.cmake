@@ -19,6 +19,10 @@ add_custom_command(
 add_custom_target(changelog ALL DEPENDS ${changelog})
 install(FILES ${changelog} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
+# `cpack` packs a tree that is already built (scripts/package, scripts/build) instead of first
+# building every target, tests included, through `preinstall`.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME nianbao)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -29,9 +33,9 @@ set(CPACK_SET_DESTDIR ON)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "harvester of Chinese government annual-report statistics")
+# The extended description only: CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY on the first line.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "harvester of Chinese government annual-report statistics
-nianbao crawls the report columns of Chinese government sites politely and
+    "nianbao crawls the report columns of Chinese government sites politely and
 extracts every number of the statistics tables of their information-disclosure
 annual reports under stable field ids, checks the sum identities, and keeps
 versioned snapshots in SQLite that can be diffed and exported as CSV.

@@ -27,7 +27,7 @@ struct CommandResult {
   std::string output;  // stdout and stderr
 };
 
-CommandResult Run(const std::string& arguments) {
+CommandResult Nianbao(const std::string& arguments) {
   CommandResult result;
   std::string command = "'" + testing::NianbaoBinary() + "' " + arguments + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
@@ -41,7 +41,7 @@ CommandResult Run(const std::string& arguments) {
 
 // The commands `nianbao --help` lists (the lines under "Subcommands:").
 std::vector<std::string> Commands() {
-  std::istringstream in(Run("--help").output);
+  std::istringstream in(Nianbao("--help").output);
   std::vector<std::string> commands;
   bool in_list = false;
   for (std::string line; std::getline(in, line);) {
@@ -81,52 +81,52 @@ TEST(HelpTest, ListsTheCommands) {
 
 TEST(HelpTest, EveryCommandShowsAnExampleAndItsDefaults) {
   for (const std::string& command : Commands()) {
-    CommandResult help = Run(command + " --help");
+    CommandResult help = Nianbao(command + " --help");
     EXPECT_EQ(help.exit_status, 0) << command;
     EXPECT_NE(help.output.find("Example:\n  nianbao " + command), std::string::npos) << help.output;
     // `nianbao help COMMAND` is the same text.
-    EXPECT_EQ(Run("help " + command).output, help.output) << command;
+    EXPECT_EQ(Nianbao("help " + command).output, help.output) << command;
   }
-  std::string crawl = Run("crawl --help").output;
+  std::string crawl = Nianbao("crawl --help").output;
   EXPECT_NE(crawl.find("--max-pages INT=1000"), std::string::npos) << crawl;
   EXPECT_NE(crawl.find("--max-depth INT=3"), std::string::npos) << crawl;
   EXPECT_NE(crawl.find("--delay FLOAT=3"), std::string::npos) << crawl;
-  std::string extract = Run("extract --help").output;
+  std::string extract = Nianbao("extract --help").output;
   EXPECT_NE(extract.find("=json"), std::string::npos) << extract;
-  std::string exp = Run("export --help").output;
+  std::string exp = Nianbao("export --help").output;
   EXPECT_NE(exp.find("=long"), std::string::npos) << exp;
 }
 
 TEST(HelpTest, RangeErrorsReadPlainly) {
-  CommandResult result = Run("crawl --seed http://127.0.0.1:9/ --delay -1");
+  CommandResult result = Nianbao("crawl --seed http://127.0.0.1:9/ --delay -1");
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_NE(result.output.find("--delay: must be at least 0, not -1"), std::string::npos)
       << result.output;
   EXPECT_EQ(result.output.find("1.79"), std::string::npos) << result.output;
-  result = Run("crawl --seed http://127.0.0.1:9/ --max-pages 0");
+  result = Nianbao("crawl --seed http://127.0.0.1:9/ --max-pages 0");
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_NE(result.output.find("--max-pages: must be at least 1, not 0"), std::string::npos)
       << result.output;
-  result = Run("show --version 0 http://x.example/");
+  result = Nianbao("show --version 0 http://x.example/");
   EXPECT_NE(result.output.find("must be at least 1, not 0"), std::string::npos) << result.output;
   for (const std::string& command : Commands()) {
-    EXPECT_EQ(Run(command + " --help").output.find("1.79"), std::string::npos) << command;
+    EXPECT_EQ(Nianbao(command + " --help").output.find("1.79"), std::string::npos) << command;
   }
 }
 
 TEST(HelpTest, MistypedCommandSuggestsTheNearest) {
-  CommandResult result = Run("fetc http://x.example/");
+  CommandResult result = Nianbao("fetc http://x.example/");
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_NE(result.output.find("\"fetc\" is not a command; did you mean \"fetch\"?"),
             std::string::npos)
       << result.output;
-  EXPECT_NE(Run("exprot").output.find("did you mean \"export\"?"), std::string::npos);
-  EXPECT_NE(Run("histroy").output.find("did you mean \"history\"?"), std::string::npos);
-  result = Run("zzzzzzzz");
+  EXPECT_NE(Nianbao("exprot").output.find("did you mean \"export\"?"), std::string::npos);
+  EXPECT_NE(Nianbao("histroy").output.find("did you mean \"history\"?"), std::string::npos);
+  result = Nianbao("zzzzzzzz");
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_NE(result.output.find("\"zzzzzzzz\" is not a command"), std::string::npos);
   EXPECT_EQ(result.output.find("did you mean"), std::string::npos) << result.output;
-  EXPECT_NE(Run("help fetc").output.find("did you mean fetch?"), std::string::npos);
+  EXPECT_NE(Nianbao("help fetc").output.find("did you mean fetch?"), std::string::npos);
 }
 
 TEST(HelpTest, NearestCommandByEditDistanceOrUniquePrefix) {
@@ -148,19 +148,19 @@ TEST(ManTest, EveryCommandPageCarriesItsHelpText) {
   std::vector<std::string> commands = Commands();
   ASSERT_FALSE(commands.empty());
   std::regex option_line(
-      R"(^  (-[-\w]+|[a-z]+)(?: ([A-Z][^ =]*))?(?:=(\S+))?(?: \.\.\.)?\s+(.*)$)");
+      R"(^  (-[-\w]+|[a-z]+)(?: ([A-Z][^ =]*))?(?:=(\S+))?(?: \.\.\.)?(?: REQUIRED)?(?: Excludes: \S+)?\s+(.*)$)");
   for (const std::string& command : commands) {
     if (command == "help") continue;
-    CommandResult man = Run("help --man " + command);
+    CommandResult man = Nianbao("help --man " + command);
     ASSERT_EQ(man.exit_status, 0) << man.output;
     std::string upper = command;
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    EXPECT_TRUE(man.output.starts_with(".TH NIANBAO\\-" + upper + " 1 "))
-        << man.output.substr(0, 80);
-    std::istringstream help(Run(command + " --help").output);
+    EXPECT_TRUE(man.output.starts_with(".TH NIANBAO-" + upper + " 1 ")) << man.output.substr(0, 80);
+    std::istringstream help(Nianbao(command + " --help").output);
     int options = 0;
     for (std::string line; std::getline(help, line);) {
       std::smatch m;
+      line = std::regex_replace(line, std::regex(" Excludes: \\S+"), "");
       if (!std::regex_match(line, m, option_line) || m[1] == "-h") continue;
       ++options;
       EXPECT_NE(man.output.find(Roff(m[1])), std::string::npos) << command << ": " << line;
@@ -171,7 +171,7 @@ TEST(ManTest, EveryCommandPageCarriesItsHelpText) {
       }
     }
     EXPECT_GT(options, 0) << command;
-    std::string help_text = Run(command + " --help").output;
+    std::string help_text = Nianbao(command + " --help").output;
     size_t example = help_text.find("Example:\n  ");
     ASSERT_NE(example, std::string::npos) << command;
     std::string first = help_text.substr(example + 11);
@@ -183,7 +183,7 @@ TEST(ManTest, EveryCommandPageCarriesItsHelpText) {
 }
 
 TEST(ManTest, MainPageListsEveryCommand) {
-  std::string page = Run("help --man").output;
+  std::string page = Nianbao("help --man").output;
   EXPECT_TRUE(page.starts_with(".TH NIANBAO 1 ")) << page.substr(0, 80);
   for (const std::string& command : Commands()) {
     EXPECT_NE(page.find(".B " + command + "\n"), std::string::npos) << command;
@@ -195,11 +195,11 @@ TEST(ManTest, BuiltPagesAreTheBinarysOutput) {
   fs::path pages = fs::path(testing::NianbaoBinary()).parent_path().parent_path() / "man/pages";
   if (!fs::exists(pages)) GTEST_SKIP() << "built with NIANBAO_MAN=OFF";
   std::vector<std::string> commands = Commands();
-  EXPECT_EQ(Gunzip((pages / "nianbao.1.gz").string()), Run("help --man").output);
+  EXPECT_EQ(Gunzip((pages / "nianbao.1.gz").string()), Nianbao("help --man").output);
   for (const std::string& command : commands) {
     if (command == "help") continue;
     fs::path page = pages / ("nianbao-" + command + ".1.gz");
-    EXPECT_EQ(Gunzip(page.string()), Run("help --man " + command).output) << page;
+    EXPECT_EQ(Gunzip(page.string()), Nianbao("help --man " + command).output) << page;
   }
   EXPECT_EQ(Gunzip((pages / "nianbao.toml.5.gz").string()),
             testing::ReadFileBytes(testing::SourceDir() + "/man/nianbao.toml.5"));
@@ -226,15 +226,15 @@ TEST(ManTest, ConfigPageNamesEveryKeyOfTheShippedConfig) {
 
 TEST(ManTest, ManDirWritesEveryPage) {
   testing::TempDir dir;
-  CommandResult result = Run("help --man-dir '" + dir.path() + "'");
+  CommandResult result = Nianbao("help --man-dir '" + dir.path() + "'");
   ASSERT_EQ(result.exit_status, 0) << result.output;
   EXPECT_TRUE(fs::exists(dir.File("nianbao.1")));
   for (const std::string& command : Commands()) {
     if (command == "help") continue;
     EXPECT_EQ(testing::ReadFileBytes(dir.File("nianbao-" + command + ".1")),
-              Run("help --man " + command).output);
+              Nianbao("help --man " + command).output);
   }
-  result = Run("help --man-dir /nonexistent/dir");
+  result = Nianbao("help --man-dir /nonexistent/dir");
   EXPECT_EQ(result.exit_status, 1);
   EXPECT_NE(result.output.find("cannot write /nonexistent/dir/nianbao.1"), std::string::npos)
       << result.output;
