@@ -14,6 +14,7 @@ void AddExtractCommands(CLI::App& app, int* exit_code);  // extract
 void AddStoreCommands(CLI::App& app, int* exit_code);    // history, diff, show, export
 void AddCrawlCommands(CLI::App& app, int* exit_code);    // fetch, crawl
 void AddDaemonCommands(CLI::App& app, int* exit_code);   // daemon, status
+void AddDatasetCommands(CLI::App& app, int* exit_code);  // import, fields
 
 }  // namespace nianbao
 

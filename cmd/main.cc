@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   nianbao::AddStoreCommands(app, &exit_code);
   nianbao::AddCrawlCommands(app, &exit_code);
   nianbao::AddDaemonCommands(app, &exit_code);
+  nianbao::AddDatasetCommands(app, &exit_code);
   nianbao::AddHelpCommand(app, &exit_code);  // last: it documents every subcommand above
   if (auto status = nianbao::UnknownCommand(app, argc, argv, std::cerr)) return *status;
   try {
