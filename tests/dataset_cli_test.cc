@@ -349,5 +349,31 @@ TEST(ExportCli, CodebookIsWrittenBesideTheExport) {
             Lines(ReadFileBytes(testing::SourceDir() + "/rules/fields.tsv")).size() - 1);
 }
 
+TEST(DatasetViews, LatestReportsValuesAndChecksAreReadableWithPlainSql) {
+  TempDir dir;
+  std::string db = dir.File("nianbao.db");
+  std::string file = dir.File("report.html");
+  std::string url = "file://" + file;
+  WriteFileBytes(file, Corpus("pingtan-2024.html"));
+  ASSERT_EQ(Nianbao(dir, {"import", "--db", db, file}).exit_code, 0);
+  WriteFileBytes(file, Corpus("shanghai-2019-condensed.html"));
+  ASSERT_EQ(Nianbao(dir, {"import", "--db", db, file}).exit_code, 0);  // version 2
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM reports_latest"), 1);
+  EXPECT_EQ(QueryInt(db, "SELECT version FROM reports_latest WHERE url = '" + url + "'"), 2);
+  EXPECT_EQ(QueryText(db, "SELECT template FROM reports_latest"), "v2019");
+  EXPECT_EQ(QueryInt(db, "SELECT value FROM values_latest WHERE field = 'requests.new.total'"),
+            859);
+  EXPECT_EQ(QueryInt(db, "SELECT count(DISTINCT version) FROM values_latest"), 1);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM checks_latest"), 0);
+  {
+    std::unique_ptr<Store> store = Store::Open(db);
+    int64_t fetch = testing::RecordOkFetch(*store, "https://x.gov.cn/r.htm", 1);
+    store->SaveExtraction("https://x.gov.cn/r.htm", fetch, testing::SampleExtraction(), "text");
+  }
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM reports_latest"), 2);
+  EXPECT_EQ(QueryText(db, "SELECT url || ' ' || identity FROM checks_latest"),
+            "https://x.gov.cn/r.htm " + testing::SampleExtraction().checks[0].identity);
+}
+
 }  // namespace
 }  // namespace nianbao
