@@ -1,5 +1,5 @@
-// The subcommands of `nianbao`. Each Add*Commands registers its subcommands on `app`; when one runs it
-// stores its process exit status in `*exit_code`. Exit statuses: 0 success, 1 runtime failure,
+// The subcommands of `nianbao`. Each Add*Commands registers its subcommands on `app`; when one runs
+// it stores its process exit status in `*exit_code`. Exit statuses: 0 success, 1 runtime failure,
 // 2 bad usage or unreadable input, 3 no statistics table found (extract).
 // Errors never cross this boundary: each command catches, prints "nianbao: …" on stderr and sets
 // the exit status.
@@ -10,11 +10,12 @@
 
 namespace nianbao {
 
-void AddExtractCommands(CLI::App& app, int* exit_code);  // extract
-void AddStoreCommands(CLI::App& app, int* exit_code);    // history, diff, show, export
-void AddCrawlCommands(CLI::App& app, int* exit_code);    // fetch, crawl
-void AddDaemonCommands(CLI::App& app, int* exit_code);   // daemon, status
+void AddExtractCommands(CLI::App& app, int* exit_code);    // extract
+void AddStoreCommands(CLI::App& app, int* exit_code);      // history, diff, show, export
+void AddCrawlCommands(CLI::App& app, int* exit_code);      // fetch, crawl
+void AddDaemonCommands(CLI::App& app, int* exit_code);     // daemon, status
 void AddReextractCommands(CLI::App& app, int* exit_code);  // reextract
+void AddDatasetCommands(CLI::App& app, int* exit_code);    // import, fields
 
 }  // namespace nianbao
 

@@ -3,7 +3,7 @@
 //   diff URL [--db PATH] [--from N] [--to M] [--format text|json]
 //   show URL [--db PATH] [--version N] [--format text|json]   json = the shape of `nianbao extract`
 //   export [--db PATH] [--layout long|wide] [--template T] [--year Y] [--issuer TEXT]
-//          [--all-versions] [--bom] [--out FILE]
+//          [--all-versions] [--bom] [--out FILE] [--codebook FILE]
 // Exit 0 on success, 1 for an unknown URL or version or a database failure, 2 for bad usage.
 #include <cstdio>
 #include <ctime>
@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 
+#include "cmd/codebook.h"
 #include "cmd/commands.h"
 #include "cmd/common.h"
 #include "cmd/help.h"
@@ -273,6 +274,7 @@ struct ExportArgs {
   bool all_versions = false;
   bool bom = false;
   std::string out;
+  std::string codebook;  // --codebook FILE: the codebook of the exported template(s)
 };
 
 int RunExport(const ExportArgs& args) {
@@ -306,6 +308,7 @@ int RunExport(const ExportArgs& args) {
     if (args.out.empty() || args.out == "-") {
       std::ios::sync_with_stdio(false);
       store->Export(options, std::cout);
+      if (!args.codebook.empty()) WriteCodebookFile(args.codebook, args.template_id);
       return 0;
     }
     // Written beside the target and renamed when complete: a failed export leaves no half file.
@@ -325,6 +328,7 @@ int RunExport(const ExportArgs& args) {
     std::filesystem::rename(partial, args.out);
     std::cerr << "nianbao: exported " << stats.rows << " rows (" << stats.snapshots
               << " report versions) to " << args.out << "\n";
+    if (!args.codebook.empty()) WriteCodebookFile(args.codebook, args.template_id);
     return 0;
   });
 }
@@ -369,6 +373,9 @@ void AddStoreCommands(CLI::App& app, int* exit_code) {
   cmd->add_flag("--bom", exp->bom,
                 "for Excel: a UTF-8 BOM, and text cells starting with = + - @ prefixed with '");
   cmd->add_option("--out", exp->out, "the CSV file (default: standard output)");
+  cmd->add_option("--codebook", exp->codebook,
+                  "also write the codebook of the exported fields to this file (CSV; .json: JSON)")
+      ->check(NotEmpty());
   SetExample(cmd, {"nianbao export --layout wide --template v2021 --bom --out v2021.csv"});
   cmd->callback([exp, exit_code] { *exit_code = RunExport(*exp); });
 }

@@ -98,7 +98,8 @@ std::vector<std::string> SqliteStore::ReportsFetchedBefore(int64_t before, int l
     auto& query = Prepared(
         "SELECT s.url, (SELECT max(f.fetched_at) FROM fetches f WHERE f.source_id = s.id) AS last "
         "FROM reports r JOIN sources s ON s.id = r.source_id "
-        "WHERE last < ? ORDER BY last, s.url LIMIT ?");
+        "WHERE last < ? AND (s.url LIKE 'http://%' OR s.url LIKE 'https://%') "
+        "ORDER BY last, s.url LIMIT ?");  // imported file:// reports cannot be fetched
     query.bind(1, static_cast<int64_t>(before));
     query.bind(2, limit);
     std::vector<std::string> urls;

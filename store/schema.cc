@@ -228,10 +228,38 @@ CREATE TABLE suspect_snapshots (
 
 }  // namespace
 
+// Version 7, the dataset views: each report's latest version, its values and its failed checks, for
+// R, pandas or Datasette reading the file directly (documented in the README). Views only:
+// additive.
+constexpr const char* kVersionDataset = R"sql(
+CREATE VIEW reports_latest AS
+  SELECT s.url, sn.version, sn.template, sn.year, sn.issuer, sn.title, sn.published,
+         f.fetched_at, f.final_url, f.content_type, sn.format, sn.document_url,
+         sn.rules_sha256, sn.data_sha256, r.id AS report_id, sn.id AS snapshot_id
+  FROM reports r
+  JOIN sources s ON s.id = r.source_id
+  JOIN snapshots sn ON sn.id = r.latest_snapshot_id
+  JOIN fetches f ON f.id = sn.fetch_id;
+CREATE VIEW values_latest AS
+  SELECT rl.url, rl.version, rl.template, rl.year, rl.issuer, fn.name AS field, fv.value, fv.raw,
+         l.text AS label, fv.listed, fv.ordinal
+  FROM reports_latest rl
+  JOIN field_values fv ON fv.snapshot_id = rl.snapshot_id
+  JOIN field_names fn ON fn.id = fv.field_id
+  LEFT JOIN labels l ON l.id = fv.label_id;
+CREATE VIEW checks_latest AS
+  SELECT rl.url, rl.version, rl.template, rl.year, rl.issuer, c.identity, c.kind, c.total_field,
+         c.fields, c.expected, CASE WHEN c.found_blank THEN NULL ELSE c.found END AS found,
+         c.document_url
+  FROM reports_latest rl
+  JOIN check_failures c ON c.snapshot_id = rl.snapshot_id;
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> migrations = {kVersion1,         kVersion2,
                                                       kVersionDiscovery, kVersionChecks,
-                                                      kVersionDocuments, kVersionCrawlReliability};
+                                                      kVersionDocuments, kVersionCrawlReliability,
+                                                      kVersionDataset};
   return migrations;
 }
 

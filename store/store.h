@@ -305,8 +305,9 @@ class Store {
                            const std::string& summary_json) = 0;
   // When `seed` is next due (unix seconds); 0 means now.
   virtual void SetNextDue(const std::string& seed, int64_t next_due) = 0;
-  // Report URLs whose latest fetch is older than `before` (unix seconds), least recently fetched
-  // first: what a re-check with conditional GET should visit.
+  // http(s) report URLs whose latest fetch is older than `before` (unix seconds), least recently
+  // fetched first: what a re-check with conditional GET should visit (imported file:// reports
+  // are not fetched).
   virtual std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) = 0;
   // Counts for `nianbao status`; "last day" means since `now` - 86400.
   virtual StoreStatus Status(int64_t now) = 0;
