@@ -450,7 +450,7 @@ bool SqliteStore::Enqueue(const FrontierEntry& entry) {
     auto& insert = Prepared(
         "INSERT OR IGNORE INTO frontier (url, kind, depth, parent, seed, added_at, request, "
         "parent_kind) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, UrlKey(entry.url));
     insert.bind(2, entry.kind);
     insert.bind(3, entry.depth);

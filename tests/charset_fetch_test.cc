@@ -59,6 +59,7 @@ class CharsetFetchTest : public ::testing::Test {
 
   FetchOneResult Fetch(const std::string& path) {
     CrawlOptions options;
+    options.allow_private_addresses = true;  // the test server is on 127.0.0.1
     options.user_agent = "nianbao/test (+https://example.org/nianbao)";
     options.delay_seconds = 0.01;
     options.max_body_bytes = 8 << 20;

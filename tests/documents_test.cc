@@ -100,8 +100,10 @@ class DocumentsTest : public ::testing::Test {
 
   // Crawls from /list.html (no delay), with `rules_dir` when given.
   CliRun Crawl(const std::string& rules_dir = "") {
-    std::vector<std::string> args = {
-        "crawl", "--db", db(), "--delay", "0", "--seed", server_.Url("/list.html")};
+    std::vector<std::string> args = {"crawl",  "--db",
+                                     db(),     "--delay",
+                                     "0",      "--allow-private-addresses",
+                                     "--seed", server_.Url("/list.html")};
     if (!rules_dir.empty()) args.insert(args.end(), {"--rules", rules_dir});
     return Nianbao(dir_, args);
   }

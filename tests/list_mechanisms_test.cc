@@ -82,6 +82,7 @@ HttpResponse Json(const nlohmann::json& body) {
 
 CrawlOptions Options() {
   CrawlOptions options;
+  options.allow_private_addresses = true;  // the test server is on 127.0.0.1
   options.user_agent = "nianbao/test";
   options.delay_seconds = 0.01;
   options.connect_timeout_seconds = 2;

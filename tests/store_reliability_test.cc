@@ -183,15 +183,16 @@ TEST(StoreReliability, CommandsOnADroppedTableExitWithAMessage) {
     return page;
   });
   std::string url = server.Url("/nb/report.html");
-  CliRun first = Nianbao(dir, {"fetch", "--db", path, url});
+  CliRun first = Nianbao(dir, {"fetch", "--db", path, "--allow-private-addresses", url});
   ASSERT_EQ(first.exit_code, 0) << first.Describe();
   FillTwoVersions(path);
   Exec(path, "DROP TABLE warnings");
-  for (std::vector<std::string> args : {std::vector<std::string>{"show", kUrl, "--db", path},
-                                        {"diff", kUrl, "--db", path},
-                                        {"history", kUrl, "--db", path},
-                                        {"status", "--db", path},
-                                        {"fetch", "--db", path, url}}) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"show", kUrl, "--db", path},
+        {"diff", kUrl, "--db", path},
+        {"history", kUrl, "--db", path},
+        {"status", "--db", path},
+        {"fetch", "--db", path, "--allow-private-addresses", url}}) {
     SCOPED_TRACE(args[0]);
     CliRun run = Nianbao(dir, args);
     EXPECT_EQ(run.exit_code, 1) << run.Describe();
@@ -368,7 +369,8 @@ TEST(StoreReliability, ReadCommandsWorkOnAReadOnlyFileAndDirectory) {
   HttpServer server;
   server.Serve("/r.html", Respond(200, testing::ReportPageHtml("v2021", 2024, 9),
                                   {{"Content-Type", "text/html; charset=utf-8"}}));
-  CliRun fetch = Nianbao(dir, {"fetch", "--db", path, server.Url("/r.html")}, user);
+  CliRun fetch = Nianbao(
+      dir, {"fetch", "--db", path, "--allow-private-addresses", server.Url("/r.html")}, user);
   EXPECT_EQ(fetch.exit_code, 1) << fetch.Describe();
   EXPECT_TRUE(Contains(fetch.err, "no permission to write")) << fetch.Describe();
   EXPECT_FALSE(Contains(fetch.err, "corrupt")) << fetch.Describe();
@@ -642,7 +644,7 @@ TEST(CliValues, SeedsFileMayStartWithABom) {
                                  {{"Content-Type", "text/html; charset=utf-8"}}));
   testing::WriteFileBytes(dir.File("seeds.txt"), "\xEF\xBB\xBF" + server.Url("/list/") + "\r\n");
   CliRun run = Nianbao(dir, {"crawl", "--db", dir.File("n.db"), "--seeds", dir.File("seeds.txt"),
-                             "--delay", "0", "--max-pages", "1"});
+                             "--delay", "0", "--max-pages", "1", "--allow-private-addresses"});
   EXPECT_EQ(run.exit_code, 0) << run.Describe();
   EXPECT_EQ(server.RequestCount("/list/"), 1u);
 }
