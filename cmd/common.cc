@@ -40,7 +40,7 @@ std::string UserAgentProblem(std::string_view user_agent) {
 CLI::Validator NotEmpty() {
   return CLI::Validator(
       [](const std::string& value) { return value.empty() ? std::string("is empty") : ""; },
-      "NOT EMPTY");
+      "");  // no type suffix in --help: the option's own text says what it wants
 }
 
 CLI::Validator HeaderSafe() {
@@ -56,7 +56,7 @@ CLI::Validator Seconds0To3600() {
         if (number && std::isfinite(seconds) && seconds >= 0 && seconds <= 3600) return "";
         return "must be a number of seconds from 0 to 3600, not \"" + value + "\"";
       },
-      "SECONDS 0-3600");
+      "");  // the option's text gives the range
 }
 
 }  // namespace nianbao

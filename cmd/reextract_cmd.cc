@@ -12,6 +12,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
+#include "cmd/help.h"
 #include "crawler/reextract.h"
 #include "store/store.h"
 
@@ -136,6 +137,7 @@ void AddReextractCommands(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("--all", args->all, "every archived page");
   cmd->add_option("urls", args->urls, "report page (or attachment) URLs");
+  SetExample(cmd, {"nianbao reextract --all"});
   cmd->callback([args, exit_code] { *exit_code = RunReextract(*args); });
 }
 

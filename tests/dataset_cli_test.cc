@@ -364,14 +364,16 @@ TEST(DatasetViews, LatestReportsValuesAndChecksAreReadableWithPlainSql) {
   EXPECT_EQ(QueryInt(db, "SELECT value FROM values_latest WHERE field = 'requests.new.total'"),
             859);
   EXPECT_EQ(QueryInt(db, "SELECT count(DISTINCT version) FROM values_latest"), 1);
-  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM checks_latest"), 0);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM checks_latest WHERE kind = 'sum'"), 0);
+  // Shanghai 2019 leaves 总计 blank on 11 outcome rows (see the corpus test): total_missing.
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM checks_latest WHERE kind = 'total_missing'"), 11);
   {
     std::unique_ptr<Store> store = Store::Open(db);
     int64_t fetch = testing::RecordOkFetch(*store, "https://x.gov.cn/r.htm", 1);
     store->SaveExtraction("https://x.gov.cn/r.htm", fetch, testing::SampleExtraction(), "text");
   }
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM reports_latest"), 2);
-  EXPECT_EQ(QueryText(db, "SELECT url || ' ' || identity FROM checks_latest"),
+  EXPECT_EQ(QueryText(db, "SELECT url || ' ' || identity FROM checks_latest WHERE url LIKE 'https:%'"),
             "https://x.gov.cn/r.htm " + testing::SampleExtraction().checks[0].identity);
 }
 

@@ -131,11 +131,15 @@ TEST_F(StoreTest, MigratesFromEveryEarlierVersion) {
           "(1, 1, 'https://a.gov.cn/r.htm', 1700000000, 200, '', '[]', 'e1', '', 'text/html', "
           "'UTF-8', 10, 'abc', 0.1);"
           "INSERT INTO reports VALUES (1, 1, 1);"
-          "INSERT INTO snapshots VALUES (1, 1, 1, 1, 'hash', 'legacy', 2017, '某局', 't', NULL);"
+          // Columns named: later versions add columns to these tables.
+          "INSERT INTO snapshots (id, report_id, version, fetch_id, data_sha256, template, year, "
+          "issuer, title, published) VALUES (1, 1, 1, 1, 'hash', 'legacy', 2017, '某局', 't', NULL);"
           "INSERT INTO field_names VALUES (1, 'requests.received');"
           "INSERT INTO labels VALUES (1, '收到申请数');"
-          "INSERT INTO field_values VALUES (1, 0, 1, 1, 42, '42', 1, 0, 3, 2);"
-          "INSERT INTO check_failures VALUES (1, 0, 'legacy.requests.received', "
+          "INSERT INTO field_values (snapshot_id, ordinal, field_id, listed, value, raw, label_id, "
+          "table_no, row_no, column_no) VALUES (1, 0, 1, 1, 42, '42', 1, 0, 3, 2);"
+          "INSERT INTO check_failures (snapshot_id, ordinal, identity, total_field, fields, "
+          "expected, found) VALUES (1, 0, 'legacy.requests.received', "
           "'requests.received', '[\"requests.received.online\"]', 40, 42);");
     }
     EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), version);
