@@ -54,13 +54,13 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
                     "reach loopback, private and link-local hosts (refused by default: SSRF)");
   command
       ->add_option("--connect-timeout", flags->connect_timeout, "seconds to connect (default 15)")
-      ->check(CLI::Range(0.1, 600.0));
+      ->check(CLI::Range(0.1, 600.0).description(""));
   command->add_option("--timeout", flags->timeout, "seconds for a whole request (default 60)")
-      ->check(CLI::Range(0.1, 3600.0));
+      ->check(CLI::Range(0.1, 3600.0).description(""));
   command
       ->add_option("--max-tries", flags->max_tries,
                    "attempts of a URL after timeouts, resets and 5xx (default 3)")
-      ->check(CLI::Range(1, 10))
+      ->check(CLI::Range(1, 10).description(""))
       ->take_last();
   command
       ->add_option("--delay", flags->delay, "seconds between two requests to one host (0 to 3600)")
@@ -325,11 +325,11 @@ void AddCrawlCommands(CLI::App& app, int* exit_code) {
   crawl
       ->add_option("--max-analysis-seconds", crawl_args->flags.max_analysis_seconds,
                    "a page's analysis past this is cancelled and counted as failed (default 60)")
-      ->check(CLI::Range(0.001, 3600.0));
+      ->check(CLI::Range(0.001, 3600.0).description(""));
   crawl
       ->add_option("--max-analysis-tries", crawl_args->flags.max_analysis_tries,
                    "failed analyses before a page is given up as analysis_failed (default 3)")
-      ->check(CLI::Range(1, 100));
+      ->check(CLI::Range(1, 100).description(""));
   SetExample(
       crawl,
       {"nianbao crawl --seed https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/ --max-pages 200"});

@@ -259,7 +259,7 @@ void AddDatasetCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--body", args->body, "the issuing body, when the file does not name it")
       ->check(NotEmpty());
   cmd->add_option("--year", args->year, "the report year, when the file does not show it")
-      ->check(CLI::Range(1990, 2100));
+      ->check(CLI::Range(1990, 2100).description(""));
   cmd->add_option("--url", args->url, "the report's source URL instead of file://PATH (one file)")
       ->check(NotEmpty());
   cmd->add_option("inputs", args->inputs, "report files, or directories to walk")->required();
