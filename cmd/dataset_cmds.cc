@@ -243,7 +243,7 @@ void AddDatasetCommands(CLI::App& app, int* exit_code) {
       "fields", "Print the codebook: every field with its official labels, unit, harmonised id");
   codebook->add_option("--template", fields->template_id, "only this template's fields");
   codebook->add_option("--format", fields->format, "text, csv or json")
-      ->check(CLI::IsMember({"text", "csv", "json"}));
+      ->check(CLI::IsMember({"text", "csv", "json"}).description(""));
   codebook->add_option("--rules", fields->rules_dir,
                        "a rules directory instead of the built-in rules");
   SetExample(codebook, {"nianbao fields --template v2021 --format csv"});
