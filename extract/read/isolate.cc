@@ -30,7 +30,14 @@ void EnterLimits(const ChildLimits& limits) {
   setpgid(0, 0);
   SetLimit(RLIMIT_CPU, static_cast<rlim_t>(limits.cpu_seconds),
            static_cast<rlim_t>(limits.cpu_seconds) + 1);
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NIANBAO_NO_ADDRESS_LIMIT  // ASan reserves terabytes of shadow address space
+#endif
+#endif
+#ifndef NIANBAO_NO_ADDRESS_LIMIT
   if (limits.address_space) SetLimit(RLIMIT_AS, limits.address_space, limits.address_space);
+#endif
   SetLimit(RLIMIT_FSIZE, limits.max_file, limits.max_file);
   SetLimit(RLIMIT_CORE, 0, 0);
 }
