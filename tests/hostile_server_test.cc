@@ -15,6 +15,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -383,6 +386,25 @@ TEST_F(HostileServerTest, AnAnalysisPastItsDeadlineFailsAndIsGivenUpAfterThreeTr
   EXPECT_EQ(server_.RequestCount("/big.txt"), 3u);
 }
 
+// User plus system CPU time of process `pid` so far (/proc/PID/stat fields 14 and 15).
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t end_of_name = stat.rfind(')');  // the command name may hold spaces
+  if (end_of_name == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(end_of_name + 2));
+  std::string field;
+  long long utime = 0, stime = 0;
+  for (int number = 3; fields >> field; ++number) {
+    if (number == 14) utime = std::stoll(field);
+    if (number == 15) {
+      stime = std::stoll(field);
+      break;
+    }
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // SIGTERM while a page is analysed: the crawl ends within its promise, the page stays pending.
 TEST_F(HostileServerTest, SigtermWhileAnalysingEndsTheCrawlPromptly) {
   std::string text;
@@ -398,9 +420,14 @@ TEST_F(HostileServerTest, SigtermWhileAnalysingEndsTheCrawlPromptly) {
                                    steady_clock::now() - start < std::chrono::seconds(20)) {
                               std::this_thread::sleep_for(std::chrono::milliseconds(5));
                             }
-                            // The body is on the loopback well within 2 s (even on a loaded
-                            // machine); its analysis takes tens of seconds.
-                            std::this_thread::sleep_for(std::chrono::seconds(2));
+                            // Fetching the body costs the crawl a few tens of ms of CPU; its
+                            // analysis takes tens of seconds. So a second of CPU spent after the
+                            // request means the analysis runs, however loaded the machine is.
+                            double at_request = CpuSeconds(pid);
+                            while (CpuSeconds(pid) - at_request < 1.0 &&
+                                   steady_clock::now() - start < std::chrono::seconds(120)) {
+                              std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                            }
                             signalled_after =
                                 std::chrono::duration<double>(steady_clock::now() - start).count();
                             ::kill(pid, SIGTERM);
