@@ -99,7 +99,8 @@ void SqliteStore::SyncBodies(const BodyRules& bodies) {
     };
     std::vector<Pending> pending;
     auto& reports = Prepared(
-        "SELECT r.id, sn.issuer, coalesce((SELECT f.seed FROM frontier f WHERE f.url = s.url), ''), "
+        "SELECT r.id, sn.issuer, coalesce((SELECT f.seed FROM frontier f WHERE f.url = s.url), "
+        "''), "
         "r.body_key FROM reports r JOIN snapshots sn ON sn.id = r.latest_snapshot_id "
         "JOIN sources s ON s.id = r.source_id");
     while (reports.executeStep()) {

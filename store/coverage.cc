@@ -84,6 +84,7 @@ std::vector<CoverageRow> SqliteStore::Coverage(const CoverageQuery& query) {
         if (fetch.executeStep()) {
           std::string error = fetch.getColumn(2).getString();
           int status = fetch.getColumn(1).getInt();
+          if (error == "http_" + std::to_string(status)) error.clear();  // the status says it
           text += "last fetched " + Date(fetch.getColumn(0).getInt64()) + " (" +
                   (error.empty() ? "HTTP " + std::to_string(status)
                                  : error + (status ? ", HTTP " + std::to_string(status) : "")) +
@@ -94,7 +95,8 @@ std::vector<CoverageRow> SqliteStore::Coverage(const CoverageQuery& query) {
         fetch.reset();
         pages.bind(1, seed);
         pages.executeStep();
-        text += ", " + std::to_string(pages.getColumn(0).getInt64()) + " pages crawled";
+        int64_t crawled = pages.getColumn(0).getInt64();
+        text += ", " + std::to_string(crawled) + (crawled == 1 ? " page" : " pages") + " crawled";
         pages.reset();
         years.bind(1, seed);
         years.executeStep();

@@ -24,16 +24,16 @@ struct CoverageRow {
   int64_t body_id = 0;
   std::string body;  // canonical name
   std::string level, province, region_code, government;
-  std::string expected;  // "seeded", "earlier_year" (a report of an earlier year), "" (only found)
-  std::string url;       // the report found; empty: not found
-  std::string published;       // YYYY-MM-DD; empty when not found
+  std::string expected;   // "seeded", "earlier_year" (a report of an earlier year), "" (only found)
+  std::string url;        // the report found; empty: not found
+  std::string published;  // YYYY-MM-DD; empty when not found
   std::string published_from;  // "page" (the page's date) or "first_seen" (when nianbao saw it)
   std::string deadline;        // YYYY-MM-DD; empty when no rule covers the body's level
   std::string deadline_rule;
   std::string status;  // "on_time", "late", "no_deadline", "not_found"
   std::optional<int> days_late;
   int checks_failed = 0;
-  std::string check_ids;  // space-separated identities
+  std::string check_ids;           // space-separated identities
   std::vector<std::string> seeds;  // the seed URLs that expect the body
   // For a body not found: what was crawled for it (each seed's last fetch, pages crawled, report
   // years found); empty otherwise.
@@ -42,8 +42,8 @@ struct CoverageRow {
 
 struct ReportQuery {
   std::optional<int> year;
-  std::string template_id;  // empty: any
-  std::string body;         // canonical name, issuer or a part of either; empty: any
+  std::string template_id;   // empty: any
+  std::string body;          // canonical name, issuer or a part of either; empty: any
   bool failed_only = false;  // only reports with a failed check
 };
 

@@ -84,9 +84,8 @@ bool IsKnownLevel(std::string_view level) {
 }
 
 bool IsSixDigits(std::string_view code) {
-  return code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
-           return c >= '0' && c <= '9';
-         });
+  return code.size() == 6 &&
+         std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool EndsWith(std::string_view text, std::string_view suffix) { return text.ends_with(suffix); }
@@ -224,7 +223,7 @@ bool BodyRules::IsWithin(const Region& region, const std::string& ancestor_code)
 std::string BodyRules::UniqueName(const Region& region) const {
   if (regions_by_name_.count(region.name) <= 1) return region.name;
   const Region* parent = FindRegion(region.parent_code);
-  return parent && parent->level != "province" ? parent->name + region.name : region.name;
+  return parent ? parent->name + region.name : region.name;
 }
 
 // Checks one record of bodies.tsv or seeds.tsv: level, province and region code.
@@ -245,8 +244,8 @@ static void CheckRecord(const BodyRules& rules, const std::string& where, BodyRe
                       "\" is not in regions.tsv (nor 100000, national)");
     }
     if (!record.province.empty() && region->province != record.province) {
-      throw RuleError(where + "region code " + record.region_code + " is in " +
-                      region->province + ", not " + record.province);
+      throw RuleError(where + "region code " + record.region_code + " is in " + region->province +
+                      ", not " + record.province);
     }
     if (record.province.empty()) record.province = region->province;
   }
@@ -290,12 +289,12 @@ void BodyRules::LoadSeeds(const std::string& content) {
     // The name refines what the seed says when it agrees with it: a county inside the seed's
     // prefecture, a department's government.
     BodyRecord resolved = Resolve(name, seed.province);
-    bool agrees = (resolved.level == seed.level ||
-                   (seed.level == "national" && resolved.level.empty())) &&
-                  (seed.region_code.empty() ||
-                   (!resolved.region_code.empty() && FindRegion(resolved.region_code) &&
-                    FindRegion(seed.region_code) &&
-                    IsWithin(*FindRegion(resolved.region_code), seed.region_code)));
+    bool agrees =
+        (resolved.level == seed.level || (seed.level == "national" && resolved.level.empty())) &&
+        (seed.region_code.empty() ||
+         (!resolved.region_code.empty() && FindRegion(resolved.region_code) &&
+          FindRegion(seed.region_code) &&
+          IsWithin(*FindRegion(resolved.region_code), seed.region_code)));
     BodyRecord body = agrees ? resolved : seed;
     body.printed = line.cells[1];
     if (body.level.empty()) body.level = seed.level;
@@ -312,13 +311,14 @@ void BodyRules::LoadDeadlines(const std::string& content) {
   std::set<std::string> keys;
   for (TsvLine& line :
        ReadTsv("deadlines.tsv", content, "level\tprovince\tregion_code\tdue\trule")) {
-    Deadline deadline{line.cells[0], line.cells[1], line.cells[2], line.cells[3], line.cells[4],
-                      "deadlines.tsv:" + std::to_string(line.number)};
+    Deadline deadline{line.cells[0], line.cells[1], line.cells[2],
+                      line.cells[3], line.cells[4], "deadlines.tsv:" + std::to_string(line.number)};
     if (!IsKnownLevel(deadline.level))
       throw RuleError(line.where + "unknown level \"" + deadline.level + "\"");
     if (deadline.province != "*") {
       std::string full = ProvinceName(deadline.province);
-      if (full.empty()) throw RuleError(line.where + "unknown province \"" + deadline.province + "\"");
+      if (full.empty())
+        throw RuleError(line.where + "unknown province \"" + deadline.province + "\"");
       deadline.province = full;
     }
     if (deadline.region_code != "*" && !FindRegion(deadline.region_code)) {
@@ -327,8 +327,8 @@ void BodyRules::LoadDeadlines(const std::string& content) {
     }
     const std::string& due = deadline.due;
     int month = 0, day = 0;
-    bool shaped = due.size() == 5 && due[2] == '-' && std::sscanf(due.c_str(), "%2d-%2d", &month,
-                                                                  &day) == 2;
+    bool shaped =
+        due.size() == 5 && due[2] == '-' && std::sscanf(due.c_str(), "%2d-%2d", &month, &day) == 2;
     static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (!shaped || month < 1 || month > 12 || day < 1 || day > kDays[month - 1] ||
         (month == 2 && day == 29)) {

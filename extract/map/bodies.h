@@ -4,8 +4,8 @@
 // the built-in copy) and validated at load — a bad line is a RuleError naming FILE:LINE:
 //   regions.tsv    GB/T 2260 division codes (provinces, prefectures, counties), public source cited
 //   bodies.tsv     aliases and bodies the regions cannot name (name → canonical record)
-//   seeds.tsv      the seed list: its body, level, province and region_code columns (expected bodies)
-//   deadlines.tsv  when each level must publish (条例 2019 Article 49, and local rules)
+//   seeds.tsv      the seed list: its body, level, province and region_code columns (expected
+//   bodies) deadlines.tsv  when each level must publish (条例 2019 Article 49, and local rules)
 // Resolution never guesses: a name whose region is ambiguous keeps an empty region code, a name
 // with no known region and no table entry keeps an empty level. Immutable after load; safe to share
 // between threads.
