@@ -148,6 +148,7 @@ int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std
   options.max_pages = max_pages;
   options.max_depth = max_depth;
   std::shared_ptr<const RuleSet> rules = LoadRules(flags.rules_dir);
+  std::shared_ptr<const BodyRules> bodies = BodyRules::Load(flags.rules_dir);
   std::unique_ptr<Store> store = OpenStore(flags);
   Crawler crawler(*store, rules, options);
 
@@ -167,6 +168,7 @@ int RunCrawl(const CommonFlags& flags, std::vector<std::string> seeds, const std
   });
   std::signal(SIGINT, old_int);
   std::signal(SIGTERM, old_term);
+  store->SyncBodies(*bodies);
   std::cout << SummaryText(summary) << std::endl;
   if (summary.abandoned_analyses > 0) {
     // An analysis still runs on a detached thread: leave without running static destructors
@@ -212,9 +214,11 @@ int RunFetch(const CommonFlags& flags, const std::string& url_text, const std::s
     return 2;
   }
   std::shared_ptr<const RuleSet> rules = LoadRules(flags.rules_dir);
+  std::shared_ptr<const BodyRules> bodies = BodyRules::Load(flags.rules_dir);
   std::unique_ptr<Store> store = OpenStore(flags);
   Crawler crawler(*store, rules, OptionsFrom(flags));
   FetchOneResult result = crawler.FetchOne(*url);
+  if (result.snapshot) store->SyncBodies(*bodies);
   if (result.kind == "error") {
     std::cerr << "nianbao: fetch " << *url << ": " << result.fetch.error;
     if (!result.detail.empty()) {

@@ -50,6 +50,7 @@ std::string FormatTime(TimePoint t) {
 struct Settings {
   Config config;
   std::shared_ptr<const RuleSet> rules;
+  std::shared_ptr<const BodyRules> bodies;  // regions, aliases, seeded bodies, deadlines
 };
 
 // Throws ConfigError or RuleError.
@@ -58,6 +59,7 @@ Settings LoadSettings(const std::string& config_path) {
   settings.config = config_path.empty() ? DefaultConfig() : LoadConfigFile(config_path);
   try {
     settings.rules = LoadRules(settings.config.rules_dir);
+    settings.bodies = BodyRules::Load(settings.config.rules_dir);
   } catch (const RuleError& e) {
     throw RuleError(std::string("rules: ") + e.what());
   }
@@ -273,6 +275,9 @@ class Daemon {
   std::optional<Job> DueJob(TimePoint now);
   void StartJob(Job job);
   void FinishJob();
+  // Links the job's reports to their bodies, and logs the URL of each new version and of each
+  // fetch error since `since` (unix seconds), at most kMaxEventLines of each.
+  void LogNewVersionsAndErrors(int64_t since);
   int PreviousSeedFailures(const std::string& seed);  // failed crawls in a row before this one
   void PingWatchdogIfDue();
   void UpdateStatus();
@@ -336,6 +341,7 @@ void Daemon::Start() {
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
   store_ = Store::Open(config.database);
   SyncSeeds();
+  store_->SyncBodies(*settings_.bodies);
   logger_.Info(
       "nianbao " NIANBAO_VERSION " daemon started: config " + config.source + ", database " +
       config.database + ", " + std::to_string(config.seeds.size()) + " seeds, " +
@@ -474,6 +480,7 @@ void Daemon::FinishJob() {
   } else {
     logger_.Info(what + " finished in " + took.str() + " s: " + SummaryText(outcome.summary));
   }
+  LogNewVersionsAndErrors(UnixSeconds(outcome.started));
   if (!job.seed) return;  // the reports' fetch times are the re-check's state
 
   // A failed crawl counts as a run, so a broken seed is retried on its schedule, not in a loop.
@@ -502,6 +509,38 @@ void Daemon::FinishJob() {
   }
   store_->SetNextDue(job.id, UnixSeconds(next));
   logger_.Info("next crawl of " + job.id + " at " + FormatTime(next));
+}
+
+void Daemon::LogNewVersionsAndErrors(int64_t since) {
+  constexpr size_t kMaxEventLines = 50;
+  try {
+    store_->SyncBodies(*settings_.bodies);
+    std::vector<ChangeRow> changes = store_->Changes(since);
+    for (size_t i = 0; i < changes.size() && i < kMaxEventLines; ++i) {
+      const ChangeRow& c = changes[i];
+      std::string fields;
+      for (const std::string& field : c.fields) fields += (fields.empty() ? "" : " ") + field;
+      logger_.Info("new version " + std::to_string(c.version) + " of " + c.url +
+                   (c.body.empty() ? "" : " (" + c.body + ")") +
+                   (c.version > 1 ? ": " + std::to_string(c.fields.size()) + " fields changed" +
+                                        (fields.empty() ? "" : " (" + fields + ")")
+                                  : ""));
+    }
+    if (changes.size() > kMaxEventLines) {
+      logger_.Info("… and " + std::to_string(changes.size() - kMaxEventLines) +
+                   " more new versions (nianbao changes)");
+    }
+    std::vector<ErrorRow> errors = store_->Errors(since);
+    for (size_t i = 0; i < errors.size() && i < kMaxEventLines; ++i) {
+      logger_.Warning("fetch error " + errors[i].error + ": " + errors[i].url);
+    }
+    if (errors.size() > kMaxEventLines) {
+      logger_.Warning("… and " + std::to_string(errors.size() - kMaxEventLines) +
+                      " more fetch errors (nianbao errors)");
+    }
+  } catch (const StoreError& e) {
+    logger_.Error(std::string("reading the job's new versions and errors: ") + e.what());
+  }
 }
 
 int Daemon::PreviousSeedFailures(const std::string& seed) {

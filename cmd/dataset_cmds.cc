@@ -179,6 +179,7 @@ int RunImport(const ImportArgs& args) {
                                 std::to_string(files.size()) + ")");
   }
   std::shared_ptr<const RuleSet> rules = LoadRules(args.rules_dir);
+  std::shared_ptr<const BodyRules> bodies = BodyRules::Load(args.rules_dir);
   std::string path = args.db.empty() ? DefaultDatabasePath() : args.db;
   fs::path parent = fs::path(path).parent_path();
   std::error_code ignored;
@@ -192,6 +193,7 @@ int RunImport(const ImportArgs& args) {
     if (one == 2) ++failed;
     if (one == 2 || (one == 3 && status == 0)) status = one;
   }
+  store->SyncBodies(*bodies);
   std::cout.flush();
   std::cerr << "import: " << files.size() << " files, " << stored << " reports, " << no_table
             << " without a statistics table, " << failed << " unreadable\n";

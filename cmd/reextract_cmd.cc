@@ -76,8 +76,10 @@ int RunReextract(const ReextractArgs& args) {
     return 2;
   }
   std::shared_ptr<const RuleSet> rules;
+  std::shared_ptr<const BodyRules> bodies;
   try {
     rules = LoadRules(args.rules_dir);
+    bodies = BodyRules::Load(args.rules_dir);
   } catch (const std::exception& e) {
     std::cerr << "nianbao: reextract: " << e.what() << "\n";
     return 2;
@@ -106,6 +108,7 @@ int RunReextract(const ReextractArgs& args) {
         std::cout << r.url << ": " << Describe(r) << "\n";
       }
     }
+    store->SyncBodies(*bodies);
     if (args.format == "json") {
       nlohmann::ordered_json out;
       out["rules_sha256"] = rules->sha256();

@@ -255,11 +255,106 @@ CREATE VIEW checks_latest AS
   JOIN check_failures c ON c.snapshot_id = rl.snapshot_id;
 )sql";
 
+// Version 8 (bodies): who issued each report — body records (canonical name, level, province, GB/T
+// 2260 region code, a department's government), the seeds that expect a body, the publication
+// deadlines of deadlines.tsv, each report's body (and the issuer and tables it was resolved from),
+// and the `coverage` view: one row per expected body and report year. Additive.
+constexpr const char* kVersionBodies = R"sql(
+CREATE TABLE bodies (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,       -- canonical
+  level TEXT NOT NULL,             -- national, provincial, prefecture, county, township, department; '' unknown
+  province TEXT NOT NULL,          -- full name; '' national or unknown
+  region_code TEXT,                -- GB/T 2260, 6 digits; NULL unknown
+  government_id INTEGER REFERENCES bodies(id),  -- a department's government
+  seeded INTEGER NOT NULL DEFAULT 0             -- 1: a seed of seeds.tsv names it (expected every year)
+);
+CREATE TABLE body_seeds (
+  seed_url TEXT PRIMARY KEY,       -- as in seeds.tsv
+  body_id INTEGER NOT NULL REFERENCES bodies(id),
+  printed TEXT NOT NULL            -- the body as seeds.tsv prints it
+);
+CREATE INDEX body_seeds_by_body ON body_seeds(body_id);
+CREATE TABLE deadlines (
+  ordinal INTEGER PRIMARY KEY,     -- line order of deadlines.tsv
+  level TEXT NOT NULL,
+  province TEXT NOT NULL,          -- '*': any
+  region_prefix TEXT NOT NULL,     -- the region code without its trailing 00 pairs; '': any
+  due TEXT NOT NULL,               -- MM-DD of the year after the report year
+  rule TEXT NOT NULL
+);
+ALTER TABLE reports ADD COLUMN body_id INTEGER REFERENCES bodies(id);
+ALTER TABLE reports ADD COLUMN body_key TEXT;  -- the tables' hash and issuer it was resolved from
+CREATE INDEX reports_by_body ON reports(body_id);
+CREATE VIEW coverage AS
+  WITH found AS (
+    SELECT r.body_id, sn.year, s.url, r.id AS report_id, sn.id AS snapshot_id,
+           CASE WHEN sn.published GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]*'
+                THEN substr(sn.published, 1, 10) END AS page_date,
+           date(s.first_seen, 'unixepoch') AS first_seen
+    FROM reports r
+    JOIN sources s ON s.id = r.source_id
+    JOIN snapshots sn ON sn.id = r.latest_snapshot_id
+    WHERE r.body_id IS NOT NULL AND sn.year IS NOT NULL),
+  best AS (  -- a body's first publication of a year, when several pages carry it
+    SELECT *, row_number() OVER (PARTITION BY body_id, year
+                                 ORDER BY coalesce(page_date, first_seen), report_id) AS rank
+    FROM found),
+  years AS (SELECT DISTINCT year FROM found),
+  expected AS (
+    SELECT b.id AS body_id, y.year, 'seeded' AS expected
+    FROM bodies b CROSS JOIN years y WHERE b.seeded
+    UNION ALL
+    SELECT f.body_id, y.year, 'earlier_year'
+    FROM (SELECT body_id, min(year) AS first_year FROM found GROUP BY body_id) f
+    JOIN years y ON y.year > f.first_year
+    UNION ALL
+    SELECT body_id, year, '' FROM found),
+  rows AS (
+    SELECT body_id, year, min(CASE expected WHEN 'seeded' THEN 1 WHEN 'earlier_year' THEN 2 ELSE 3 END) AS why
+    FROM expected GROUP BY body_id, year),
+  dated AS (
+    SELECT x.year, b.id AS body_id, b.name AS body, b.level, b.province, b.region_code,
+           g.name AS government,
+           CASE x.why WHEN 1 THEN 'seeded' WHEN 2 THEN 'earlier_year' ELSE '' END AS expected,
+           bf.url, coalesce(bf.page_date, bf.first_seen) AS published,
+           CASE WHEN bf.url IS NULL THEN NULL WHEN bf.page_date IS NOT NULL THEN 'page'
+                ELSE 'first_seen' END AS published_from,
+           (SELECT d.ordinal FROM deadlines d
+            WHERE d.level = b.level AND (d.province = '*' OR d.province = b.province)
+              AND (d.region_prefix = '' OR b.region_code LIKE d.region_prefix || '%')
+            ORDER BY length(d.region_prefix) DESC, d.province <> '*' DESC LIMIT 1) AS deadline_ordinal,
+           bf.report_id, bf.snapshot_id
+    FROM rows x
+    JOIN bodies b ON b.id = x.body_id
+    LEFT JOIN bodies g ON g.id = b.government_id
+    LEFT JOIN best bf ON bf.body_id = x.body_id AND bf.year = x.year AND bf.rank = 1)
+  SELECT dt.year, dt.body_id, dt.body, dt.level, dt.province, dt.region_code, dt.government,
+         dt.expected, dt.url, dt.published, dt.published_from,
+         CASE WHEN d.due IS NOT NULL THEN (dt.year + 1) || '-' || d.due END AS deadline,
+         d.rule AS deadline_rule,
+         CASE WHEN dt.url IS NULL THEN 'not_found'
+              WHEN d.due IS NULL THEN 'no_deadline'
+              WHEN dt.published <= (dt.year + 1) || '-' || d.due THEN 'on_time'
+              ELSE 'late' END AS status,
+         CASE WHEN dt.url IS NOT NULL AND d.due IS NOT NULL
+              THEN max(0, CAST(julianday(dt.published) - julianday((dt.year + 1) || '-' || d.due)
+                               AS INTEGER)) END AS days_late,
+         (SELECT count(*) FROM check_failures c WHERE c.snapshot_id = dt.snapshot_id) AS checks_failed,
+         (SELECT group_concat(c.identity, ' ') FROM check_failures c
+          WHERE c.snapshot_id = dt.snapshot_id) AS check_ids,
+         (SELECT group_concat(bs.seed_url, ' ') FROM body_seeds bs WHERE bs.body_id = dt.body_id)
+           AS seeds,
+         dt.report_id, dt.snapshot_id
+  FROM dated dt
+  LEFT JOIN deadlines d ON d.ordinal = dt.deadline_ordinal;
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> migrations = {kVersion1,         kVersion2,
                                                       kVersionDiscovery, kVersionChecks,
                                                       kVersionDocuments, kVersionCrawlReliability,
-                                                      kVersionDataset};
+                                                      kVersionDataset,   kVersionBodies};
   return migrations;
 }
 

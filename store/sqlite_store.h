@@ -67,6 +67,12 @@ class SqliteStore final : public Store {
   std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) override;
   StoreStatus Status(int64_t now) override;
 
+  void SyncBodies(const BodyRules& bodies) override;  // bodies.cc
+  std::vector<CoverageRow> Coverage(const CoverageQuery& query) override;  // coverage.cc
+  std::vector<ReportRow> Reports(const ReportQuery& query) override;
+  std::vector<ErrorRow> Errors(int64_t since) override;
+  std::vector<ChangeRow> Changes(int64_t since) override;
+
  private:
   // Runs `body` as one write transaction, retried while another process holds the write lock;
   // SQLite errors become StoreError naming the database and `what`.
@@ -101,6 +107,9 @@ class SqliteStore final : public Store {
   int LatestVersion(int64_t report_id);
   // Inserts `checks` as check_failures rows of `snapshot_id` from ordinal `first` on.
   void InsertChecks(int64_t snapshot_id, int64_t first, const std::vector<CheckFailure>& checks);
+  // Within a write transaction: the id of the body `record` (created, or its record updated when
+  // `seeded`); 0 for a record without a name.
+  int64_t BodyId(const BodyRules& bodies, const BodyRecord& record, bool seeded);
   // Loads one stored snapshot (inside a read transaction).
   StoredExtraction LoadSnapshot(int64_t report_id, int version, const std::string& url);
 

@@ -22,7 +22,9 @@
 #include <vector>
 
 #include "extract/extraction.h"
+#include "extract/map/bodies.h"
 #include "extract/map/rules.h"
+#include "store/coverage.h"
 
 namespace nianbao {
 
@@ -311,6 +313,23 @@ class Store {
   virtual std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) = 0;
   // Counts for `nianbao status`; "last day" means since `now` - 86400.
   virtual StoreStatus Status(int64_t now) = 0;
+
+  // --- bodies and coverage (store/coverage.h) ---
+  // Stores the seeded bodies and deadlines of `bodies`, and links every report whose issuer (or
+  // tables) changed since it was last linked to its body: the issuer resolved by `bodies`, else
+  // the body of the seed it was crawled from. A department's government is stored too. One
+  // transaction; a crawl, an import and a re-extraction call it when they end.
+  virtual void SyncBodies(const BodyRules& bodies) = 0;
+  // One row per expected body of `query.year` (the `coverage` view), by province, level, body.
+  virtual std::vector<CoverageRow> Coverage(const CoverageQuery& query) = 0;
+  // The latest version of each report matching `query`, by year, body, URL.
+  virtual std::vector<ReportRow> Reports(const ReportQuery& query) = 0;
+  // The URLs whose latest fetch failed (an error, or HTTP status >= 400) at or after `since`,
+  // most recent first.
+  virtual std::vector<ErrorRow> Errors(int64_t since) = 0;
+  // The snapshot versions written by fetches at or after `since`, oldest first, each with what
+  // changed from the version before.
+  virtual std::vector<ChangeRow> Changes(int64_t since) = 0;
 };
 
 }  // namespace nianbao

@@ -443,6 +443,29 @@ TEST_F(DaemonTest, ReadyStatusWatchdogAndScheduledCrawls) {
   EXPECT_NE(text.output.find("reports    1 (1 versions"), std::string::npos) << text.output;
 }
 
+// After each crawl the log names the URL of each new version (with its body) and of each failed
+// fetch.
+TEST_F(DaemonTest, LogNamesEachNewVersionAndEachFailedUrl) {
+  TestSite site;
+  site.server().Serve(
+      "/nb/",
+      TestSite::HtmlResponse(
+          "<html><head><meta charset=\"utf-8\"><title>政府信息公开年报</title></head><body><ul>"
+          "<li><a href=\"/nb/202503/t20250310_97791.htm\">平潭综合实验区2024年度政府信息公开工作"
+          "年度报告</a></li><li><a href=\"/nb/202403/gone.htm\">平潭综合实验区2023年度政府信息"
+          "公开工作年度报告</a></li></ul></body></html>"));
+  site.server().Serve("/nb/202403/gone.htm", testing::Respond(404, "gone"));
+  WriteConfig(ConfigText(site.SeedUrl(), "every 1h"));
+  StartDaemon();
+  ASSERT_TRUE(
+      WaitForLog("<6>new version 1 of " + site.ReportUrl() + " (平潭综合实验区)", seconds(30)))
+      << Log();
+  EXPECT_TRUE(WaitForLog("<4>fetch error http_404: " + site.server().Url("/nb/202403/gone.htm"),
+                         seconds(5)))
+      << Log();
+  EXPECT_EQ(StopDaemon(), 0);
+}
+
 TEST_F(DaemonTest, BrokenConfigOnSighupKeepsTheOldOne) {
   TestSite site;
   WriteConfig(ConfigText(site.SeedUrl(), "every 2s"));
