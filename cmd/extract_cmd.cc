@@ -107,9 +107,12 @@ FileOutput Process(const std::string& file, std::optional<std::string> bytes, co
     WriteCsv(e, several ? &file : nullptr, out);
     output.text = std::move(out).str();
   } else if (several) {
-    nlohmann::ordered_json json;
+    // "file" first, then ToJson's members moved (not copied, as update() would) after it.
+    using Object = nlohmann::ordered_json::object_t;
+    nlohmann::ordered_json json = nlohmann::ordered_json::object(), rest = ToJson(e);
     json["file"] = file;
-    json.update(ToJson(e));
+    for (auto& [key, value] : rest.get_ref<Object&>())
+      json.get_ref<Object&>().emplace(key, std::move(value));
     output.text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
     output.text = ToJson(e).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
