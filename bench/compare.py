@@ -159,7 +159,7 @@ def crawl_side(args, builds):
                                             + seeds, stdout=subprocess.PIPE)
                 pages = int(re.search(r"(\d+) pages", out).group(1))
             else:
-                db = os.path.join(work, f"run{run}-{len(results[name])}.db")
+                db = os.path.join(work, f"run{run}-{name.split()[-1]}.db")  # a fresh database each
                 command = [binary, "crawl", "--db", db, "--allow-private-addresses", "--delay",
                            "0", "--max-pages", str(args.reports * 2 + 100)]
                 for seed in seeds:
