@@ -1,21 +1,31 @@
 // nianbao extract [--format json|csv] [--encoding NAME] [--force-encoding NAME] [--rules DIR]
-//                 [--text|--html] FILE...|-
+//                 [--text|--html] [--jobs N] FILE...|-
 // One JSON object per file (pretty for one file; JSON Lines with a "file" key for several), or CSV
 // field,value,raw,label (a leading file column for several files). Exit 0 when every file had a
 // statistics table, 3 when one had none, 2 for bad usage or an unreadable file.
+// Files are read, extracted and rendered by --jobs workers (default: one per core), at most
+// 2 x jobs at a time, and printed in input order as soon as the next one is done: the output is the
+// same for any --jobs, and memory does not grow with the number of files.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
 #include "cmd/help.h"
+#include "crawler/worker_pool.h"
 #include "extract/extract.h"
 
 namespace nianbao {
@@ -27,7 +37,15 @@ struct ExtractArgs {
   std::string force_encoding;  // whatever the page says
   std::string rules_dir;
   bool text = false, html = false;
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> files;
+};
+
+// One file's share of the output, made by a worker and printed in input order by the main thread.
+struct FileOutput {
+  std::string error;  // the file could not be read (then nothing else is set)
+  bool has_table = false;
+  std::string text;  // its JSON or CSV
 };
 
 bool ReadInput(const std::string& name, std::string* bytes, std::string* error) {
@@ -73,6 +91,35 @@ void WriteCsv(const Extraction& e, const std::string* file, std::ostream& out) {
   }
 }
 
+// Reads (unless `bytes` is given: standard input is read in order by the main thread), extracts
+// and renders one file. Never throws: Extract does not, and the dump replaces bad UTF-8.
+FileOutput Process(const std::string& file, std::optional<std::string> bytes, const RuleSet& rules,
+                   const ExtractOptions& options, bool csv, bool several) {
+  FileOutput output;
+  if (!bytes) {
+    bytes.emplace();
+    if (!ReadInput(file, &*bytes, &output.error)) return output;
+  }
+  Extraction e = Extract(*bytes, rules, options);
+  output.has_table = e.template_id.has_value();
+  if (csv) {
+    std::ostringstream out;
+    WriteCsv(e, several ? &file : nullptr, out);
+    output.text = std::move(out).str();
+  } else if (several) {
+    // "file" first, then ToJson's members moved (not copied, as update() would) after it.
+    using Object = nlohmann::ordered_json::object_t;
+    nlohmann::ordered_json json = nlohmann::ordered_json::object(), rest = ToJson(e);
+    json["file"] = file;
+    for (auto& [key, value] : rest.get_ref<Object&>())
+      json.get_ref<Object&>().emplace(key, std::move(value));
+    output.text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else {
+    output.text = ToJson(e).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+  return output;
+}
+
 int Run(const ExtractArgs& args) {
   std::shared_ptr<const RuleSet> rules;
   try {
@@ -89,26 +136,39 @@ int Run(const ExtractArgs& args) {
   bool several = args.files.size() > 1;
   bool csv = args.format == "csv";
   if (csv) std::cout << (several ? "file," : "") << "field,value,raw,label\r\n";
+
+  // --jobs 1 runs each file on this thread when its turn comes (a deferred future), as before.
+  int jobs = std::min<int>(args.jobs, static_cast<int>(args.files.size()));
+  std::unique_ptr<WorkerPool> pool;
+  if (jobs > 1) pool = std::make_unique<WorkerPool>(jobs);
+  auto start = [&](const std::string& file) {
+    std::optional<std::string> bytes;
+    std::string unused;  // reading standard input does not fail
+    if (file == "-") ReadInput(file, &bytes.emplace(), &unused);
+    auto work = [&file, bytes = std::move(bytes), &rules, &options, csv, several]() mutable {
+      return Process(file, std::move(bytes), *rules, options, csv, several);
+    };
+    if (!pool) return std::async(std::launch::deferred, std::move(work));
+    auto task = std::make_shared<std::packaged_task<FileOutput()>>(std::move(work));
+    pool->Submit([task] { (*task)(); });
+    return task->get_future();
+  };
+
+  size_t window = 2 * static_cast<size_t>(jobs), next = 0;
+  std::deque<std::future<FileOutput>> in_flight;
   int status = 0;
   for (const std::string& file : args.files) {
-    std::string bytes, error;
-    if (!ReadInput(file, &bytes, &error)) {
-      std::cerr << "nianbao: cannot read " << file << ": " << error << "\n";
+    while (next < args.files.size() && in_flight.size() < window)
+      in_flight.push_back(start(args.files[next++]));
+    FileOutput output = in_flight.front().get();
+    in_flight.pop_front();
+    if (!output.error.empty()) {
+      std::cerr << "nianbao: cannot read " << file << ": " << output.error << "\n";
       status = 2;
       continue;
     }
-    Extraction e = Extract(bytes, *rules, options);
-    if (!e.template_id && status == 0) status = 3;
-    if (csv) {
-      WriteCsv(e, several ? &file : nullptr, std::cout);
-    } else if (several) {
-      nlohmann::ordered_json json;
-      json["file"] = file;
-      json.update(ToJson(e));
-      std::cout << json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    } else {
-      std::cout << ToJson(e).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    }
+    if (!output.has_table && status == 0) status = 3;
+    std::cout << output.text;
   }
   std::cout.flush();
   return status;
@@ -128,6 +188,8 @@ void AddExtractCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--rules", args->rules_dir, "a rules directory instead of the built-in rules");
   auto* text = cmd->add_flag("--text", args->text, "read the input as plain text");
   cmd->add_flag("--html", args->html, "read the input as HTML")->excludes(text);
+  cmd->add_option("--jobs", args->jobs, "files extracted at once (default: the core count)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("files", args->files, "report pages; - reads standard input")->required();
   SetExample(cmd, {"nianbao extract --format csv tests/data/corpus/pingtan-2024.html"});
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });

@@ -39,7 +39,7 @@ constexpr double kProgressEverySeconds = 0.25;
 // A host that answered with a challenge, a WAF page or a login wall is not asked again for this
 // long (by this crawler; the daemon backs the seed off across crawls). Never bypassed.
 constexpr double kBlockedBackoffSeconds = 6 * 3600;
-constexpr size_t kMaxProblems = 20;  // CrawlSummary::problems kept
+constexpr size_t kMaxProblems = 20;             // CrawlSummary::problems kept
 constexpr int64_t kMaxRobotsBytes = 500 << 10;  // RFC 9309 §2.5: parse at least the first 500 KiB
 // After `stop`, analyses still running are cancelled and waited for this long; a page analysis
 // that does not notice its cancel token by then is left to finish on a detached thread.
@@ -118,6 +118,9 @@ struct Crawler::Impl {
     Extraction extraction;
     std::string text;  // the page's visible text
     DiscoveredLinks links;
+    // The body's SHA-256 and zlib form, made on the analysing thread: the crawl thread, which
+    // writes the store for every page, then neither hashes nor compresses.
+    PreparedDocument document;
   };
 
   // What happened to one finished frontier entry.
@@ -317,10 +320,12 @@ struct Crawler::Impl {
     Clock::time_point wake = now + std::chrono::milliseconds(kMaxPollMillis);
     for (const auto& [origin, queue] : waiting) {
       // A host without a free connection wakes us through its transfer ending, not a timer.
-      if (!schedule.CanStart(origin, Clock::time_point::max())) continue;
-      for (const Job& job : queue) {
-        wake = std::min(wake, std::max(job.not_before, schedule.NextStart(origin)));
-      }
+      if (!schedule.CanStart(origin, Clock::time_point::max()) || queue.empty()) continue;
+      // The host's next start is looked up once, not once per waiting job: this runs on every
+      // turn of the crawl loop, with up to kWaitingWindow jobs waiting.
+      Clock::time_point first_ready = Clock::time_point::max();
+      for (const Job& job : queue) first_ready = std::min(first_ready, job.not_before);
+      wake = std::min(wake, std::max(first_ready, schedule.NextStart(origin)));
     }
     return std::max(wake, now);
   }
@@ -415,7 +420,9 @@ struct Crawler::Impl {
     }
   }
 
-  FetchRecord RecordOf(const Job& job, const FetchResponse& response) const {
+  // `body_sha256`: the body's hash when already computed (PageAnalysis::document).
+  FetchRecord RecordOf(const Job& job, const FetchResponse& response,
+                       const std::string* body_sha256 = nullptr) const {
     FetchRecord record;
     record.url = job.entry.url;
     record.final_url = job.hop_url;
@@ -432,7 +439,8 @@ struct Crawler::Impl {
     record.content_type = response.content_type;
     record.charset = response.charset;
     record.bytes = static_cast<int64_t>(response.body.size());
-    if (!response.body.empty()) record.body_sha256 = Sha256Of(response.body);
+    if (!response.body.empty())
+      record.body_sha256 = body_sha256 ? *body_sha256 : Sha256Of(response.body);
     record.duration_seconds = response.duration_seconds;
     return record;
   }
@@ -518,6 +526,7 @@ struct Crawler::Impl {
                                   const RuleSet& rules, const LinkRules& link_rules,
                                   const std::atomic<bool>* cancel) {
     PageAnalysis analysis;
+    analysis.document = PrepareDocument(response.body);
     ExtractOptions extract_options;
     if (!response.charset.empty()) extract_options.http_charset = response.charset;
     extract_options.cancel = cancel;
@@ -534,7 +543,8 @@ struct Crawler::Impl {
     analysis.extraction = Extract(response.body, rules, extract_options, &page);
     analysis.text = std::move(page.text);
     if (cancel && cancel->load()) return analysis;
-    // A leaf: an attachment's links are not followed, and a binary body is never searched for links.
+    // A leaf: an attachment's links are not followed, and a binary body is never searched for
+    // links.
     if (IsAttachment(job, analysis.extraction.format, link_rules)) return analysis;
     // Links are read from the extractor's own decoding and parse (one parse a page, one charset).
     // Only a page not read as HTML is decoded again, and parsed for links here.
@@ -573,7 +583,7 @@ struct Crawler::Impl {
   void StorePage(const Job& job, const FetchResponse& response, PageAnalysis analysis,
                  CrawlSummary* summary, Outcome* outcome) {
     const std::string& url = job.entry.url;
-    outcome->fetch = RecordOf(job, response);
+    outcome->fetch = RecordOf(job, response, &analysis.document.sha256);
     bool bad_reply = job.api && !analysis.links.errors.empty();
     if (bad_reply) outcome->fetch.error = "bad_reply";
     outcome->fetch_id = store.RecordFetch(outcome->fetch);
@@ -586,7 +596,7 @@ struct Crawler::Impl {
     if (media.empty() || (binary && media.rfind("text/", 0) == 0)) {
       media = attachment || job.api || binary ? "application/octet-stream" : "text/html";
     }
-    const std::string sha = store.PutDocument(response.body, media, url, outcome->fetch_id);
+    const std::string sha = store.PutDocument(analysis.document, media, url, outcome->fetch_id);
     const SnapshotOrigin origin{url, sha, rules->sha256()};
     outcome->links = std::move(analysis.links);
     for (const std::string& problem : outcome->links.errors) {
@@ -865,26 +875,37 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
       std::lock_guard<std::mutex> lock(results->mutex);
       ready.swap(results->ready);
     }
-    for (std::shared_ptr<Analysed>& item : ready) {
-      running.erase(std::find(running.begin(), running.end(), item));
-      running_bytes -= static_cast<int64_t>(item->response.body.size());
-      std::string failure = !item->thrown.empty() ? "analysis threw: " + item->thrown
-                            : item->complete      ? ""
-                                                  : item->failure;
-      if (!failure.empty()) {
+    // Group commit: the entries analysed meanwhile are stored in one transaction, one commit for
+    // all. Each entry stays all-or-nothing (its records, its links and its frontier update
+    // commit together); a kill loses at most this group, whose entries are still pending in the
+    // frontier and are fetched again.
+    auto store_ready = [&] {
+      for (std::shared_ptr<Analysed>& item : ready) {
+        running.erase(std::find(running.begin(), running.end(), item));
+        running_bytes -= static_cast<int64_t>(item->response.body.size());
+        std::string failure = !item->thrown.empty() ? "analysis threw: " + item->thrown
+                              : item->complete      ? ""
+                                                    : item->failure;
+        if (!failure.empty()) {
+          m.store.Batch([&] {
+            if (m.FailAnalysis(item->job, item->response, failure, &summary)) {
+              m.store.MarkDone(item->job.entry.url, "analysis_failed");
+              ++done;
+            }
+          });
+          continue;
+        }
         m.store.Batch([&] {
-          if (m.FailAnalysis(item->job, item->response, failure, &summary)) {
-            m.store.MarkDone(item->job.entry.url, "analysis_failed");
-            ++done;
-          }
+          m.StorePage(item->job, item->response, std::move(item->analysis), &summary,
+                      &item->outcome);
+          complete(item->job, item->outcome);
         });
-        continue;
       }
-      m.store.Batch([&] {
-        m.StorePage(item->job, item->response, std::move(item->analysis), &summary, &item->outcome);
-        complete(item->job, item->outcome);
-      });
-    }
+    };
+    if (ready.size() > 1)
+      m.store.Batch(store_ready);
+    else
+      store_ready();
   };
 
   while (!stop.load()) {

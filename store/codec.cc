@@ -95,6 +95,10 @@ std::string DataHash(const Extraction& e) {
   return Sha256Hex(canonical);
 }
 
+PreparedDocument PrepareDocument(std::string_view body) {
+  return {Sha256Hex(body), static_cast<int64_t>(body.size()), store_internal::Compress(body)};
+}
+
 namespace store_internal {
 
 std::string Compress(std::string_view bytes) {

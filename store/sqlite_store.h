@@ -28,6 +28,8 @@ class SqliteStore final : public Store {
   int64_t RecordFetch(const FetchRecord& fetch) override;
   std::string PutDocument(const std::string& body, const std::string& media_type,
                           const std::string& url, int64_t fetch_id) override;
+  std::string PutDocument(const PreparedDocument& document, const std::string& media_type,
+                          const std::string& url, int64_t fetch_id) override;
   void LinkAttachment(const std::string& page_url, const std::string& attachment_url,
                       const std::string& sha256, const std::string& page_kind) override;
   SnapshotResult SaveExtraction(const std::string& url, int64_t fetch_id,
@@ -98,6 +100,7 @@ class SqliteStore final : public Store {
 
   // Within a write transaction: the id of the source for `url`, created when new.
   int64_t SourceId(const std::string& url);
+  bool HasDocument(const std::string& sha256);  // whether `documents` holds this body
   // The id of a known source, or 0.
   int64_t FindSourceId(const std::string& url);
   int64_t FieldId(const std::string& name);

@@ -42,6 +42,16 @@ class NotFoundError : public StoreError {
 // Lower-case hex SHA-256 of `bytes` (OpenSSL EVP).
 std::string Sha256Hex(std::string_view bytes);
 
+// A body made ready to archive (Store::PutDocument) on any thread: its SHA-256 and its zlib form.
+// CPU work only, no database: the crawler does it in the analysis pool, so that the store's thread
+// only writes. Throws StoreError when OpenSSL or zlib fail.
+struct PreparedDocument {
+  std::string sha256;  // hex, of the body
+  int64_t size = 0;    // the body's length in bytes
+  std::string compressed;
+};
+PreparedDocument PrepareDocument(std::string_view body);
+
 // The SHA-256 of an extraction's data: template, year, issuer, title, published, and every field's
 // id, value and raw text, serialized canonically (field order does not matter). Two extractions
 // with the same data hash are one snapshot version.
@@ -218,6 +228,9 @@ class Store {
   // Stores a body once per SHA-256 (zlib-compressed) and notes that `url` served it in `fetch_id`
   // (0: no fetch); returns the hex SHA-256.
   virtual std::string PutDocument(const std::string& body, const std::string& media_type,
+                                  const std::string& url, int64_t fetch_id) = 0;
+  // The same for a body PrepareDocument made (the stored bytes are the same).
+  virtual std::string PutDocument(const PreparedDocument& document, const std::string& media_type,
                                   const std::string& url, int64_t fetch_id) = 0;
   // Links an attachment document to the page it was found on; `page_kind` is that page's frontier
   // kind: "report" (its attachments are copies of the report) or "list" (each attachment is a

@@ -132,24 +132,40 @@ int64_t SqliteStore::RecordFetch(const FetchRecord& fetch) {
 
 std::string SqliteStore::PutDocument(const std::string& body, const std::string& media_type,
                                      const std::string& url, int64_t fetch_id) {
-  std::string sha256 = Sha256Hex(body);
-  // Compress before taking the write lock: other writers need not wait for zlib.
-  bool known = Read("reading a document", [&] {
+  PreparedDocument document;
+  document.sha256 = Sha256Hex(body);
+  document.size = static_cast<int64_t>(body.size());
+  // Compress before taking the write lock (other writers need not wait for zlib), and only a body
+  // not stored yet.
+  if (!HasDocument(document.sha256)) document.compressed = Compress(body);
+  return PutDocument(document, media_type, url, fetch_id);
+}
+
+bool SqliteStore::HasDocument(const std::string& sha256) {
+  return Read("reading a document", [&] {
     auto& exists = Prepared("SELECT 1 FROM documents WHERE sha256 = ?");
     exists.bind(1, sha256);
     return exists.executeStep();
   });
-  const std::string compressed = known ? std::string() : Compress(body);
+}
+
+std::string SqliteStore::PutDocument(const PreparedDocument& document,
+                                     const std::string& media_type, const std::string& url,
+                                     int64_t fetch_id) {
+  const std::string& sha256 = document.sha256;
   return Write("storing a document", [&] {
-    if (!known) {
+    // An empty `compressed` comes from the body overload, for a body already stored (no body
+    // compresses to nothing: zlib's smallest stream is 8 bytes).
+    if (!document.compressed.empty()) {
       auto& insert = Prepared(
           "INSERT OR IGNORE INTO documents (sha256, media_type, size, compression, body, "
           "stored_at) "
           "VALUES (?, ?, ?, 'zlib', ?, ?)");
       insert.bind(1, sha256);
       insert.bind(2, media_type);
-      insert.bind(3, static_cast<int64_t>(body.size()));
-      insert.bindNoCopy(4, compressed.data(), static_cast<int>(compressed.size()));
+      insert.bind(3, document.size);
+      insert.bindNoCopy(4, document.compressed.data(),
+                        static_cast<int>(document.compressed.size()));
       insert.bind(5, static_cast<int64_t>(Now()));
       insert.exec();
     }

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -163,6 +165,72 @@ TEST(ExtractCli, DocumentsFromFilesAndStdin) {
   EXPECT_EQ(objects[1]["fields"]["requests.new.total"], 218);
   EXPECT_EQ(objects[2]["format"], "empty");
   EXPECT_EQ(objects[2]["warnings"][0], "empty document (no bytes to read)");
+}
+
+// --jobs N changes how many files are extracted at once, never what is printed: ~30 files (real
+// pages repeated, an unreadable path, a list page without a table, stdin as `-`) give the same
+// bytes, the same stderr and the same exit status with 1 and 4 workers, each file's output in input
+// order.
+TEST(ExtractCli, JobsDoNotChangeTheOutputOrItsOrder) {
+  std::vector<std::string> pages = {Corpus("pingtan-2024.html"),
+                                    Corpus("nanchang-2018.txt"),
+                                    Corpus("shanghai-2019-condensed.html"),
+                                    Corpus("pingtan-2025.txt"),
+                                    testing::DataDir() + "/pages/v2019.html",
+                                    testing::DataDir() + "/pages/legacy-2015.html"};
+  std::vector<std::string> files;
+  for (int round = 0; round < 5; ++round) files.insert(files.end(), pages.begin(), pages.end());
+  files.insert(files.begin() + 7, "/nonexistent/report.html");
+  files.insert(files.begin() + 13, Corpus("lists/pingtan-zfxxgknb-index.html"));
+  files.insert(files.begin() + 20, "-");
+  std::string list;
+  for (const std::string& file : files) list += " " + file;
+  list += " < " + Corpus("pingtan-2024.html");
+  ASSERT_EQ(files.size(), 33u);
+
+  for (std::string format : {"json", "csv"}) {
+    SCOPED_TRACE(format);
+    std::string err1 = ::testing::TempDir() + "/nianbao-jobs1-err.txt";
+    std::string err4 = ::testing::TempDir() + "/nianbao-jobs4-err.txt";
+    RunResult one = Nianbao("extract --format " + format + " --jobs 1" + list, err1);
+    RunResult four = Nianbao("extract --format " + format + " --jobs 4" + list, err4);
+    EXPECT_EQ(one.status, 2);  // the unreadable path wins over the page without a table
+    EXPECT_EQ(four.status, one.status);
+    EXPECT_EQ(four.out, one.out);
+    EXPECT_EQ(testing::ReadFileBytes(err4), testing::ReadFileBytes(err1));
+    EXPECT_EQ(testing::ReadFileBytes(err1),
+              "nianbao: cannot read /nonexistent/report.html: No such file or directory\n");
+
+    // Each readable file in input order: the "file" key of each line, or the CSV file column.
+    std::vector<std::string> expected;
+    for (const std::string& file : files)
+      if (file != "/nonexistent/report.html") expected.push_back(file);
+    std::vector<std::string> seen;
+    std::istringstream lines(four.out);
+    std::string line;
+    if (format == "csv") std::getline(lines, line);  // the header
+    int stdin_total = -1;
+    while (std::getline(lines, line)) {
+      std::string file = line.substr(0, line.find(','));
+      if (format == "json") {
+        auto object = nlohmann::json::parse(line);
+        file = object["file"];
+        if (file == "-") stdin_total = object["fields"]["requests.new.total"];
+      } else if (file == "-" && line.rfind("-,requests.new.total,", 0) == 0) {
+        stdin_total = std::stoi(line.substr(std::strlen("-,requests.new.total,")));
+      }
+      if (seen.empty() || seen.back() != file) seen.push_back(file);
+    }
+    EXPECT_EQ(stdin_total, 218);  // `-` is the page given on standard input
+    if (format == "csv")
+      std::erase(expected, Corpus("lists/pingtan-zfxxgknb-index.html"));            // no rows
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());  // as `seen`
+    EXPECT_EQ(seen, expected);
+  }
+}
+
+TEST(ExtractCli, JobsMustBePositive) {
+  EXPECT_EQ(Nianbao("extract --jobs 0 " + Corpus("pingtan-2024.html")).status, 2);
 }
 
 }  // namespace

@@ -142,5 +142,31 @@ TEST_F(StoreDocumentsTest, TheFrontierKeepsTheParentsKind) {
   EXPECT_EQ(pending[0].parent_kind, "report");
 }
 
+// A body prepared off the store's thread (PrepareDocument: its hash and zlib form) is stored as the
+// body itself would be: the same SHA-256, the same bytes read back, one document for both forms,
+// whichever form comes first.
+TEST_F(StoreDocumentsTest, APreparedBodyIsStoredAsTheBodyItself) {
+  const std::string body = "<html><body>第1号 " + std::string(5000, 'x') + "</body></html>";
+  PreparedDocument prepared = PrepareDocument(body);
+  EXPECT_EQ(prepared.sha256, Sha256Hex(body));
+  EXPECT_EQ(prepared.size, static_cast<int64_t>(body.size()));
+  EXPECT_LT(prepared.compressed.size(), body.size());
+
+  EXPECT_EQ(store_->PutDocument(prepared, "text/html", kPage, 0), prepared.sha256);
+  EXPECT_EQ(store_->PutDocument(body, "text/html", kPdf, 0), prepared.sha256);      // known already
+  EXPECT_EQ(store_->PutDocument(prepared, "text/html", kPdf, 0), prepared.sha256);  // again
+  std::optional<StoredDocument> stored = store_->GetDocument(prepared.sha256);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->body, body);
+  EXPECT_EQ(stored->media_type, "text/html");
+  EXPECT_EQ(store_->Status(0).documents, 1);
+
+  // An empty body too (zlib's stream of nothing is not empty).
+  PreparedDocument empty = PrepareDocument("");
+  EXPECT_EQ(store_->PutDocument(empty, "text/plain", "", 0), Sha256Hex(""));
+  ASSERT_TRUE(store_->GetDocument(Sha256Hex("")));
+  EXPECT_EQ(store_->GetDocument(Sha256Hex(""))->body, "");
+}
+
 }  // namespace
 }  // namespace nianbao

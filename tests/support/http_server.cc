@@ -153,6 +153,8 @@ std::string GzipOfZeros(size_t decoded_bytes) { return Deflate({}, true, decoded
 struct HttpServer::Impl {
   int listen_fd = -1;
   int port = 0;
+  std::string address;  // the loopback address it listens on
+  std::atomic<bool> keep_log{true};
   int wake_pipe[2] = {-1, -1};  // written once on stop: wakes every poll
   std::atomic<bool> stopping{false};
   std::thread accept_thread;
@@ -201,7 +203,7 @@ struct HttpServer::Impl {
     HttpHandler handler;
     {
       std::lock_guard<std::mutex> lock(mu);
-      log.push_back(request);
+      if (keep_log) log.push_back(request);
       auto it = handlers.find(request.path);
       handler = it != handlers.end() ? it->second : default_handler;
     }
@@ -303,18 +305,22 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer() : impl_(std::make_unique<Impl>()) {
+HttpServer::HttpServer(const std::string& loopback_address) : impl_(std::make_unique<Impl>()) {
+  impl_->address = loopback_address;
   if (::pipe2(impl_->wake_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
   impl_->listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (impl_->listen_fd < 0) throw std::runtime_error("socket failed");
   sockaddr_in address{};
   address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, loopback_address.c_str(), &address.sin_addr) != 1 ||
+      (ntohl(address.sin_addr.s_addr) >> 24) != 127) {
+    throw std::runtime_error("not an IPv4 loopback address: " + loopback_address);
+  }
   address.sin_port = 0;
   if (::bind(impl_->listen_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
       ::listen(impl_->listen_fd, 128) != 0) {
-    throw std::runtime_error(std::string("bind/listen on 127.0.0.1 failed: ") +
-                             std::strerror(errno));
+    throw std::runtime_error("bind/listen on " + loopback_address +
+                             " failed: " + std::strerror(errno));
   }
   socklen_t length = sizeof address;
   ::getsockname(impl_->listen_fd, reinterpret_cast<sockaddr*>(&address), &length);
@@ -339,8 +345,12 @@ HttpServer::~HttpServer() {
 }
 
 int HttpServer::port() const { return impl_->port; }
-std::string HttpServer::Origin() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+std::string HttpServer::Origin() const {
+  return "http://" + impl_->address + ":" + std::to_string(impl_->port);
+}
 std::string HttpServer::Url(std::string_view path) const { return Origin() + std::string(path); }
+
+void HttpServer::KeepLog(bool keep) { impl_->keep_log = keep; }
 
 void HttpServer::Handle(const std::string& path, HttpHandler handler) {
   std::lock_guard<std::mutex> lock(impl_->mu);

@@ -56,13 +56,15 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 class HttpServer {
  public:
-  HttpServer();  // binds and starts serving; throws std::runtime_error on failure
+  // Binds an ephemeral port of `loopback_address` (any 127.x.y.z: distinct addresses are distinct
+  // hosts to a crawler) and starts serving; throws std::runtime_error on failure.
+  explicit HttpServer(const std::string& loopback_address = "127.0.0.1");
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const;
-  std::string Origin() const;                    // "http://127.0.0.1:PORT"
+  std::string Origin() const;                    // "http://ADDRESS:PORT"
   std::string Url(std::string_view path) const;  // Origin() + path
 
   // Register before or while serving; thread-safe.
@@ -71,6 +73,8 @@ class HttpServer {
   void SetDefault(HttpHandler handler);
 
   std::vector<HttpRequest> Requests() const;  // the log, in arrival order
+  // false: requests are no longer logged (a benchmark serving 100,000 pages keeps its memory flat).
+  void KeepLog(bool keep);
   size_t RequestCount() const;
   size_t RequestCount(std::string_view path) const;
 
