@@ -124,13 +124,12 @@ struct Crawler::Impl {
   struct Outcome {
     // "report", "suspect", "list", "attachment", "document", "not_modified", "error"
     std::string kind;
-    std::string detail;  // for an error: what exactly happened, in words
+    std::string detail;  // for an error, or the frontier outcome: what happened, in words
     FetchRecord fetch;
     int64_t fetch_id = 0;
     std::optional<Extraction> extraction;
     std::optional<SnapshotResult> snapshot;
     DiscoveredLinks links;
-    std::string detail;  // for the frontier's outcome: what went wrong, when more than a kind
   };
 
   Store& store;

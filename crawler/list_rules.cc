@@ -431,7 +431,10 @@ bool ReadCdataRecords(std::string_view body, const ListRules::Rule::Reader& read
   }
   if (!any) return false;
   for (const auto& [name, element] : reader.vars) {
-    RE2 element_pattern("<" + RE2::QuoteMeta(element) + R"(>\s*([^<]*?)\s*</)");
+    // Built step by step: GCC 12 warns (-Wrestrict, a false positive) on "<" + std::string.
+    std::string pattern = "<";
+    pattern.append(RE2::QuoteMeta(element)).append(R"(>\s*([^<]*?)\s*</)");
+    RE2 element_pattern(pattern);
     std::string value;
     if (RE2::PartialMatch(body, element_pattern, &value)) (*vars)[name] = value;
   }

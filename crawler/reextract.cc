@@ -22,7 +22,9 @@ ReadDocument ReadArchived(Store& store, const RuleSet& rules, const ArchivedDocu
   ExtractOptions options;
   // As the crawler read it: the charset the server declared.
   if (!document.charset.empty()) options.encoding = document.charset;
-  read.extraction = Extract(body->body, rules, options, &read.text);
+  ExtractedPage page;
+  read.extraction = Extract(body->body, rules, options, &page);
+  read.text = std::move(page.text);
   return read;
 }
 

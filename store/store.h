@@ -79,7 +79,6 @@ struct FrontierEntry {
   std::string seed;           // the seed URL this crawl started from
   std::string request = "";   // "" (GET `url`) or a list mechanism's request (ListRequest JSON)
   std::string parent_kind{};  // the kind of the parent's entry ("list", "report"); "" for a seed
-};  // the kind of the parent's entry ("list", "report"); "" for a seed
 };
 
 // Where a snapshot's cells were read from (provenance) and which rules read them. Every cell of a

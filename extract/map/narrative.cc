@@ -263,7 +263,9 @@ NarrativeChecks CheckNarrative(const std::vector<NarrativeFact>& facts,
   for (const NarrativeFact& fact : facts) {
     if (fact.field.empty()) continue;
     int n = ++seen[fact.field];
-    std::string name = "text." + fact.field + (n > 1 ? "#" + std::to_string(n) : "");
+    // Appended step by step: GCC 12 warns (-Wrestrict, a false positive) on "#" + to_string(n).
+    std::string name = "text." + fact.field;
+    if (n > 1) name.append("#").append(std::to_string(n));
     out.statuses.push_back({name, "text", "not_assessable"});
     auto it = values.find(fact.field);
     if (it == values.end() || !it->second || unreadable.contains(fact.field)) continue;
