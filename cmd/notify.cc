@@ -10,7 +10,8 @@ namespace nianbao {
 
 void Logger::Log(LogLevel level, std::string_view message) const {
   if (static_cast<int>(level) > level_.load()) return;
-  std::string line = "<" + std::to_string(static_cast<int>(level)) + ">";
+  std::string line = "<";  // built step by step: GCC 12 -Wrestrict false positive on "<" + …
+  line.append(std::to_string(static_cast<int>(level))).append(">");
   line.append(message);
   line.push_back('\n');
   // Best effort: a log line that cannot be written has nowhere better to go.

@@ -236,7 +236,7 @@ std::optional<Url> FromComponents(const Components& parts) {
 
 std::string Url::Origin() const {
   std::string out = scheme + "://" + host;
-  if (port) out += ":" + std::to_string(port);
+  if (port) out.append(":").append(std::to_string(port));  // not ":" + …: GCC 12 -Wrestrict
   return out;
 }
 
@@ -268,7 +268,8 @@ std::optional<std::string> ResolveUrl(std::string_view base_text, std::string_vi
       target.path = ref.path;
       target.query = ref.query;
     } else {
-      target.authority = base->host + (base->port ? ":" + std::to_string(base->port) : "");
+      target.authority = base->host;
+      if (base->port) target.authority->append(":").append(std::to_string(base->port));
       if (ref.path.empty()) {
         target.path = base->path;
         target.query = ref.query ? ref.query : std::optional<std::string>(base->query);
