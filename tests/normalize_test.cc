@@ -39,6 +39,18 @@ TEST_F(NormalizeTest, TraditionalToSimplified) {
   EXPECT_EQ(normalizer().Clean("自然人"), "自然人");
 }
 
+// Binary noise (control characters with U+FFFDs) is no label: it skips the slow transliterator,
+// which 10 MB of random bytes would otherwise run on ~100,000 cells. A damaged printed label (a
+// U+FFFD, no control character) is still read as Traditional.
+TEST_F(NormalizeTest, NoiseSkipsTraditionalToSimplified) {
+  EXPECT_EQ(normalizer().Clean("\x01\xEF\xBF\xBD\x02辦理結果"), "\xEF\xBF\xBD辦理結果");
+  EXPECT_EQ(normalizer().Clean("辦\x7F理\xEF\xBF\xBD結果"), "辦理\xEF\xBF\xBD結果");
+  EXPECT_EQ(normalizer().Clean("本年度辦\xEF\xBF\xBD結果"), "本年度办\xEF\xBF\xBD结果");
+  EXPECT_EQ(normalizer().Clean("\xEF\xBF\xBD\xEF\xBF\xBD辦理"), "\xEF\xBF\xBD\xEF\xBF\xBD办理");
+  // One control character and no U+FFFD: still a label.
+  EXPECT_EQ(normalizer().Clean("\x01三、本年度辦理結果"), "三、本年度办理结果");
+}
+
 struct NumberingCase {
   const char* raw;
   const char* numbering;
