@@ -15,6 +15,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -246,6 +248,72 @@ TEST_F(HostileServerTest, PrivateAddressesAreRefusedUnlessAllowed) {
   run = Fetch("/r.html");  // --allow-private-addresses
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(Snapshots(), 1);
+}
+
+// --allow-private-addresses=127.0.0.1/32 reaches the test server and nothing else: a redirect from
+// it into loopback, private or metadata ranges (127.0.0.2, 10.0.0.1, 169.254.169.254) is refused
+// as redirect_private, and a link to them found on a list page is not followed, before a byte is
+// sent (10.0.0.1 and 169.254.169.254 are never connected to).
+TEST_F(HostileServerTest, RedirectsAndLinksIntoPrivateRangesAreRefusedOutsideTheAllowedOnes) {
+  const std::string allow = "--allow-private-addresses=127.0.0.1/32";
+  const std::string port = std::to_string(server_.port());
+  server_.Serve("/r.html", Html(ReportPageHtml("v2021", 2024, 3)));
+  const std::vector<std::string> targets = {"http://127.0.0.2:" + port + "/r.html",
+                                            "http://10.0.0.1/r.html",
+                                            "http://169.254.169.254/latest/meta-data/"};
+  for (size_t i = 0; i < targets.size(); ++i) {
+    std::string path = "/go" + std::to_string(i);
+    server_.Serve(path, Respond(302, "", {{"Location", targets[i]}}));
+    Outcome run = RunBinary({"fetch", "--db", db_, "--delay", "0", "--max-tries", "1", "--timeout",
+                             "5", allow, server_.Url(path)},
+                            dir_);
+    EXPECT_EQ(run.status, 1) << targets[i] << "\n" << run.err;
+    EXPECT_NE(run.err.find("redirect_private"), std::string::npos) << targets[i] << "\n" << run.err;
+    EXPECT_EQ(LastError(), "redirect_private") << targets[i];
+    EXPECT_EQ(server_.RequestCount(path), 1u) << targets[i];
+    EXPECT_LT(run.seconds, 10) << targets[i];
+  }
+  EXPECT_EQ(server_.RequestCount("/r.html"), 0u);  // 127.0.0.2 is the same server: never reached
+  EXPECT_EQ(Snapshots(), 0);
+  Outcome direct = RunBinary({"fetch", "--db", db_, "--delay", "0", allow, server_.Url("/r.html")},
+                             dir_);  // the allowed range itself is reached
+  EXPECT_EQ(direct.status, 0) << direct.err;
+  EXPECT_EQ(Snapshots(), 1);
+
+  // Discovered links: the three private targets are refused, the allowed page is read. The rules
+  // follow report links off the list's site (same_site = false), so that the refusal is the
+  // address check's, not discovery's.
+  std::string rules = dir_.File("rules");
+  std::filesystem::copy(testing::SourceDir() + "/rules", rules,
+                        std::filesystem::copy_options::recursive);
+  std::string links = testing::ReadFileBytes(rules + "/links.toml");
+  size_t same_site = links.find("same_site = true");
+  ASSERT_NE(same_site, std::string::npos);
+  links.replace(same_site, 16, "same_site = false");
+  std::ofstream(rules + "/links.toml", std::ios::trunc) << links;
+  server_.Serve("/col/", Html(testing::ListPageHtml(
+                             {{targets[0], "2023年政府信息公开工作年度报告"},
+                              {"http://10.0.0.1/r.html", "2022年政府信息公开工作年度报告"},
+                              {"http://169.254.169.254/r.html", "2021年政府信息公开工作年度报告"},
+                              {"/col/r.html", "2020年政府信息公开工作年度报告"}})));
+  server_.Serve("/col/r.html", Html(ReportPageHtml("v2021", 2020, 4)));
+  Outcome crawl = RunBinary({"crawl", "--db", db_, "--delay", "0", "--max-tries", "1", allow,
+                             "--seed", server_.Url("/col/")},
+                            dir_);
+  EXPECT_EQ(crawl.status, 0) << crawl.err;
+  EXPECT_NE(crawl.out.find("private_address 3"), std::string::npos) << crawl.out;
+  EXPECT_EQ(server_.RequestCount("/col/r.html"), 1u);
+  EXPECT_EQ(server_.RequestCount("/r.html"), 1u);  // only the direct fetch above
+  EXPECT_EQ(Snapshots(), 2);
+  EXPECT_LT(crawl.seconds, 20);
+
+  // A list that is not a range is a usage error naming it.
+  Outcome bad =
+      RunBinary({"fetch", "--db", db_, "--allow-private-addresses=127.0.0.1/32,10.0.0.300",
+                 server_.Url("/r.html")},
+                dir_);
+  EXPECT_EQ(bad.status, 2) << bad.err;
+  EXPECT_NE(bad.err.find("\"10.0.0.300\" is not an address range"), std::string::npos) << bad.err;
 }
 
 TEST_F(HostileServerTest, AReportIsReadByItsBytesNotItsContentType) {

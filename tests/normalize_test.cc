@@ -51,6 +51,24 @@ TEST_F(NormalizeTest, NoiseSkipsTraditionalToSimplified) {
   EXPECT_EQ(normalizer().Clean("\x01三、本年度辦理結果"), "三、本年度办理结果");
 }
 
+// IsBinaryNoise reads the same rule from the bytes, without ICU (template detection skips such
+// cells unnormalised): the noise above is noise, the labels above are not.
+TEST_F(NormalizeTest, BinaryNoiseIsToldFromTheBytes) {
+  EXPECT_TRUE(IsBinaryNoise("\x01\xEF\xBF\xBD\x02辦理結果"));
+  EXPECT_TRUE(IsBinaryNoise("辦\x7F理\xEF\xBF\xBD結果"));
+  EXPECT_TRUE(IsBinaryNoise("\xC2\x80\xEF\xBF\xBD\xEF\xBF\xBD"));  // U+0080 is a C1 control
+  EXPECT_FALSE(IsBinaryNoise("本年度辦\xEF\xBF\xBD結果"));         // no control character
+  EXPECT_FALSE(IsBinaryNoise("\xEF\xBF\xBD\xEF\xBF\xBD辦理"));
+  EXPECT_FALSE(IsBinaryNoise("\x01三、本年度辦理結果"));  // no U+FFFD
+  EXPECT_FALSE(
+      IsBinaryNoise("\t\n\r三、本年度\xEF\xBF\xBD\xEF\xBF\xBD"));   // whitespace is no control
+  EXPECT_FALSE(IsBinaryNoise("\xC2\x85\xEF\xBF\xBD\xEF\xBF\xBD"));  // U+0085 (NEL) is whitespace
+  // Two U+FFFDs and a control in a long label are under one in eight: a damaged label.
+  EXPECT_FALSE(IsBinaryNoise(
+      "\x01\xEF\xBF\xBD\xEF\xBF\xBD三、本年度新收政府信息公开申请数量总计（单位：件）"));
+  EXPECT_FALSE(IsBinaryNoise(""));
+}
+
 struct NumberingCase {
   const char* raw;
   const char* numbering;

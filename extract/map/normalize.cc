@@ -206,6 +206,23 @@ bool Normalizer::HasTraditional(const icu::UnicodeString& label) const {
   return false;
 }
 
+bool IsBinaryNoise(std::string_view s) {
+  int32_t points = 0, controls = 0, garbage = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: part of the previous character
+    ++points;
+    bool control = c < 0x09 || (c >= 0x0E && c < 0x20) || c == 0x7F;
+    if (c == 0xC2 && i + 1 < s.size()) {  // U+0080–U+009F, but U+0085 (NEL) is whitespace
+      unsigned char next = static_cast<unsigned char>(s[i + 1]);
+      control = next >= 0x80 && next <= 0x9F && next != 0x85;
+    }
+    if (control) ++controls, ++garbage;
+    if (c == 0xEF && s.substr(i, 3) == "\uFFFD") ++garbage;
+  }
+  return IsNoise(points, controls, garbage);
+}
+
 int SplitNumbering(std::string_view s, std::string* numbering, std::string* rest) {
   size_t end = 0;
   int level = kNoNumbering;
