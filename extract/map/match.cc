@@ -956,7 +956,7 @@ const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSe
       if (std::all_of(cell.text.begin(), cell.text.end(), [](char c) { return !(c & 0x80); }))
         continue;
       if (IsBinaryNoise(cell.text)) continue;  // no label in any script (random bytes)
-      search.Search(labels.Get(cell.text).clean);
+      search.Search(labels.Clean(cell.text));
     }
   }
   const TemplateRules* best = nullptr;

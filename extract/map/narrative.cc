@@ -60,10 +60,14 @@ constexpr Outcome kOutcomes[] = {
 // bytes starts in both), not one offset a byte, which would be four times the text.
 struct Joined {
   std::string text;
-  std::vector<std::pair<size_t, size_t>> runs;  // (offset in text, offset in the original)
+  // (offset in text, offset in the original); 32 bits: a page is far below 4 GB (bodies are capped
+  // at 20 MB).
+  std::vector<std::pair<uint32_t, uint32_t>> runs;
 
   size_t Origin(size_t at) const {
-    auto run = std::upper_bound(runs.begin(), runs.end(), std::pair<size_t, size_t>{at, SIZE_MAX});
+    auto run =
+        std::upper_bound(runs.begin(), runs.end(),
+                         std::pair<uint32_t, uint32_t>{static_cast<uint32_t>(at), UINT32_MAX});
     if (run == runs.begin()) return at;
     --run;
     return run->second + (at - run->first);
@@ -89,7 +93,7 @@ Joined Join(std::string_view text) {
     }
     size_t end = i + 1;
     while (end < text.size() && !DroppedAt(text, end)) ++end;
-    out.runs.emplace_back(out.text.size(), i);
+    out.runs.emplace_back(static_cast<uint32_t>(out.text.size()), static_cast<uint32_t>(i));
     out.text.append(text, i, end - i);
     i = end;
   }
