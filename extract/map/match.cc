@@ -916,8 +916,11 @@ class MarkerSearch {
     found_.assign(markers_.size(), false);
   }
 
-  void Search(const std::string& text) {
-    if (!compiled_ || !searched_.insert(text).second) return;  // a label met before adds nothing
+  // Searches Clean(raw). Only the clean text is made: a page of a million distinct cells and no
+  // template is never parsed into a million Labels (those are parsed for the template's matching).
+  void Search(const std::string& raw, const Normalizer& normalizer) {
+    if (!compiled_ || !searched_.insert(raw).second) return;  // a label met before adds nothing
+    std::string text = normalizer.Clean(raw);
     std::vector<int> hits;
     RE2::Set::ErrorInfo error;
     if (set_.Match(text, &hits, &error)) {
@@ -939,14 +942,14 @@ class MarkerSearch {
   std::vector<const std::string*> markers_;
   std::unordered_map<std::string, int> index_;
   std::vector<bool> found_;
-  std::unordered_set<std::string_view> searched_;  // views of the LabelCache's strings
+  std::unordered_set<std::string_view> searched_;  // views of the grids' cell texts
 };
 
 }  // namespace
 
 const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSet& rules,
-                                    LabelCache& labels, std::optional<int> year,
-                                    const std::atomic<bool>* cancel) {
+                                    LabelCache& /*labels: parsed by the matching only*/,
+                                    std::optional<int> year, const std::atomic<bool>* cancel) {
   MarkerSearch search(rules);
   for (const Grid& grid : grids) {
     for (const GridCell& cell : grid.cells) {
@@ -956,7 +959,7 @@ const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSe
       if (std::all_of(cell.text.begin(), cell.text.end(), [](char c) { return !(c & 0x80); }))
         continue;
       if (IsBinaryNoise(cell.text)) continue;  // no label in any script (random bytes)
-      search.Search(labels.Clean(cell.text));
+      search.Search(cell.text, rules.normalizer());
     }
   }
   const TemplateRules* best = nullptr;

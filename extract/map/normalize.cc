@@ -284,13 +284,11 @@ std::string StripNotes(std::string_view s, std::string* unit) {
   return out;
 }
 
-Label Normalizer::ParseLabel(std::string_view raw) const { return ParseLabel(raw, Clean(raw)); }
-
-Label Normalizer::ParseLabel(std::string_view raw, std::string clean) const {
+Label Normalizer::ParseLabel(std::string_view raw) const {
   Label label;
   label.raw = std::string(raw);
   label.shown = CollapseSpace(raw);
-  label.clean = std::move(clean);
+  label.clean = Clean(raw);
   std::string rest;
   label.level = SplitNumbering(label.clean, &label.numbering, &rest);
   label.text = StripNotes(rest, &label.unit);
@@ -308,23 +306,9 @@ Label Normalizer::ParseLabel(std::string_view raw, std::string clean) const {
 }
 
 const Label& LabelCache::Get(std::string_view raw) {
-  std::string key(raw);
-  auto it = labels_.find(key);
+  auto it = labels_.find(std::string(raw));
   if (it != labels_.end()) return it->second;
-  auto cleaned = cleaned_.find(key);
-  if (cleaned == cleaned_.end())
-    return labels_.emplace(std::move(key), normalizer_.ParseLabel(raw)).first->second;
-  Label label = normalizer_.ParseLabel(raw, std::move(cleaned->second));
-  cleaned_.erase(cleaned);
-  return labels_.emplace(std::move(key), std::move(label)).first->second;
-}
-
-const std::string& LabelCache::Clean(std::string_view raw) {
-  std::string key(raw);
-  if (auto it = labels_.find(key); it != labels_.end()) return it->second.clean;
-  auto [it, inserted] = cleaned_.try_emplace(std::move(key));
-  if (inserted) it->second = normalizer_.Clean(raw);
-  return it->second;
+  return labels_.emplace(std::string(raw), normalizer_.ParseLabel(raw)).first->second;
 }
 
 }  // namespace nianbao

@@ -58,8 +58,6 @@ class Normalizer {
 
   std::string Clean(std::string_view raw) const;
   Label ParseLabel(std::string_view raw) const;
-  // The same, with `clean` = Clean(raw) already computed.
-  Label ParseLabel(std::string_view raw, std::string clean) const;
 
  private:
   // True when some character of `label` reads differently after Traditional → Simplified.
@@ -87,20 +85,14 @@ int SplitNumbering(std::string_view clean, std::string* numbering, std::string* 
 // Removes parenthesised notes from a cleaned label; sets `unit` when a note names one.
 std::string StripNotes(std::string_view clean, std::string* unit);
 
-// Clean() alone is what template detection needs of every cell; the whole Label is parsed only
-// for the cells of a page whose template was found (a page of a million distinct cells and no
-// template keeps a million clean strings, not a million Labels).
 class LabelCache {
  public:
   explicit LabelCache(const Normalizer& normalizer) : normalizer_(normalizer) {}
   const Label& Get(std::string_view raw);
-  // Get(raw).clean, without parsing the rest of the label. Valid until the next Get().
-  const std::string& Clean(std::string_view raw);
 
  private:
   const Normalizer& normalizer_;
   std::unordered_map<std::string, Label> labels_;
-  std::unordered_map<std::string, std::string> cleaned_;  // raw → Clean(raw), not yet in labels_
 };
 
 }  // namespace nianbao
