@@ -158,6 +158,33 @@ std::string UrlProblem(std::string_view url) {
   return {};
 }
 
+// [network] allow_private_addresses: true or false, or an array of address ranges.
+void ReadAllowPrivate(const toml::node& node, const std::string& source, NetworkConfig* network) {
+  int64_t line = node.source().begin.line;
+  if (node.is_boolean()) {
+    network->allow_private_addresses = *node.value<bool>();
+    return;
+  }
+  const toml::array* ranges = node.as_array();
+  if (!ranges) {
+    Fail(source, line,
+         "\"network.allow_private_addresses\" must be a boolean or an array of address ranges, "
+         "not " +
+             TypeName(node));
+  }
+  for (const toml::node& item : *ranges) {
+    std::optional<std::string> text = item.value<std::string>();
+    std::optional<AddressRange> range;
+    if (text && item.is_string()) range = ParseAddressRange(*text);
+    if (!range) {
+      Fail(source, item.source().begin.line,
+           "\"network.allow_private_addresses\": " + (text ? "\"" + *text + "\"" : TypeName(item)) +
+               " is not an address range (e.g. \"127.0.0.1/32\", \"10.0.0.0/8\", \"::1/128\")");
+    }
+    network->allowed_private_ranges.push_back(*range);
+  }
+}
+
 void ParseSeedTable(const toml::table& table, const std::string& source, size_t index,
                     Config& config) {
   TableReader reader(table, source, "seed[" + std::to_string(index) + "].");
@@ -265,7 +292,9 @@ Config ParseTable(const toml::table& root, const std::string& source) {
     if (!node->is_table()) reader.Fail(*node, "\"network\" must be a table");
     TableReader network(*node->as_table(), source, "network.");
     NetworkConfig& n = config.network;
-    if (auto allow = network.Boolean("allow_private_addresses")) n.allow_private_addresses = *allow;
+    if (const toml::node* allow = network.Node("allow_private_addresses")) {
+      ReadAllowPrivate(*allow, source, &n);
+    }
     if (auto t = network.Number("connect_timeout_seconds", 0.1, 600))
       n.connect_timeout_seconds = *t;
     if (auto t = network.Number("timeout_seconds", 0.1, 3600)) n.timeout_seconds = *t;

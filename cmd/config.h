@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "crawler/address.h"
+
 namespace nianbao {
 
 class ConfigError : public std::runtime_error {
@@ -48,6 +50,8 @@ struct PolitenessConfig {
 // The [network] table.
 struct NetworkConfig {
   bool allow_private_addresses = false;  // reach loopback, private, link-local (metadata) hosts
+  // allow_private_addresses = ["127.0.0.1/32", …]: only these non-public ranges.
+  std::vector<AddressRange> allowed_private_ranges;
   double connect_timeout_seconds = 15;
   double timeout_seconds = 60;  // a whole request, headers and body
   bool operator==(const NetworkConfig&) const = default;

@@ -30,7 +30,8 @@ struct CommonFlags {
   std::string db;
   std::string rules_dir;
   std::string user_agent;
-  bool allow_private_addresses = false;
+  // --allow-private-addresses: "true" (given without a value) for every range, else the ranges.
+  std::vector<std::string> allow_private_addresses;
   double connect_timeout = CrawlOptions{}.connect_timeout_seconds;
   double timeout = CrawlOptions{}.total_timeout_seconds;
   int max_tries = CrawlOptions{}.max_tries;
@@ -50,8 +51,21 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
       ->add_option("--user-agent", flags->user_agent,
                    "the User-Agent (must name nianbao and a contact URL)")
       ->check(HeaderSafe());
-  command->add_flag("--allow-private-addresses", flags->allow_private_addresses,
-                    "reach loopback, private and link-local hosts (refused by default: SSRF)");
+  command
+      ->add_flag("--allow-private-addresses", flags->allow_private_addresses,
+                 "reach loopback, private and link-local hosts (refused by default: SSRF); "
+                 "=RANGES: only those, e.g. =127.0.0.1/32,10.0.0.0/8")
+      ->check(CLI::Validator(
+          [](const std::string& value) -> std::string {
+            if (value == "true") return "";
+            try {
+              ParseAddressRanges(value);
+              return "";
+            } catch (const std::invalid_argument& e) {
+              return e.what();
+            }
+          },
+          ""));
   command
       ->add_option("--connect-timeout", flags->connect_timeout, "seconds to connect (default 15)")
       ->check(CLI::Range(0.1, 600.0).description(""));
@@ -79,7 +93,14 @@ CrawlOptions OptionsFrom(const CommonFlags& flags) {
   CrawlOptions options;
   if (!flags.user_agent.empty()) options.user_agent = flags.user_agent;
   options.rules_dir = flags.rules_dir;
-  options.allow_private_addresses = flags.allow_private_addresses;
+  for (const std::string& value : flags.allow_private_addresses) {
+    if (value == "true") {
+      options.allow_private_addresses = true;
+    } else {
+      for (const AddressRange& range : ParseAddressRanges(value))
+        options.allowed_private_ranges.push_back(range);
+    }
+  }
   options.connect_timeout_seconds = flags.connect_timeout;
   options.total_timeout_seconds = flags.timeout;
   options.max_tries = flags.max_tries;

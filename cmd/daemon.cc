@@ -77,6 +77,7 @@ CrawlOptions OptionsFor(const Config& config, const Job& job) {
   options.max_connections_per_host = config.politeness.max_connections_per_host;
   options.max_connections = config.politeness.max_connections;
   options.allow_private_addresses = config.network.allow_private_addresses;
+  options.allowed_private_ranges = config.network.allowed_private_ranges;
   options.connect_timeout_seconds = config.network.connect_timeout_seconds;
   options.total_timeout_seconds = config.network.timeout_seconds;
   options.rules_dir = config.rules_dir;

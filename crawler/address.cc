@@ -3,8 +3,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 namespace nianbao {
@@ -82,6 +85,98 @@ bool IsNonPublicIpLiteral(std::string_view text) {
   if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return IsNonPublicV4(ntohl(v4.s_addr));
   in6_addr v6;
   if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IsNonPublicV6(v6);
+  return false;
+}
+
+namespace {
+
+bool PrefixAgrees(const uint8_t* a, const uint8_t* b, int prefix) {
+  int whole = prefix / 8, rest = prefix % 8;
+  if (std::memcmp(a, b, static_cast<size_t>(whole)) != 0) return false;
+  if (rest == 0) return true;
+  uint8_t mask = static_cast<uint8_t>(0xFF << (8 - rest));
+  return (a[whole] & mask) == (b[whole] & mask);
+}
+
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<AddressRange> ParseAddressRange(std::string_view text) {
+  text = TrimBlanks(text);
+  size_t slash = text.find('/');
+  std::string address(text.substr(0, slash));
+  if (address.size() >= 2 && address.front() == '[' && address.back() == ']')
+    address = address.substr(1, address.size() - 2);
+  AddressRange range;
+  int max_prefix = 0;
+  if (inet_pton(AF_INET, address.c_str(), range.bytes) == 1) {
+    range.family = AF_INET;
+    max_prefix = 32;
+  } else if (inet_pton(AF_INET6, address.c_str(), range.bytes) == 1) {
+    range.family = AF_INET6;
+    max_prefix = 128;
+  } else {
+    return std::nullopt;
+  }
+  range.prefix = max_prefix;
+  if (slash != std::string_view::npos) {
+    std::string_view digits = text.substr(slash + 1);
+    int prefix = -1;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+        prefix < 0 || prefix > max_prefix)
+      return std::nullopt;
+    range.prefix = prefix;
+  }
+  return range;
+}
+
+std::vector<AddressRange> ParseAddressRanges(std::string_view list) {
+  std::vector<AddressRange> ranges;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = std::min(list.find(',', start), list.size());
+    std::string_view item = TrimBlanks(list.substr(start, comma - start));
+    std::optional<AddressRange> range = ParseAddressRange(item);
+    if (!range) {
+      throw std::invalid_argument(
+          "\"" + std::string(item) +
+          "\" is not an address range (e.g. 127.0.0.1/32, 10.0.0.0/8, ::1/128)");
+    }
+    ranges.push_back(*range);
+    start = comma + 1;
+  }
+  return ranges;
+}
+
+bool InAddressRanges(const sockaddr* address, const std::vector<AddressRange>& ranges) {
+  if (!address || ranges.empty()) return false;
+  uint8_t bytes[16];
+  int family = address->sa_family;
+  if (family == AF_INET) {
+    sockaddr_in v4;
+    std::memcpy(&v4, address, sizeof v4);
+    std::memcpy(bytes, &v4.sin_addr, 4);
+  } else if (family == AF_INET6) {
+    sockaddr_in6 v6;
+    std::memcpy(&v6, address, sizeof v6);
+    std::memcpy(bytes, &v6.sin6_addr, 16);
+    static constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    if (std::memcmp(bytes, kMappedPrefix, 12) == 0) {
+      family = AF_INET;
+      std::memmove(bytes, bytes + 12, 4);
+    }
+  } else {
+    return false;
+  }
+  for (const AddressRange& range : ranges) {
+    if (range.family == family && PrefixAgrees(bytes, range.bytes, range.prefix)) return true;
+  }
   return false;
 }
 

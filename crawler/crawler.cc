@@ -168,6 +168,7 @@ struct Crawler::Impl {
     f.max_connections_per_host = o.max_connections_per_host;
     f.max_connections = o.max_connections;
     f.allow_private_addresses = o.allow_private_addresses;
+    f.allowed_private_ranges = o.allowed_private_ranges;
     return f;
   }
 
@@ -483,7 +484,7 @@ struct Crawler::Impl {
       return "robots";
     }
     if (why == "private_address") {  // robots.txt lives at the same address: refused for both
-      *detail = "its host has a non-public address (allow_private_addresses is off)";
+      *detail = "its host has a non-public address (not allowed by allow_private_addresses)";
       return job.redirects.empty() ? "private_address" : "redirect_private";
     }
     *detail = "robots.txt could not be fetched (" + why + "); retried in 10 minutes";

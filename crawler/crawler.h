@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "crawler/address.h"
 #include "extract/extraction.h"
 #include "extract/map/rules.h"
 #include "store/store.h"
@@ -61,6 +62,9 @@ struct CrawlOptions {
   // (crawler/address.h). Off: such a URL, redirect or resolved host name is refused
   // ("private_address", or "redirect_private" for a redirect hop) before any byte is sent.
   bool allow_private_addresses = false;
+  // With allow_private_addresses off, the non-public ranges reached anyway, e.g. 127.0.0.1/32 (a
+  // redirect or link into the others is still refused).
+  std::vector<AddressRange> allowed_private_ranges;
   double max_analysis_seconds = 60;  // a page's analysis past this is cancelled (a failed analysis)
   int max_analysis_tries = 3;  // failed analyses before an entry is given up (analysis_failed)
   // Bodies held in memory, waiting for or under analysis plus those of transfers so far: past this

@@ -109,6 +109,7 @@ struct Fetcher::Transfer {
   bool keep_prefix = false;
   bool conditional = false;
   bool allow_private = false;
+  const std::vector<AddressRange>* allowed_ranges = nullptr;  // the Fetcher's options
   // What went wrong on our side of the callbacks; libcurl only sees a refused write or socket.
   bool too_large = false;
   bool refused_private = false;
@@ -184,7 +185,8 @@ struct Fetcher::Transfer {
   static curl_socket_t OnOpenSocket(void* self_ptr, curlsocktype purpose, curl_sockaddr* address) {
     auto* self = static_cast<Transfer*>(self_ptr);
     if (purpose == CURLSOCKTYPE_IPCXN && !self->allow_private &&
-        IsNonPublicAddress(&address->addr)) {
+        IsNonPublicAddress(&address->addr) &&
+        !InAddressRanges(&address->addr, *self->allowed_ranges)) {
       self->refused_private = true;
       return CURL_SOCKET_BAD;  // libcurl tries the host's other addresses, then
                                // CURLE_COULDNT_CONNECT
@@ -250,6 +252,7 @@ void Fetcher::Start(const FetchRequest& request) {
   transfer->keep_prefix = request.keep_prefix;
   transfer->conditional = !request.if_none_match.empty() || !request.if_modified_since.empty();
   transfer->allow_private = impl_->options.allow_private_addresses;
+  transfer->allowed_ranges = &impl_->options.allowed_private_ranges;
   transfer->started = std::chrono::steady_clock::now();
   CURL* easy = transfer->easy;
   const FetcherOptions& o = impl_->options;

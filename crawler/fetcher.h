@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "crawler/address.h"
+
 namespace nianbao {
 
 struct FetcherOptions {
@@ -32,6 +34,9 @@ struct FetcherOptions {
   int max_connections_per_host = 1;
   int max_connections = 8;
   bool allow_private_addresses = false;  // connect to loopback, private, link-local, ... addresses
+  // With allow_private_addresses off, the non-public addresses reached anyway (tests:
+  // 127.0.0.1/32).
+  std::vector<AddressRange> allowed_private_ranges;
 };
 
 struct FetchRequest {
@@ -42,8 +47,8 @@ struct FetchRequest {
   bool post = false;
   std::string body = "";
   std::vector<std::pair<std::string, std::string>> headers = {};
-  int64_t max_body_bytes = 0;                    // 0: FetcherOptions::max_body_bytes
-  bool keep_prefix = false;  // past the cap: keep the first max_body_bytes, no error
+  int64_t max_body_bytes = 0;  // 0: FetcherOptions::max_body_bytes
+  bool keep_prefix = false;    // past the cap: keep the first max_body_bytes, no error
 };
 
 struct FetchResponse {

@@ -140,10 +140,30 @@ TEST(ConfigTest, NetworkTable) {
   EXPECT_DOUBLE_EQ(config.network.timeout_seconds, 7.5);
   EXPECT_FALSE(ParseConfig("", "test.toml").network.allow_private_addresses);  // refused by default
   EXPECT_EQ(ErrorOf("[network]\nallow_private_addresses = \"yes\"\n"),
-            "test.toml:2: \"network.allow_private_addresses\" must be a boolean, not a string");
+            "test.toml:2: \"network.allow_private_addresses\" must be a boolean or an array of "
+            "address ranges, not a string");
   EXPECT_EQ(ErrorOf("[network]\ntimeout_seconds = 0\n"),
             "test.toml:2: \"network.timeout_seconds\" must be between 0.1 and 3600, not 0");
   EXPECT_EQ(ErrorOf("[network]\nproxy = \"x\"\n"), "test.toml:2: unknown key \"network.proxy\"");
+}
+
+// allow_private_addresses = [ranges]: only those non-public ranges are reached (tests allow
+// 127.0.0.1/32 and still see a redirect to 10.0.0.1 refused).
+TEST(ConfigTest, AllowPrivateAddressesTakesRanges) {
+  Config config = ParseConfig(
+      "[network]\nallow_private_addresses = [\"127.0.0.1/32\", \"10.0.0.0/8\", \"::1\"]\n",
+      "test.toml");
+  EXPECT_FALSE(config.network.allow_private_addresses);  // not every range
+  ASSERT_EQ(config.network.allowed_private_ranges.size(), 3u);
+  EXPECT_EQ(config.network.allowed_private_ranges[0], *ParseAddressRange("127.0.0.1/32"));
+  EXPECT_EQ(config.network.allowed_private_ranges[1].prefix, 8);
+  EXPECT_EQ(
+      ErrorOf("[network]\nallow_private_addresses = [\n  \"127.0.0.1/32\",\n  \"10.0.0.0/40\"]\n"),
+      "test.toml:4: \"network.allow_private_addresses\": \"10.0.0.0/40\" is not an address "
+      "range (e.g. \"127.0.0.1/32\", \"10.0.0.0/8\", \"::1/128\")");
+  EXPECT_EQ(ErrorOf("[network]\nallow_private_addresses = [1]\n"),
+            "test.toml:2: \"network.allow_private_addresses\": an integer is not an address range "
+            "(e.g. \"127.0.0.1/32\", \"10.0.0.0/8\", \"::1/128\")");
 }
 
 TEST(ConfigTest, SeedErrors) {

@@ -39,6 +39,36 @@ TEST_F(NormalizeTest, TraditionalToSimplified) {
   EXPECT_EQ(normalizer().Clean("自然人"), "自然人");
 }
 
+// Binary noise (control characters with U+FFFDs) is no label: it skips the slow transliterator,
+// which 10 MB of random bytes would otherwise run on ~100,000 cells. A damaged printed label (a
+// U+FFFD, no control character) is still read as Traditional.
+TEST_F(NormalizeTest, NoiseSkipsTraditionalToSimplified) {
+  EXPECT_EQ(normalizer().Clean("\x01\xEF\xBF\xBD\x02辦理結果"), "\xEF\xBF\xBD辦理結果");
+  EXPECT_EQ(normalizer().Clean("辦\x7F理\xEF\xBF\xBD結果"), "辦理\xEF\xBF\xBD結果");
+  EXPECT_EQ(normalizer().Clean("本年度辦\xEF\xBF\xBD結果"), "本年度办\xEF\xBF\xBD结果");
+  EXPECT_EQ(normalizer().Clean("\xEF\xBF\xBD\xEF\xBF\xBD辦理"), "\xEF\xBF\xBD\xEF\xBF\xBD办理");
+  // One control character and no U+FFFD: still a label.
+  EXPECT_EQ(normalizer().Clean("\x01三、本年度辦理結果"), "三、本年度办理结果");
+}
+
+// IsBinaryNoise reads the same rule from the bytes, without ICU (template detection skips such
+// cells unnormalised): the noise above is noise, the labels above are not.
+TEST_F(NormalizeTest, BinaryNoiseIsToldFromTheBytes) {
+  EXPECT_TRUE(IsBinaryNoise("\x01\xEF\xBF\xBD\x02辦理結果"));
+  EXPECT_TRUE(IsBinaryNoise("辦\x7F理\xEF\xBF\xBD結果"));
+  EXPECT_TRUE(IsBinaryNoise("\xC2\x80\xEF\xBF\xBD\xEF\xBF\xBD"));  // U+0080 is a C1 control
+  EXPECT_FALSE(IsBinaryNoise("本年度辦\xEF\xBF\xBD結果"));         // no control character
+  EXPECT_FALSE(IsBinaryNoise("\xEF\xBF\xBD\xEF\xBF\xBD辦理"));
+  EXPECT_FALSE(IsBinaryNoise("\x01三、本年度辦理結果"));  // no U+FFFD
+  EXPECT_FALSE(
+      IsBinaryNoise("\t\n\r三、本年度\xEF\xBF\xBD\xEF\xBF\xBD"));   // whitespace is no control
+  EXPECT_FALSE(IsBinaryNoise("\xC2\x85\xEF\xBF\xBD\xEF\xBF\xBD"));  // U+0085 (NEL) is whitespace
+  // Two U+FFFDs and a control in a long label are under one in eight: a damaged label.
+  EXPECT_FALSE(IsBinaryNoise(
+      "\x01\xEF\xBF\xBD\xEF\xBF\xBD三、本年度新收政府信息公开申请数量总计（单位：件）"));
+  EXPECT_FALSE(IsBinaryNoise(""));
+}
+
 struct NumberingCase {
   const char* raw;
   const char* numbering;

@@ -1,11 +1,15 @@
 #include "extract/map/match.h"
 
+#include <re2/re2.h>
+#include <re2/set.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "extract/map/values.h"
 
@@ -894,10 +898,59 @@ class ListMatcher {
 
 }  // namespace
 
+namespace {
+
+// Every marker of every template, found in one pass over each distinct label (an RE2::Set of the
+// literal markers), instead of one search per marker and label.
+class MarkerSearch {
+ public:
+  explicit MarkerSearch(const RuleSet& rules) : set_(RE2::DefaultOptions, RE2::UNANCHORED) {
+    for (const TemplateRules& tmpl : rules.templates()) {
+      for (const std::string& marker : tmpl.markers) {
+        if (index_.try_emplace(marker, static_cast<int>(markers_.size())).second)
+          markers_.push_back(&marker);
+      }
+    }
+    for (const std::string* marker : markers_) set_.Add(RE2::QuoteMeta(*marker), nullptr);
+    compiled_ = !markers_.empty() && set_.Compile();
+    found_.assign(markers_.size(), false);
+  }
+
+  // Searches Clean(raw). Only the clean text is made: a page of a million distinct cells and no
+  // template is never parsed into a million Labels (those are parsed for the template's matching).
+  void Search(const std::string& raw, const Normalizer& normalizer) {
+    if (!compiled_ || !searched_.insert(raw).second) return;  // a label met before adds nothing
+    std::string text = normalizer.Clean(raw);
+    std::vector<int> hits;
+    RE2::Set::ErrorInfo error;
+    if (set_.Match(text, &hits, &error)) {
+      for (int hit : hits) found_[hit] = true;
+    } else if (error.kind != RE2::Set::kNoError) {  // the DFA ran out of memory: search plainly
+      for (size_t i = 0; i < markers_.size(); ++i)
+        found_[i] = found_[i] || text.find(*markers_[i]) != std::string::npos;
+    }
+  }
+
+  bool Found(const std::string& marker) const {
+    auto it = index_.find(marker);
+    return it != index_.end() && found_[it->second];
+  }
+
+ private:
+  RE2::Set set_;
+  bool compiled_ = false;
+  std::vector<const std::string*> markers_;
+  std::unordered_map<std::string, int> index_;
+  std::vector<bool> found_;
+  std::unordered_set<std::string_view> searched_;  // views of the grids' cell texts
+};
+
+}  // namespace
+
 const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSet& rules,
-                                    LabelCache& labels, std::optional<int> year,
-                                    const std::atomic<bool>* cancel) {
-  std::vector<const std::string*> texts;
+                                    LabelCache& /*labels: parsed by the matching only*/,
+                                    std::optional<int> year, const std::atomic<bool>* cancel) {
+  MarkerSearch search(rules);
   for (const Grid& grid : grids) {
     for (const GridCell& cell : grid.cells) {
       if (cancel && cancel->load(std::memory_order_relaxed)) return nullptr;
@@ -905,21 +958,15 @@ const TemplateRules* DetectTemplate(const std::vector<Grid>& grids, const RuleSe
       // Markers are Chinese: a cell of ASCII alone (a number, a dash) holds none.
       if (std::all_of(cell.text.begin(), cell.text.end(), [](char c) { return !(c & 0x80); }))
         continue;
-      texts.push_back(&labels.Get(cell.text).clean);
+      if (IsBinaryNoise(cell.text)) continue;  // no label in any script (random bytes)
+      search.Search(cell.text, rules.normalizer());
     }
   }
   const TemplateRules* best = nullptr;
   int best_score = 0;
   for (const TemplateRules& tmpl : rules.templates()) {
     int score = 0;
-    for (const std::string& marker : tmpl.markers) {
-      for (const std::string* text : texts) {
-        if (text->find(marker) != std::string::npos) {
-          ++score;
-          break;
-        }
-      }
-    }
+    for (const std::string& marker : tmpl.markers) score += search.Found(marker);
     if (score < tmpl.min_markers) continue;
     bool in_years = year && *year >= tmpl.first_year && *year <= tmpl.last_year;
     bool best_in_years = best && year && *year >= best->first_year && *year <= best->last_year;

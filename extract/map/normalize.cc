@@ -18,6 +18,16 @@ bool IsDroppedSpace(UChar32 c) {
          u_charType(c) == U_CONTROL_CHAR;
 }
 
+// A control character that is not whitespace: no printed label holds one, binary bytes do.
+bool IsControl(UChar32 c) { return u_charType(c) == U_CONTROL_CHAR && !u_isUWhiteSpace(c); }
+
+// A label of binary noise: a control character, and with the U+FFFDs at least two and one in eight
+// of its characters (random bytes give ~25 %). A damaged printed label (a U+FFFD or two, which the
+// checks report) holds no control character, so it is never taken for noise.
+bool IsNoise(int32_t points, int32_t controls, int32_t garbage) {
+  return controls >= 1 && garbage >= 2 && garbage * 8 >= points;
+}
+
 // Quotes carry no meaning in a label (三安全一稳定 is printed with and without them).
 bool IsQuote(UChar32 c) {
   switch (c) {
@@ -158,14 +168,19 @@ std::string Normalizer::Clean(std::string_view raw) const {
     if (U_SUCCESS(status)) in = std::move(normalized);
   }
   icu::UnicodeString out;
+  int32_t points = 0, controls = 0, garbage = 0;
   for (int32_t i = 0; i < in.length(); i = in.moveIndex32(i, 1)) {
     UChar32 c = in.char32At(i);
+    ++points;
+    if (IsControl(c)) ++controls, ++garbage;
+    if (c == 0xFFFD) ++garbage;
     if (IsDroppedSpace(c) || IsQuote(c)) continue;
     out.append(UnifyVariant(c));
   }
   // Only Traditional characters send the label through the transliterator: most labels are
-  // Simplified already and the transliterator is the slowest step.
-  if (HasTraditional(out)) {
+  // Simplified already and the transliterator is the slowest step. Binary noise (see IsNoise) is
+  // no label in any script: it skips the transliterator, which costs ~10 µs per such cell.
+  if (!IsNoise(points, controls, garbage) && HasTraditional(out)) {
     std::lock_guard<std::mutex> lock(transliterator_mutex_);
     to_simplified_->transliterate(out);
   }
@@ -189,6 +204,23 @@ bool Normalizer::HasTraditional(const icu::UnicodeString& label) const {
     if (known->second) return true;
   }
   return false;
+}
+
+bool IsBinaryNoise(std::string_view s) {
+  int32_t points = 0, controls = 0, garbage = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: part of the previous character
+    ++points;
+    bool control = c < 0x09 || (c >= 0x0E && c < 0x20) || c == 0x7F;
+    if (c == 0xC2 && i + 1 < s.size()) {  // U+0080–U+009F, but U+0085 (NEL) is whitespace
+      unsigned char next = static_cast<unsigned char>(s[i + 1]);
+      control = next >= 0x80 && next <= 0x9F && next != 0x85;
+    }
+    if (control) ++controls, ++garbage;
+    if (c == 0xEF && s.substr(i, 3) == "\uFFFD") ++garbage;
+  }
+  return IsNoise(points, controls, garbage);
 }
 
 int SplitNumbering(std::string_view s, std::string* numbering, std::string* rest) {

@@ -73,6 +73,12 @@ class Normalizer {
   mutable std::mutex transliterator_mutex_;  // ICU transliterators are not reentrant
 };
 
+// Whether `utf8` is binary noise rather than a label in any script: a control character (not
+// whitespace), and with the U+FFFDs at least two and one in eight of its characters (random bytes
+// give ~25 %). The test Clean() applies before Traditional → Simplified, read from the bytes
+// without ICU: cheap enough to skip such cells before normalising them.
+bool IsBinaryNoise(std::string_view utf8);
+
 // Splits the numbering off an already cleaned label: returns the level, sets `numbering` and
 // `rest`.
 int SplitNumbering(std::string_view clean, std::string* numbering, std::string* rest);

@@ -358,8 +358,9 @@ struct TextGrid {
 size_t RowsThatFit(size_t columns) { return kMaxGridSlots / std::max<size_t>(columns, 1); }
 
 // Builds a grid from rows of cells: cells[r][c] → slot (r, c); empty rows of `columns` are allowed.
-// Rows past RowsThatFit(columns) are dropped and `*clipped` set.
-Grid MakeGrid(const std::vector<std::vector<std::string>>& rows, int columns, bool* clipped) {
+// Rows past RowsThatFit(columns) are dropped and `*clipped` set. The cells are moved out of `rows`,
+// which are freed as they are read: a large table is held once, not twice.
+Grid MakeGrid(std::vector<std::vector<std::string>> rows, int columns, bool* clipped) {
   Grid grid;
   size_t kept = std::min(rows.size(), RowsThatFit(static_cast<size_t>(columns)));
   if (kept < rows.size()) *clipped = true;
@@ -369,12 +370,13 @@ Grid MakeGrid(const std::vector<std::vector<std::string>>& rows, int columns, bo
   for (int r = 0; r < grid.rows; ++r) {
     for (int c = 0; c < columns && c < static_cast<int>(rows[r].size()); ++c) {
       GridCell cell;
-      cell.text = rows[r][c];
+      cell.text = std::move(rows[r][c]);
       cell.row = r;
       cell.column = c;
       grid.slots[static_cast<size_t>(r) * columns + c] = static_cast<int>(grid.cells.size());
       grid.cells.push_back(std::move(cell));
     }
+    std::vector<std::string>().swap(rows[r]);
   }
   return grid;
 }
@@ -551,9 +553,11 @@ std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
   return merged;
 }
 
-// Turns a run of split rows (and the single-cell lines inside it) into a grid.
-Grid BuildDelimitedGrid(const std::vector<SplitRow>& split_run, bool* clipped) {
+// Turns a run of split rows (and the single-cell lines inside it) into a grid. Each stage frees
+// the one before it (a run of millions of cells is held at most twice at once).
+Grid BuildDelimitedGrid(std::vector<SplitRow> split_run, bool* clipped) {
   std::vector<SplitRow> run = MergeLabelFragments(split_run);
+  std::vector<SplitRow>().swap(split_run);
   size_t width = 0;
   for (SplitRow& row : run) {
     if (row.cells.size() > kMaxGridColumns) {
@@ -576,7 +580,7 @@ Grid BuildDelimitedGrid(const std::vector<SplitRow>& split_run, bool* clipped) {
 
   std::vector<std::vector<std::string>> rows;
   int wrapped = 0;  // lines joined to rows.back()
-  for (const SplitRow& row : run) {
+  for (SplitRow& row : run) {
     if (rows.size() >= max_rows) {
       *clipped = true;
       break;
@@ -605,10 +609,12 @@ Grid BuildDelimitedGrid(const std::vector<SplitRow>& split_run, bool* clipped) {
     if (row.positional && widest > 0 && row.cells.size() < width) {
       rows.push_back(PlaceByPosition(row, anchors));
     } else {
-      rows.push_back(row.cells);
+      rows.push_back(std::move(row.cells));
     }
+    std::vector<std::size_t>().swap(row.starts);
   }
-  return MakeGrid(rows, static_cast<int>(width), clipped);
+  std::vector<SplitRow>().swap(run);
+  return MakeGrid(std::move(rows), static_cast<int>(width), clipped);
 }
 
 // A heading of the report (三、收到和处理政府信息公开申请情况) between two tables: a top-level
@@ -699,7 +705,7 @@ std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& li
     if (multi >= kMinDelimitedRows) {
       for (size_t line : run_lines) (*used)[line] = true;
       TextGrid grid{i, {}};
-      grid.grid = BuildDelimitedGrid(run, &grid.clipped);
+      grid.grid = BuildDelimitedGrid(std::move(run), &grid.clipped);
       grids.push_back(std::move(grid));
       i = end;
     } else {
@@ -821,7 +827,7 @@ std::vector<TextGrid> FindPerLineGrids(const std::vector<std::string_view>& line
         rows.push_back({records[k].label, records[k].unit, records[k].value});
       }
       TextGrid grid{records[begin].first_line, {}};
-      grid.grid = MakeGrid(rows, 3, &grid.clipped);
+      grid.grid = MakeGrid(std::move(rows), 3, &grid.clipped);
       grids.push_back(std::move(grid));
     }
     i = last_valued + 1;
