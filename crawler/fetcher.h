@@ -42,8 +42,8 @@ struct FetchRequest {
   bool post = false;
   std::string body = "";
   std::vector<std::pair<std::string, std::string>> headers = {};
-  int64_t max_body_bytes = 0;                    // 0: FetcherOptions::max_body_bytes
-  bool keep_prefix = false;  // past the cap: keep the first max_body_bytes, no error
+  int64_t max_body_bytes = 0;  // 0: FetcherOptions::max_body_bytes
+  bool keep_prefix = false;    // past the cap: keep the first max_body_bytes, no error
 };
 
 struct FetchResponse {

@@ -57,13 +57,18 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 class HttpServer {
  public:
   HttpServer();  // binds and starts serving; throws std::runtime_error on failure
+  // With `any_loopback_address`, every address of 127.0.0.0/8 reaches this one server (as many
+  // simulated hosts, told apart by the address in the Host header); peers outside 127/8 are
+  // refused.
+  explicit HttpServer(bool any_loopback_address);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const;
-  std::string Origin() const;                    // "http://127.0.0.1:PORT"
-  std::string Url(std::string_view path) const;  // Origin() + path
+  std::string Origin() const;                              // "http://127.0.0.1:PORT"
+  std::string Url(std::string_view path) const;            // Origin() + path
+  std::string OriginOn(const std::string& address) const;  // "http://ADDRESS:PORT"
 
   // Register before or while serving; thread-safe.
   void Handle(const std::string& path, HttpHandler handler);
