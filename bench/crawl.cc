@@ -10,7 +10,8 @@
 // RSS printed is the crawler's alone); each seed is a list page linking one small report.
 // build/bench/crawl --queued 1000000 --hosts 2000 [--crawl N] puts 1,000,000 report URLs in the
 // frontier first, then crawls N of them (default 5,000) and prints the RSS with the rest queued
-// on disk. Both print pages/s, peak RSS and the scheduler's CPU time per URL.
+// on disk. With --seeds, --crawl N stops after N pages (default: all, two a seed). Both print
+// pages/s, peak RSS and the scheduler's CPU time per URL.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -149,7 +150,7 @@ int ScaleRun(int seeds, int queued, int hosts, int crawl, double delay) {
     options.allow_private_addresses = true;  // the simulated hosts are on 127.1.0.0/16
     options.max_connections_per_host = 1;
     options.max_connections = 8;
-    options.max_pages = queued > 0 ? crawl : 2 * seeds + 10;
+    options.max_pages = queued > 0 || crawl > 0 ? crawl : 2 * seeds + 10;
     options.max_depth = 3;
     nianbao::Crawler crawler(*store, nianbao::RuleSet::LoadEmbedded(), options);
     std::atomic<bool> stop{false};
@@ -207,7 +208,7 @@ int ScaleRun(int seeds, int queued, int hosts, int crawl, double delay) {
 int main(int argc, char** argv) {
   int pages = 2000;
   bool small = false;
-  int seeds = 0, queued = 0, hosts = 2000, crawl = 5000;
+  int seeds = 0, queued = 0, hosts = 2000, crawl = 0;
   double delay = 0.2;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--pages") == 0 && i + 1 < argc)
@@ -225,6 +226,7 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--delay") == 0 && i + 1 < argc)
       delay = std::atof(argv[++i]);
   }
+  if (queued > 0 && crawl == 0) crawl = 5000;
   if (seeds > 0 || queued > 0) return ScaleRun(seeds, queued, hosts, crawl, delay);
   const int lists = 20;
   const int per_list = std::max(1, pages / lists - 1);

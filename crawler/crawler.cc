@@ -814,11 +814,11 @@ struct Crawler::Impl {
 
   // Puts what a finished page links to into the frontier (before the page is marked done, so that a
   // kill in between loses nothing).
-  // Returns whether any was new to the frontier.
-  bool EnqueueLinks(const FrontierEntry& parent, const DiscoveredLinks& links) {
-    bool added = false;
+  // Returns how many were new to the frontier.
+  int64_t EnqueueLinks(const FrontierEntry& parent, const DiscoveredLinks& links) {
+    int64_t added = 0;
     auto enqueue = [&](const std::string& url, const std::string& kind, int depth) {
-      added |=
+      added +=
           store.Enqueue(FrontierEntry{url, kind, depth, parent.url, parent.seed, "", parent.kind});
     };
     int child_depth = parent.depth + 1;
@@ -828,7 +828,7 @@ struct Crawler::Impl {
     // Further pages of a list stay at the list's depth: links.toml's max_pages bounds them.
     for (const std::string& url : links.pages) enqueue(url, "list", parent.depth);
     for (const ListRequest& request : links.requests) {
-      added |= store.Enqueue(FrontierEntry{request.Key(), "api", parent.depth, parent.url,
+      added += store.Enqueue(FrontierEntry{request.Key(), "api", parent.depth, parent.url,
                                            parent.seed, request.ToJson()});
     }
     // Attachments are leaves: fetched whatever the depth.
@@ -868,6 +868,9 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     for (const std::string& seed : normalized)
       m.store.Enqueue(FrontierEntry{seed, "list", 0, "", seed, ""});
   });
+  // Entries pending, for the progress line: counted once here, then kept up to date (a count of
+  // a large frontier is a scan, too slow to repeat four times a second).
+  int64_t pending = m.store.PendingCount();
   // What a killed crawl left pending comes first (lower ids), then the seeds and what they lead
   // to, in the order added.
   auto refill = [&] {
@@ -894,7 +897,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     last_progress = now;
     CrawlProgress p;
     p.done = done;
-    p.queued = m.store.PendingCount();
+    p.queued = std::max<int64_t>(0, pending);
     for (const auto& [kind, count] : summary.errors) p.errors += count;
     double elapsed = std::chrono::duration<double>(now - crawl_start).count();
     p.pages_per_second = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
@@ -909,13 +912,16 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
   };
   // The frontier side of a finished entry: its links queued, then the entry marked done.
   auto complete = [&](const Impl::Job& job, const Impl::Outcome& outcome) {
+    int64_t added = 0;
     if (job.api && job.api->kind == "detail" && !job.entry.parent.empty()) {
       // The body's attachments belong to the shell page, the report.
       FrontierEntry shell{job.entry.parent, "report", job.entry.depth, "", job.entry.seed, ""};
-      if (m.EnqueueLinks(shell, outcome.links)) frontier_more = true;
+      added = m.EnqueueLinks(shell, outcome.links);
     } else if (outcome.kind == "list" || outcome.kind == "report") {
-      if (m.EnqueueLinks(job.entry, outcome.links)) frontier_more = true;
+      added = m.EnqueueLinks(job.entry, outcome.links);
     }
+    if (added > 0) frontier_more = true;
+    pending += added - 1;  // the links in, this entry out
     if (job.entry.parent.empty() && outcome.kind == "error") {
       summary.seed_errors[job.entry.url] = outcome.fetch.error;
     }
@@ -1020,6 +1026,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
           if (m.FailAnalysis(item->job, item->response, failure, &summary)) {
             m.store.MarkDone(item->job.entry.url, "analysis_failed");
             ++done;
+            --pending;
           }
         });
         continue;
