@@ -423,17 +423,27 @@ std::optional<Job> Daemon::DueJob(TimePoint now) {
   jobs.pop_back();  // the re-check job is due by the reports' fetch times, below
   std::vector<SeedState> states = store_->SeedStates();
   std::vector<std::optional<TimePoint>> last_runs(jobs.size());
+  std::vector<bool> backed_off(jobs.size(), false);
   for (size_t i = 0; i < jobs.size(); ++i) {
     auto state = std::find_if(states.begin(), states.end(),
                               [&](const SeedState& s) { return s.url == jobs[i].id; });
     if (state == states.end() || state->last_started == 0) continue;
     // A crawl interrupted by a stop is due at once, to resume its frontier.
-    bool interrupted = false;
+    bool interrupted = false, seed_failed = false;
     try {
-      interrupted = nlohmann::json::parse(state->last_summary_json).value("interrupted", false);
+      nlohmann::json last = nlohmann::json::parse(state->last_summary_json);
+      interrupted = last.value("interrupted", false);
+      seed_failed = last.contains("seed_error");
     } catch (const nlohmann::json::exception&) {
     }
     if (!interrupted) last_runs[i] = FromUnixSeconds(state->last_started);
+    // A dead or blocked seed waits out its backoff (next_due), whatever its schedule says.
+    backed_off[i] = seed_failed && state->next_due > UnixSeconds(now);
+  }
+  for (size_t i = jobs.size(); i-- > 0;) {
+    if (!backed_off[i]) continue;
+    jobs.erase(jobs.begin() + static_cast<std::ptrdiff_t>(i));
+    last_runs.erase(last_runs.begin() + static_cast<std::ptrdiff_t>(i));
   }
   if (std::optional<size_t> due = PickDueJob(jobs, last_runs, now, config.season_factor)) {
     return jobs[*due];

@@ -45,6 +45,10 @@ nlohmann::ordered_json StatusJson(const StoreStatus& status, const std::vector<S
       if (summary.is_discarded()) summary = seed.last_summary_json;
     }
     entry["last_crawl"] = summary;
+    // A dead or blocked seed page: its error kind and how many crawls in a row (it is backed off).
+    bool seed_failed = summary.is_object() && summary.contains("seed_error");
+    entry["seed_error"] = seed_failed ? summary["seed_error"] : nlohmann::ordered_json(nullptr);
+    entry["seed_failures"] = seed_failed ? summary.value("seed_failures", 1) : 0;
     json["seeds"].push_back(entry);
   }
   json["sources"] = status.sources;

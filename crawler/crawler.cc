@@ -31,8 +31,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kMaxPollMillis = 200;     // `stop` is seen within this
-constexpr size_t kWaitingWindow = 256;  // frontier entries held in memory at once
+constexpr int kMaxPollMillis = 200;  // `stop` is seen within this
 constexpr double kRobotsTtlSeconds = 24 * 3600;
 constexpr double kRobotsRetryAfterFailureSeconds = 600;
 constexpr double kProgressEverySeconds = 0.25;
@@ -48,6 +47,22 @@ constexpr double kStopAnalysisGraceSeconds = 3;
 // has fewer than kSuspectKeptShare of them, is held as suspect (tables that end early).
 constexpr int kSuspectMinFields = 8;
 constexpr double kSuspectKeptShare = 0.5;
+
+// The CPU time of the calling thread spent between Start and Stop calls (the scheduler's share).
+class ThreadCpuClock {
+ public:
+  void Start() { start_ = Now(); }
+  void Stop() { total_ += Now() - start_; }
+  double seconds() const { return total_; }
+
+ private:
+  static double Now() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+  }
+  double start_ = 0, total_ = 0;
+};
 
 Clock::duration Seconds(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
@@ -144,9 +159,25 @@ struct Crawler::Impl {
   Fetcher fetcher;
   HostSchedule schedule;
   std::mt19937_64 random{std::random_device{}()};
-  std::map<std::string, RobotsEntry> robots;               // by origin; kept across crawls
-  std::map<std::string, std::deque<Job>> waiting;          // by origin
-  std::map<uint64_t, Job> in_flight;                       // by fetch id
+  // The jobs waiting for one host: its robots.txt fetch first, then retries whose backoff has
+  // ended, then the others in order (redirect hops at the front). `key`: its place in `ready_at`.
+  struct HostQueue {
+    std::optional<Job> robots;
+    std::multimap<Clock::time_point, Job> delayed;  // by not_before
+    std::deque<Job> fresh;
+    Clock::time_point key = Clock::time_point::max();  // max: not in ready_at (parked)
+    bool empty() const { return !robots && delayed.empty() && fresh.empty(); }
+  };
+
+  std::map<std::string, RobotsEntry> robots;  // by origin; kept across crawls
+  std::map<std::string, HostQueue> waiting;   // by origin; only hosts with waiting jobs
+  // The hosts with a job waiting, by when it could start. A host is parked (left out) while all
+  // its connections are busy or its robots.txt is being fetched, and put back by that transfer's
+  // end. Dispatch and NextWake look at the head only: scheduling a URL costs O(log hosts + log
+  // jobs of its host), whatever the number of hosts.
+  std::set<std::pair<Clock::time_point, std::string>> ready_at;
+  size_t waiting_jobs = 0;            // jobs in `waiting` (robots.txt fetches included)
+  std::map<uint64_t, Job> in_flight;  // by fetch id
   std::map<std::string, Clock::time_point> blocked_until;  // by origin; kept across crawls
   uint64_t next_fetch_id = 1;
 
@@ -172,20 +203,79 @@ struct Crawler::Impl {
     return f;
   }
 
-  size_t WaitingCount() const {
-    size_t n = 0;
-    for (const auto& [origin, jobs] : waiting) n += jobs.size();
-    return n;
-  }
+  size_t WaitingCount() const { return waiting_jobs; }
 
   void AddJob(Job job, bool front = false) {
     std::string origin = OriginOf(job.hop_url);
-    auto& queue = waiting[origin];
-    if (front) {
-      queue.push_front(std::move(job));
+    HostQueue& queue = waiting[origin];
+    if (job.robots_fetch) {
+      queue.robots = std::move(job);
+    } else if (job.not_before != Clock::time_point{}) {
+      queue.delayed.emplace(job.not_before, std::move(job));
+    } else if (front) {
+      queue.fresh.push_front(std::move(job));
     } else {
-      queue.push_back(std::move(job));
+      queue.fresh.push_back(std::move(job));
     }
+    ++waiting_jobs;
+    Rekey(origin);
+  }
+
+  void ClearWaiting() {
+    waiting.clear();
+    ready_at.clear();
+    waiting_jobs = 0;
+  }
+
+  // Puts `origin` back in `ready_at` at the time its next job could start (or parks it, or forgets
+  // it when nothing waits for it). Called after anything that changes that time.
+  void Rekey(const std::string& origin) {
+    auto it = waiting.find(origin);
+    if (it == waiting.end()) return;
+    HostQueue& queue = it->second;
+    if (queue.key != Clock::time_point::max()) ready_at.erase({queue.key, origin});
+    queue.key = Clock::time_point::max();
+    if (queue.empty()) {
+      waiting.erase(it);
+      return;
+    }
+    if (!schedule.HasFreeConnection(origin)) return;
+    Clock::time_point job_time{};
+    if (queue.robots) {
+      job_time = queue.robots->not_before;
+    } else if (RobotsInFlight(origin)) {
+      return;  // the answer decides for every job of the host
+    } else if (queue.fresh.empty()) {
+      job_time = queue.delayed.begin()->first;
+    }
+    queue.key = std::max(schedule.NextStart(origin), job_time);
+    ready_at.emplace(queue.key, origin);
+  }
+
+  bool RobotsInFlight(const std::string& origin) const {
+    if (!options.obey_robots) return false;
+    auto it = robots.find(origin);
+    return it != robots.end() && it->second.state == RobotsEntry::State::kFetching;
+  }
+
+  // The job of `queue` to start next at `now` (see HostQueue), or nullptr when none is due.
+  static Job* NextJob(HostQueue& queue, Clock::time_point now) {
+    if (queue.robots) return queue.robots->not_before <= now ? &*queue.robots : nullptr;
+    if (!queue.delayed.empty() && queue.delayed.begin()->first <= now)
+      return &queue.delayed.begin()->second;
+    return queue.fresh.empty() ? nullptr : &queue.fresh.front();
+  }
+
+  static Job TakeJob(HostQueue& queue, Job* job) {
+    Job taken = std::move(*job);
+    if (queue.robots && job == &*queue.robots) {
+      queue.robots.reset();
+    } else if (!queue.delayed.empty() && job == &queue.delayed.begin()->second) {
+      queue.delayed.erase(queue.delayed.begin());
+    } else {
+      queue.fresh.pop_front();
+    }
+    return taken;
   }
 
   static Job JobFor(const FrontierEntry& entry) {
@@ -253,42 +343,48 @@ struct Crawler::Impl {
       ttl = kRobotsRetryAfterFailureSeconds;
     }
     entry.expires = now + Seconds(ttl);
+    Rekey(job.robots_origin);  // its other jobs wait for this answer
   }
 
   // --- dispatch ---
 
-  // Starts every waiting job whose host, robots.txt and time allow it. Jobs that robots.txt forbids
-  // finish here without a fetch.
+  // Starts every waiting job whose host, robots.txt and time allow it, taking hosts from the head
+  // of `ready_at`. Jobs that robots.txt forbids, or of a blocked host, finish here without a fetch.
   void Dispatch(Clock::time_point now, std::vector<std::pair<Job, Outcome>>* finished_now) {
-    for (auto it = waiting.begin(); it != waiting.end();) {
-      const std::string& origin = it->first;
-      std::deque<Job>& queue = it->second;
-      while (!queue.empty() && schedule.CanStart(origin, now)) {
-        auto ready = std::find_if(queue.begin(), queue.end(),
-                                  [&](const Job& job) { return job.not_before <= now; });
-        if (ready == queue.end()) break;
-        if (!ready->robots_fetch && Blocked(origin, now)) {
-          Job job = std::move(*ready);
-          queue.erase(ready);
-          job.refused = "blocked";
-          finished_now->emplace_back(std::move(job), Outcome{});
+    while (!ready_at.empty() && ready_at.begin()->first <= now && !schedule.TotalFull()) {
+      const std::string origin = ready_at.begin()->second;
+      HostQueue& queue = waiting.at(origin);
+      Job* next = schedule.CanStart(origin, now) ? NextJob(queue, now) : nullptr;
+      if (!next) {
+        Rekey(origin);  // a later time, or parked: never the same head again
+        continue;
+      }
+      if (!next->robots_fetch && Blocked(origin, now)) {
+        Job job = TakeJob(queue, next);
+        --waiting_jobs;
+        job.refused = "blocked";
+        finished_now->emplace_back(std::move(job), Outcome{});
+        Rekey(origin);
+        continue;
+      }
+      if (!next->robots_fetch) {
+        std::optional<bool> allowed = RobotsAllows(origin, next->hop_url, now);
+        if (!allowed) {  // robots.txt first: it was queued (AddJob rekeyed the host)
+          Rekey(origin);
           continue;
         }
-        if (!ready->robots_fetch) {
-          std::optional<bool> allowed = RobotsAllows(origin, ready->hop_url, now);
-          if (!allowed) break;  // robots.txt first (it was put at the queue's front)
-          if (!*allowed) {
-            Job job = std::move(*ready);
-            queue.erase(ready);
-            finished_now->emplace_back(std::move(job), Outcome{});
-            continue;
-          }
+        if (!*allowed) {
+          Job job = TakeJob(queue, next);
+          --waiting_jobs;
+          finished_now->emplace_back(std::move(job), Outcome{});
+          Rekey(origin);
+          continue;
         }
-        Job job = std::move(*ready);
-        queue.erase(ready);
-        StartFetch(std::move(job), origin, now);
       }
-      it = queue.empty() ? waiting.erase(it) : std::next(it);
+      Job job = TakeJob(queue, next);
+      --waiting_jobs;
+      StartFetch(std::move(job), origin, now);
+      Rekey(origin);
     }
   }
 
@@ -316,18 +412,11 @@ struct Crawler::Impl {
     in_flight.emplace(request.id, std::move(job));
   }
 
-  // When the next waiting job could start (for the poll timeout).
+  // When the next waiting job could start (for the poll timeout). A parked host wakes us through
+  // its transfer ending, not a timer.
   Clock::time_point NextWake(Clock::time_point now) const {
     Clock::time_point wake = now + std::chrono::milliseconds(kMaxPollMillis);
-    for (const auto& [origin, queue] : waiting) {
-      // A host without a free connection wakes us through its transfer ending, not a timer.
-      if (!schedule.CanStart(origin, Clock::time_point::max()) || queue.empty()) continue;
-      // The host's next start is looked up once, not once per waiting job: this runs on every
-      // turn of the crawl loop, with up to kWaitingWindow jobs waiting.
-      Clock::time_point first_ready = Clock::time_point::max();
-      for (const Job& job : queue) first_ready = std::min(first_ready, job.not_before);
-      wake = std::min(wake, std::max(first_ready, schedule.NextStart(origin)));
-    }
+    if (!ready_at.empty()) wake = std::min(wake, ready_at.begin()->first);
     return std::max(wake, now);
   }
 
@@ -349,6 +438,7 @@ struct Crawler::Impl {
       if (auto delay = rules.crawl_delay()) schedule.SetCrawlDelay(origin, *delay);
     }
     schedule.Finished(origin, now);
+    Rekey(origin);
     if (response.error == "private_address" && !job.redirects.empty()) {
       response.error = "redirect_private";
     }
@@ -368,6 +458,7 @@ struct Crawler::Impl {
           } else {
             wait = std::max(wait, *after);
             schedule.Defer(origin, now + Seconds(*after));
+            Rekey(origin);
           }
         }
       }
@@ -534,6 +625,8 @@ struct Crawler::Impl {
     if (job.api) {  // a list mechanism's reply: rows and the next request, nothing to extract
       Decoded decoded = DecodeToUtf8(
           response.body, CharsetHints{std::nullopt, extract_options.http_charset, std::nullopt});
+      if (job.api->kind == "detail")
+        return AnalyseDetail(job, decoded.utf8, rules, link_rules, cancel);
       auto base = job.api->vars.find("_base");
       analysis.links =
           DiscoverReply(*job.api, decoded.utf8,
@@ -564,6 +657,29 @@ struct Crawler::Impl {
       analysis.links.attachments = DiscoverAttachments(
           page.html ? page.html->source() : std::string_view(source), job.hop_url, link_rules);
     }
+    return analysis;
+  }
+
+  // A [[detail]] reply: the report body of the shell page (the entry's parent), extracted as that
+  // page's report; its attachments are the shell's.
+  static PageAnalysis AnalyseDetail(const Job& job, const std::string& body, const RuleSet& rules,
+                                    const LinkRules& link_rules, const std::atomic<bool>* cancel) {
+    PageAnalysis analysis;
+    analysis.links.mechanisms.push_back(job.api->rule);
+    ListReply reply = link_rules.lists().ReadReply(*job.api, body, 1);
+    if (!reply.error.empty()) {
+      analysis.links.errors.push_back(std::move(reply.error));
+      return analysis;
+    }
+    ExtractOptions extract_options;
+    extract_options.http_charset = "utf-8";  // the document is made of the decoded reply
+    extract_options.cancel = cancel;
+    ExtractedPage page;
+    analysis.extraction = Extract(reply.document, rules, extract_options, &page);
+    analysis.text = std::move(page.text);
+    const std::string& shell = job.entry.parent.empty() ? job.hop_url : job.entry.parent;
+    if (MayLinkAttachments(reply.document, link_rules))
+      analysis.links.attachments = DiscoverAttachments(reply.document, shell, link_rules);
     return analysis;
   }
 
@@ -607,6 +723,17 @@ struct Crawler::Impl {
     if (bad_reply) {
       outcome->kind = "error";
       ++summary->errors["bad_reply"];
+      return;
+    }
+    if (job.api && job.api->kind == "detail") {  // the shell page's report, read from its API
+      const std::string& shell = job.entry.parent.empty() ? url : job.entry.parent;
+      if (!analysis.extraction.template_id) {  // an article that is no report
+        outcome->kind = "list";
+        ++summary->documents;
+      } else if (Snapshot(shell, outcome->fetch_id, analysis, origin, summary, outcome)) {
+        outcome->kind = "report";
+      }
+      outcome->extraction = std::move(analysis.extraction);
       return;
     }
     if (job.api) {  // the reply is kept (archived above) as the document it is
@@ -695,14 +822,12 @@ struct Crawler::Impl {
 
   // Puts what a finished page links to into the frontier (before the page is marked done, so that a
   // kill in between loses nothing).
-  void EnqueueLinks(const FrontierEntry& parent, const DiscoveredLinks& links,
-                    std::deque<FrontierEntry>* discovered, std::set<std::string>* claimed) {
+  // Returns how many were new to the frontier.
+  int64_t EnqueueLinks(const FrontierEntry& parent, const DiscoveredLinks& links) {
+    int64_t added = 0;
     auto enqueue = [&](const std::string& url, const std::string& kind, int depth) {
-      FrontierEntry entry{url, kind, depth, parent.url, parent.seed, "", parent.kind};
-      if (store.Enqueue(entry)) {
-        claimed->insert(url);
-        discovered->push_back(std::move(entry));
-      }
+      added +=
+          store.Enqueue(FrontierEntry{url, kind, depth, parent.url, parent.seed, "", parent.kind});
     };
     int child_depth = parent.depth + 1;
     if (child_depth <= options.max_depth) {
@@ -711,15 +836,12 @@ struct Crawler::Impl {
     // Further pages of a list stay at the list's depth: links.toml's max_pages bounds them.
     for (const std::string& url : links.pages) enqueue(url, "list", parent.depth);
     for (const ListRequest& request : links.requests) {
-      FrontierEntry entry{request.Key(), "api",       parent.depth,
-                          parent.url,    parent.seed, request.ToJson()};
-      if (store.Enqueue(entry)) {
-        claimed->insert(entry.url);
-        discovered->push_back(std::move(entry));
-      }
+      added += store.Enqueue(FrontierEntry{request.Key(), "api", parent.depth, parent.url,
+                                           parent.seed, request.ToJson()});
     }
     // Attachments are leaves: fetched whatever the depth.
     for (const std::string& url : links.attachments) enqueue(url, "attachment", child_depth);
+    return added;
   }
 };
 
@@ -732,8 +854,14 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
                             const std::function<void(const CrawlProgress&)>& progress) {
   Impl& m = *impl_;
   CrawlSummary summary;
-  std::deque<FrontierEntry> discovered;  // pending entries not yet started, oldest first
-  std::set<std::string> claimed;         // URLs this run has taken or added
+  // The frontier stays on disk; it is read by id in windows. `discovered`: pending entries read
+  // and not yet started, oldest first; `cursor`: the last id read (each entry is taken once per
+  // run); `frontier_more`: the store may hold pending entries past the cursor.
+  std::deque<FrontierEntry> discovered;
+  int64_t cursor = 0;
+  bool frontier_more = true;
+  const size_t window = std::max<size_t>(1, static_cast<size_t>(m.options.frontier_window));
+  ThreadCpuClock scheduler_cpu;
   std::vector<std::string> normalized;
   for (const std::string& seed : seeds) {
     if (std::optional<std::string> url = NormalizeUrl(seed))
@@ -744,18 +872,29 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
   if (m.store.PendingCount() == 0) {
     for (const std::string& seed : normalized) m.store.ResetFrontier(seed);
   }
-  for (const std::string& seed : normalized) {
-    FrontierEntry entry{seed, "list", 0, "", seed, ""};
-    if (m.store.Enqueue(entry)) {
-      claimed.insert(seed);
+  m.store.Batch([&] {
+    for (const std::string& seed : normalized)
+      m.store.Enqueue(FrontierEntry{seed, "list", 0, "", seed, ""});
+  });
+  // Entries pending, for the progress line: counted once here, then kept up to date (a count of
+  // a large frontier is a scan, too slow to repeat four times a second).
+  int64_t pending = m.store.PendingCount();
+  // What a killed crawl left pending comes first (lower ids), then the seeds and what they lead
+  // to, in the order added.
+  auto refill = [&] {
+    if (!discovered.empty() || !frontier_more) return;
+    size_t held = m.WaitingCount();
+    if (held >= window / 2 + 1) return;
+    size_t want = window - held;
+    std::vector<FrontierEntry> read = m.store.PendingEntries(want, cursor);
+    frontier_more = read.size() == want;
+    for (FrontierEntry& entry : read) {
+      cursor = std::max(cursor, entry.id);
       discovered.push_back(std::move(entry));
     }
-  }
-  // What a killed crawl left pending is read once, oldest first; from here on every new entry
-  // passes through `discovered`, so the store is not asked again.
-  for (FrontierEntry& entry : m.store.PendingEntries(std::numeric_limits<size_t>::max())) {
-    if (claimed.insert(entry.url).second) discovered.push_back(std::move(entry));
-  }
+    summary.peak_entries_in_memory = std::max<int64_t>(
+        summary.peak_entries_in_memory, static_cast<int64_t>(discovered.size() + held));
+  };
 
   int64_t started = 0, done = 0;
   const auto crawl_start = Clock::now();
@@ -766,13 +905,14 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     last_progress = now;
     CrawlProgress p;
     p.done = done;
-    p.queued = m.store.PendingCount();
+    p.queued = std::max<int64_t>(0, pending);
     for (const auto& [kind, count] : summary.errors) p.errors += count;
     double elapsed = std::chrono::duration<double>(now - crawl_start).count();
     p.pages_per_second = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
     progress(p);
   };
   auto next_entry = [&]() -> std::optional<FrontierEntry> {
+    refill();
     if (discovered.empty()) return std::nullopt;
     FrontierEntry entry = std::move(discovered.front());
     discovered.pop_front();
@@ -780,9 +920,16 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
   };
   // The frontier side of a finished entry: its links queued, then the entry marked done.
   auto complete = [&](const Impl::Job& job, const Impl::Outcome& outcome) {
-    if (outcome.kind == "list" || outcome.kind == "report") {
-      m.EnqueueLinks(job.entry, outcome.links, &discovered, &claimed);
+    int64_t added = 0;
+    if (job.api && job.api->kind == "detail" && !job.entry.parent.empty()) {
+      // The body's attachments belong to the shell page, the report.
+      FrontierEntry shell{job.entry.parent, "report", job.entry.depth, "", job.entry.seed, ""};
+      added = m.EnqueueLinks(shell, outcome.links);
+    } else if (outcome.kind == "list" || outcome.kind == "report") {
+      added = m.EnqueueLinks(job.entry, outcome.links);
     }
+    if (added > 0) frontier_more = true;
+    pending += added - 1;  // the links in, this entry out
     if (job.entry.parent.empty() && outcome.kind == "error") {
       summary.seed_errors[job.entry.url] = outcome.fetch.error;
     }
@@ -892,6 +1039,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
             if (m.FailAnalysis(item->job, item->response, failure, &summary)) {
               m.store.MarkDone(item->job.entry.url, "analysis_failed");
               ++done;
+              --pending;
             }
           });
           continue;
@@ -912,26 +1060,32 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
   while (!stop.load()) {
     store_analysed();
     cancel_overdue(false);
-    while (started < m.options.max_pages && m.WaitingCount() < kWaitingWindow) {
+    while (started < m.options.max_pages && m.WaitingCount() < window) {
       std::optional<FrontierEntry> entry = next_entry();
       if (!entry) break;
       ++started;
+      scheduler_cpu.Start();
       m.AddJob(Impl::JobFor(*entry));
+      scheduler_cpu.Stop();
     }
     std::vector<std::pair<Impl::Job, Impl::Outcome>> refused;
     auto now = Clock::now();
+    scheduler_cpu.Start();
     if (may_dispatch()) m.Dispatch(now, &refused);
+    scheduler_cpu.Stop();
     for (auto& [job, unused] : refused) finish(job, nullptr);
     // Idle after a refill that found nothing: the frontier is empty (or the page budget spent).
     // Refusals and stored pages may have added entries, so they get another round.
-    bool more = !discovered.empty() && started < m.options.max_pages;
-    if (m.in_flight.empty() && m.waiting.empty() && running.empty() && !more && refused.empty())
+    bool more = (!discovered.empty() || frontier_more) && started < m.options.max_pages;
+    if (m.in_flight.empty() && m.WaitingCount() == 0 && running.empty() && !more && refused.empty())
       break;
+    scheduler_cpu.Start();
     auto wake = m.NextWake(now);
+    scheduler_cpu.Stop();
     int timeout_ms =
         static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count());
     // A finished page may have queued new entries: then the next round starts at once.
-    if (more && m.WaitingCount() < kWaitingWindow) timeout_ms = 0;
+    if (more && m.WaitingCount() < window) timeout_ms = 0;
     for (FetchResponse& response : m.fetcher.Poll(std::clamp(timeout_ms, 0, kMaxPollMillis))) {
       auto final_answer = m.OnResponse(std::move(response), Clock::now(), &summary);
       if (final_answer) finish(final_answer->first, &final_answer->second);
@@ -974,7 +1128,9 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
       });
     }
   }
-  m.waiting.clear();
+  m.ClearWaiting();
+  summary.scheduler_cpu_seconds = scheduler_cpu.seconds();
+  summary.started = started;
   report_progress(true);
   return summary;
 }
@@ -1008,7 +1164,7 @@ FetchOneResult Crawler::FetchOne(const std::string& url_text) {
       if (final_answer) outcome = m.Process(final_answer->first, &final_answer->second, &summary);
     }
   }
-  m.waiting.clear();
+  m.ClearWaiting();
   result.fetch = std::move(outcome->fetch);
   result.kind = outcome->kind;
   result.detail = outcome->detail;

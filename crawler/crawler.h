@@ -70,6 +70,9 @@ struct CrawlOptions {
   // Bodies held in memory, waiting for or under analysis plus those of transfers so far: past this
   // no new transfer starts (at most this + max_connections × max_body_bytes are held at once).
   int64_t max_buffered_bytes = 64 << 20;
+  // Frontier entries held in memory at once (read from the store's frontier, not yet started, and
+  // jobs waiting for their host). The rest of the frontier stays on disk, however large.
+  int frontier_window = 4096;
 };
 
 struct CrawlProgress {
@@ -97,6 +100,12 @@ struct CrawlSummary {
   std::vector<std::string> problems;
   // Seeds whose own page failed (dead, blocked, login wall …): seed URL → error kind.
   std::map<std::string, std::string> seed_errors;
+  // Scale: entries taken from the frontier this run, the most frontier entries held in memory at
+  // once (never above frontier_window), and the crawl thread's CPU time spent scheduling (queueing
+  // jobs by host, choosing the next one, the poll timeout).
+  int64_t started = 0;
+  int64_t peak_entries_in_memory = 0;
+  double scheduler_cpu_seconds = 0;
 };
 
 // What `nianbao fetch URL` reports.

@@ -216,11 +216,12 @@ struct ListRules::Rule {
   struct Reader {
     std::string type;  // "html", "xml", "json"
     std::string record = "record";
-    std::string items, html;
-    std::vector<std::string> title, url, date;
+    std::string items;
+    std::vector<std::string> html, title, url, date;  // paths: the first non-empty wins
     Vars vars;  // variable → XML element name or JSON path in the reply
   };
   std::string name;
+  bool detail = false;  // a [[detail]] entry: the reply is the page's report body
   std::vector<std::unique_ptr<RE2>> detect, reject, capture, url_capture;
   Vars defaults;
   std::unique_ptr<RE2> inline_pattern;
@@ -317,22 +318,30 @@ Vars StringTable(const toml::table& table, const char* key, const std::string& w
 void CheckTemplate(const std::string& text, const std::string& where, const toml::node& node,
                    const std::string& source) {
   for (size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
+    if (open + 1 < text.size() && text[open + 1] == '{') {  // a literal brace
+      ++open;
+      continue;
+    }
     size_t close = text.find('}', open);
     if (close == std::string::npos || close == open + 1) {
       throw RuleError(source + ":" + Line(node) + ": " + where + ": unclosed or empty {} in '" +
                       text + "'");
     }
+    open = close;
   }
 }
 
-std::unique_ptr<ListRules::Rule> ParseRule(const toml::table& entry, const std::string& source) {
+std::unique_ptr<ListRules::Rule> ParseRule(const toml::table& entry, const std::string& source,
+                                           bool detail) {
   auto rule = std::make_unique<ListRules::Rule>();
+  rule->detail = detail;
+  const std::string table = detail ? "[[detail]]" : "[[list]]";
   auto name = entry["name"].value<std::string>();
   if (!name || name->empty()) {
-    throw RuleError(source + ":" + Line(entry) + ": [[list]] needs a `name`");
+    throw RuleError(source + ":" + Line(entry) + ": " + table + " needs a `name`");
   }
   rule->name = *name;
-  std::string where = "[[list]] " + rule->name;
+  std::string where = table + " " + rule->name;
   rule->detect = CompileAll(entry, "detect", rule->name, source);
   if (rule->detect.empty()) {
     throw RuleError(source + ":" + Line(entry) + ": " + where + " needs `detect` patterns");
@@ -352,7 +361,7 @@ std::unique_ptr<ListRules::Rule> ParseRule(const toml::table& entry, const std::
   if (const toml::node* node = entry.get("inline")) {
     rule->inline_pattern = Compile(*node, where + " inline", source);
   }
-  rule->first = entry["first"].value_or(std::string("2"));
+  rule->first = entry["first"].value_or(std::string(detail ? "1" : "2"));
   rule->count = entry["count"].value_or(std::string());
   rule->method = entry["method"].value_or(std::string("GET"));
   if (rule->method != "GET" && rule->method != "POST") {
@@ -362,6 +371,10 @@ std::unique_ptr<ListRules::Rule> ParseRule(const toml::table& entry, const std::
   if (rule->url.empty() && !rule->inline_pattern) {
     throw RuleError(source + ":" + Line(entry) + ": " + where +
                     " needs a `url` template (its next pages) or an `inline` pattern (its rows)");
+  }
+  if (detail && (rule->url.empty() || rule->inline_pattern)) {
+    throw RuleError(source + ":" + Line(entry) + ": " + where +
+                    " needs a `url` template (the detail API) and no `inline` pattern");
   }
   CheckTemplate(rule->url, where + " url", entry, source);
   rule->form = Pairs(entry, "form", where, source);
@@ -383,7 +396,7 @@ std::unique_ptr<ListRules::Rule> ParseRule(const toml::table& entry, const std::
   }
   r.record = (*reader)["record"].value_or(std::string("record"));
   r.items = (*reader)["items"].value_or(std::string());
-  r.html = (*reader)["html"].value_or(std::string());
+  r.html = Strings(*reader, "html", where, source);
   r.title = Strings(*reader, "title", where, source);
   r.url = Strings(*reader, "url", where, source);
   r.date = Strings(*reader, "date", where, source);
@@ -391,6 +404,10 @@ std::unique_ptr<ListRules::Rule> ParseRule(const toml::table& entry, const std::
   if (r.type == "json" && r.items.empty() && r.html.empty()) {
     throw RuleError(source + ":" + Line(*reader) + ": " + where +
                     ": a json reader needs `items` (with `url`) or `html`");
+  }
+  if (detail && (r.type == "xml" || !r.items.empty())) {
+    throw RuleError(source + ":" + Line(*reader) + ": " + where +
+                    ": a detail reader is json (`html`, `title` paths) or html (the whole reply)");
   }
   if (r.type == "json" && !r.items.empty() && r.url.empty()) {
     throw RuleError(source + ":" + Line(*reader) + ": " + where +
@@ -473,20 +490,31 @@ bool ReadXml(std::string_view body, const ListRules::Rule::Reader& reader, std::
 }
 
 bool ReadJson(std::string_view body, const ListRules::Rule::Reader& reader, const std::string& base,
-              std::vector<ListItem>* items, std::string* html, Vars* vars, std::string* error) {
+              std::vector<ListItem>* items, std::string* html, Vars* vars, std::string* error,
+              std::string* title = nullptr) {
   nlohmann::json root = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) {
     *error = "not JSON";
     return false;
   }
   if (!reader.html.empty()) {
-    std::optional<nlohmann::json> fragment = JsonAt(root, reader.html);
-    if (!fragment || !(fragment->is_string() || fragment->is_null())) {
-      *error = "no HTML text at '" + reader.html + "'";
+    bool found = false;
+    for (const std::string& path : reader.html) {
+      std::optional<nlohmann::json> fragment = JsonAt(root, path);
+      if (!fragment || !(fragment->is_string() || fragment->is_null())) continue;
+      found = true;
+      if (fragment->is_string() && !fragment->get<std::string>().empty()) {
+        *html = fragment->get<std::string>();
+        break;
+      }
+    }
+    if (!found) {
+      *error = "no HTML text at '" + reader.html.front() + "'";
+      for (size_t i = 1; i < reader.html.size(); ++i) *error += " or '" + reader.html[i] + "'";
       return false;
     }
-    if (fragment->is_string()) *html = fragment->get<std::string>();
   }
+  if (title && reader.items.empty()) *title = FirstText(root, reader.title);
   if (!reader.items.empty()) {
     std::optional<nlohmann::json> array = JsonAt(root, reader.items);
     if (!array || !(array->is_array() || array->is_null())) {
@@ -516,6 +544,7 @@ std::optional<ListRequest> Build(const ListRules::Rule& rule, Vars vars, int pag
   vars["page"] = std::to_string(page);
   ListRequest request;
   request.rule = rule.name;
+  request.kind = rule.detail ? "detail" : "list";
   request.page = page;
   request.method = rule.method;
   std::optional<std::string> target = ExpandTemplate(rule.url, vars, missing);
@@ -557,18 +586,31 @@ std::optional<std::string> ExpandTemplate(std::string_view text, const Vars& var
                                           std::string* missing) {
   std::string out;
   size_t pos = 0;
+  // Literal text, with `}}` read as one brace.
+  auto literal = [&out](std::string_view piece) {
+    for (size_t i = 0; i < piece.size(); ++i) {
+      out.push_back(piece[i]);
+      if (piece[i] == '}' && i + 1 < piece.size() && piece[i + 1] == '}') ++i;
+    }
+  };
   while (pos < text.size()) {
     size_t open = text.find('{', pos);
     if (open == std::string_view::npos) {
-      out.append(text.substr(pos));
+      literal(text.substr(pos));
       break;
+    }
+    if (open + 1 < text.size() && text[open + 1] == '{') {
+      literal(text.substr(pos, open - pos));
+      out.push_back('{');
+      pos = open + 2;
+      continue;
     }
     size_t close = text.find('}', open);
     if (close == std::string_view::npos) {
       *missing = "an unclosed { in '" + std::string(text) + "'";
       return std::nullopt;
     }
-    out.append(text.substr(pos, open - pos));
+    literal(text.substr(pos, open - pos));
     std::optional<std::string> value =
         ExpandOne(text.substr(open + 1, close - open - 1), vars, missing);
     if (!value) return std::nullopt;
@@ -586,6 +628,7 @@ std::string ListRequest::Key() const {
 std::string ListRequest::ToJson() const {
   nlohmann::ordered_json json = {{"rule", rule}, {"page", page}, {"method", method},
                                  {"url", url},   {"form", form}, {"vars", vars}};
+  if (kind != "list") json["kind"] = kind;
   nlohmann::ordered_json header_list = nlohmann::ordered_json::array();
   for (const auto& [name, value] : headers) header_list.push_back({name, value});
   json["headers"] = header_list;
@@ -598,6 +641,7 @@ std::optional<ListRequest> ListRequest::FromJson(std::string_view text) {
   try {
     ListRequest request;
     request.rule = json.at("rule").get<std::string>();
+    request.kind = json.value("kind", std::string("list"));
     request.page = json.at("page").get<int>();
     request.method = json.at("method").get<std::string>();
     request.url = json.at("url").get<std::string>();
@@ -618,21 +662,29 @@ ListRules::~ListRules() = default;
 std::unique_ptr<ListRules> ListRules::Parse(std::string_view text, const std::string& source) {
   toml::table table = toml::parse(text, source);  // the caller has parsed it once already
   std::unique_ptr<ListRules> rules(new ListRules());
-  const toml::node* lists = table.get("list");
-  if (!lists) return rules;
-  const toml::array* array = lists->as_array();
-  if (!array) throw RuleError(source + ":" + Line(*lists) + ": `list` must be [[list]] entries");
-  for (const toml::node& node : *array) {
-    const toml::table* entry = node.as_table();
-    if (!entry) throw RuleError(source + ":" + Line(node) + ": [[list]] entries are tables");
-    std::unique_ptr<Rule> rule = ParseRule(*entry, source);
-    for (const auto& other : rules->rules_) {
-      if (other->name == rule->name) {
-        throw RuleError(source + ":" + Line(node) + ": [[list]] name '" + rule->name +
-                        "' is used twice");
-      }
+  for (const char* key : {"list", "detail"}) {
+    const bool detail = std::string_view(key) == "detail";
+    const std::string table_name = detail ? "[[detail]]" : "[[list]]";
+    const toml::node* lists = table.get(key);
+    if (!lists) continue;
+    const toml::array* array = lists->as_array();
+    if (!array) {
+      throw RuleError(source + ":" + Line(*lists) + ": `" + key + "` must be " + table_name +
+                      " entries");
     }
-    rules->rules_.push_back(std::move(rule));
+    for (const toml::node& node : *array) {
+      const toml::table* entry = node.as_table();
+      if (!entry)
+        throw RuleError(source + ":" + Line(node) + ": " + table_name + " entries are tables");
+      std::unique_ptr<Rule> rule = ParseRule(*entry, source, detail);
+      for (const auto& other : rules->rules_) {
+        if (other->name == rule->name) {
+          throw RuleError(source + ":" + Line(node) + ": " + table_name + " name '" + rule->name +
+                          "' is used twice");
+        }
+      }
+      rules->rules_.push_back(std::move(rule));
+    }
   }
   return rules;
 }
@@ -696,8 +748,13 @@ std::vector<ListPageMatch> ListRules::ReadPage(std::string_view html, const std:
     if (std::optional<std::string> text = ExpandTemplate(rule->first, vars, &missing)) {
       first = std::atoi(text->c_str());
     }
-    match.owns_paging = !rule->url.empty();
-    if (match.owns_paging && first > 0 && first <= LastPage(*rule, vars, max_pages)) {
+    match.owns_paging = !rule->url.empty() && !rule->detail;
+    if (rule->detail) {
+      match.next = Build(*rule, vars, std::max(first, 1), page_url, &missing);
+      if (!match.next) {
+        match.error = "rule " + rule->name + ": the shell " + page_url + " lacks " + missing;
+      }
+    } else if (match.owns_paging && first > 0 && first <= LastPage(*rule, vars, max_pages)) {
       match.next = Build(*rule, vars, first, page_url, &missing);
       if (!match.next && match.error.empty()) {
         match.error = "rule " + rule->name + ": the page " + page_url + " lacks " + missing;
@@ -725,17 +782,38 @@ ListReply ListRules::ReadReply(const ListRequest& request, std::string_view body
     return reply;
   }
   Vars vars = request.vars;
-  std::string html, error;
+  std::string html, error, title;
   bool ok = true;
   if (rule.reader.type == "xml") {
     ok = ReadXml(body, rule.reader, &html, &vars, &error);
   } else if (rule.reader.type == "json") {
-    ok = ReadJson(body, rule.reader, request.url, &reply.items, &html, &vars, &error);
+    ok = ReadJson(body, rule.reader, request.url, &reply.items, &html, &vars, &error, &title);
   } else {
     html = std::string(body);
   }
   if (!ok) {
     reply.error = what + ": " + error;
+    return reply;
+  }
+  if (rule.detail) {
+    if (html.find_first_not_of(" \t\r\n") == std::string::npos) {
+      reply.error = what + ": no report body in the reply";
+    } else if (rule.reader.type == "html") {
+      reply.document = std::move(html);
+    } else {
+      std::string escaped;
+      for (char c : title) {
+        if (c == '<')
+          escaped += "&lt;";
+        else if (c == '&')
+          escaped += "&amp;";
+        else
+          escaped.push_back(c);
+      }
+      reply.document = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + escaped +
+                       "</title></head><body><h1>" + escaped + "</h1>\n" + html +
+                       "\n</body></html>";
+    }
     return reply;
   }
   if (!html.empty()) {

@@ -9,6 +9,12 @@
 // one after another: page n+1 only when page n gave items and n+1 is within the rule's `count`
 // (when the page says) and links.toml's max_pages.
 //
+// [[detail]] entries are rules of the same kind for article shells: a page whose report body a
+// script fetches from a detail API (Epoint `getGovInfoDetail`, the Shanghai districts'
+// `/html/info/detail`). Recognised and parameterised the same way, they request the body once; the
+// reply's `html` (and `title`) become the report's document (ListReply::document), which the
+// crawler extracts as the report of the shell page.
+//
 // Errors: Parse throws RuleError ("SOURCE:LINE: …") for an invalid entry; ReadPage and ReadReply
 // never throw: a reply that does not parse comes back as `error`, naming the rule and the URL.
 #ifndef NIANBAO_CRAWLER_LIST_RULES_H_
@@ -32,7 +38,8 @@ struct ListItem {
 // A request for one page of a list mechanism: everything needed to send it and to read its reply
 // (and to build the page after it) without the list page. Travels through the frontier as JSON.
 struct ListRequest {
-  std::string rule;  // the [[list]] entry's name
+  std::string rule;           // the [[list]] or [[detail]] entry's name
+  std::string kind = "list";  // "list" (a page of rows) or "detail" (a shell's report body)
   int page = 0;
   std::string method = "GET";  // "GET" or "POST"
   std::string url;             // absolute
@@ -58,6 +65,8 @@ struct ListPageMatch {
 };
 
 struct ListReply {
+  // A [[detail]] reply: the report as an HTML document (its title in <title> and <h1>).
+  std::string document;
   std::vector<ListItem> items;
   std::optional<ListRequest> next;
   std::string error;  // "" or why the reply could not be read, naming the rule and the URL
@@ -93,6 +102,7 @@ class ListRules {
 
 // Evaluates `{…}` templates: `{name}` is a variable's text, `{name|decode}` percent-decodes it,
 // anything else is integer arithmetic over variables and numbers (+ - * / and parentheses).
+// `{{` and `}}` stand for literal braces (a JSON form value).
 // nullopt (with `missing` set to the first unknown name or bad expression) when it cannot.
 std::optional<std::string> ExpandTemplate(std::string_view text,
                                           const std::map<std::string, std::string>& vars,

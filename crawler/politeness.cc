@@ -38,6 +38,11 @@ bool HostSchedule::CanStart(const std::string& origin, SteadyTime now) const {
   return !host || (host->active < max_per_host_ && now >= host->next_start);
 }
 
+bool HostSchedule::HasFreeConnection(const std::string& origin) const {
+  const Host* host = Find(origin);
+  return !host || host->active < max_per_host_;
+}
+
 SteadyTime HostSchedule::NextStart(const std::string& origin) const {
   const Host* host = Find(origin);
   return host ? host->next_start : SteadyTime{};

@@ -22,6 +22,9 @@ class HostSchedule {
                double max_crawl_delay_seconds);
 
   bool CanStart(const std::string& origin, SteadyTime now) const;
+  // Whether `origin` has a connection free (its own limit only, not the total's, nor time).
+  bool HasFreeConnection(const std::string& origin) const;
+  bool TotalFull() const { return active_total_ >= max_total_; }
   // When a request to `origin` could start, ignoring the connection limits.
   SteadyTime NextStart(const std::string& origin) const;
   void Started(const std::string& origin, SteadyTime now);

@@ -40,7 +40,7 @@ class SqliteStore final : public Store {
   std::optional<Validators> GetValidators(const std::string& url) override;
 
   bool Enqueue(const FrontierEntry& entry) override;
-  std::vector<FrontierEntry> PendingEntries(size_t limit) override;
+  std::vector<FrontierEntry> PendingEntries(size_t limit, int64_t after_id) override;
   void MarkDone(const std::string& url, const std::string& outcome) override;
   int64_t PendingCount() override;
   int RecordAnalysisFailure(const std::string& url, const std::string& reason) override;

@@ -91,6 +91,7 @@ struct FrontierEntry {
   std::string seed;           // the seed URL this crawl started from
   std::string request = "";   // "" (GET `url`) or a list mechanism's request (ListRequest JSON)
   std::string parent_kind{};  // the kind of the parent's entry ("list", "report"); "" for a seed
+  int64_t id = 0;  // the frontier's row id (ascending in the order added); set by PendingEntries
 };
 
 // Where a snapshot's cells were read from (provenance) and which rules read them. Every cell of a
@@ -268,9 +269,9 @@ class Store {
   // --- frontier (crawl state survives a kill) ---
   // Adds `entry` unless the URL is already known to this frontier; returns whether it was added.
   virtual bool Enqueue(const FrontierEntry& entry) = 0;
-  // Up to `limit` pending entries, oldest first (a crawl resuming after a kill reads its backlog
-  // once, rather than polling the head of the frontier).
-  virtual std::vector<FrontierEntry> PendingEntries(size_t limit) = 0;
+  // Up to `limit` pending entries with an id above `after_id`, oldest first: a crawl pages through
+  // its frontier by id (the frontier stays on disk; only a window of it is held in memory).
+  virtual std::vector<FrontierEntry> PendingEntries(size_t limit, int64_t after_id = 0) = 0;
   virtual void MarkDone(const std::string& url, const std::string& outcome) = 0;
   virtual int64_t PendingCount() = 0;
   // Counts one failed analysis of the pending entry `url` (its last reason kept with it); returns

@@ -479,19 +479,20 @@ bool SqliteStore::Enqueue(const FrontierEntry& entry) {
   });
 }
 
-std::vector<FrontierEntry> SqliteStore::PendingEntries(size_t limit) {
+std::vector<FrontierEntry> SqliteStore::PendingEntries(size_t limit, int64_t after_id) {
   return Read("reading the frontier", [&] {
     auto& pending = Prepared(
-        "SELECT url, kind, depth, parent, seed, request, parent_kind FROM frontier WHERE done = 0 "
-        "ORDER BY id LIMIT ?");
+        "SELECT url, kind, depth, parent, seed, request, parent_kind, id FROM frontier "
+        "WHERE done = 0 AND id > ? ORDER BY id LIMIT ?");
+    pending.bind(1, after_id);
     pending.bind(
-        1, static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max())));
+        2, static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max())));
     std::vector<FrontierEntry> entries;
     while (pending.executeStep()) {
       entries.push_back({pending.getColumn(0).getString(), pending.getColumn(1).getString(),
                          pending.getColumn(2).getInt(), pending.getColumn(3).getString(),
                          pending.getColumn(4).getString(), pending.getColumn(5).getString(),
-                         pending.getColumn(6).getString()});
+                         pending.getColumn(6).getString(), pending.getColumn(7).getInt64()});
     }
     return entries;
   });

@@ -13,9 +13,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -677,6 +679,82 @@ TEST_F(DaemonTest, SigintStopsTheDaemonToo) {
   for (const NotifyMessage& m : notify_->messages()) {
     EXPECT_FALSE(NotifySocket::HasLine(m.text, "WATCHDOG=1")) << "no WATCHDOG_USEC, no pings";
   }
+}
+
+TEST_F(DaemonTest, DeadAndBlockedSeedsLogOneLineAndAreBackedOff) {
+  TestSite live;
+  testing::HttpServer dead, blocked;
+  dead.Serve("/gone/", testing::Respond(404, "<html><body>404 Not Found</body></html>"));
+  // The real 瑞数 page of the shared corpus, served with the challenge's 412.
+  blocked.Serve(
+      "/jyt/c110634/zwgklist.shtml",
+      testing::Respond(412,
+                       ReadText(testing::CorpusDir() +
+                                "/lists/real/06-gansu-commonsearch_jyt-c110634-zwgklist.html"),
+                       {{"Content-Type", "text/html"}}));
+  const std::string dead_url = dead.Url("/gone/"),
+                    blocked_url = blocked.Url("/jyt/c110634/zwgklist.shtml");
+  std::string config = ConfigText(live.SeedUrl(), "every 2s");
+  for (const std::string& url : {dead_url, blocked_url}) {
+    config += "[[seed]]\nurl = \"" + url + "\"\nschedule = \"every 2s\"\n";
+  }
+  WriteConfig(config);
+  StartDaemon();
+  ASSERT_GE(notify_->WaitForLine("READY=1", seconds(20)), 0);
+  // The live seed comes back on its 2 s schedule: by its 4th crawl the others would have had
+  // theirs again had they not been backed off.
+  auto deadline = steady_clock::now() + seconds(60);
+  while (live.server().RequestCount("/nb/") < 4 && steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  ASSERT_GE(live.server().RequestCount("/nb/"), 4u) << Log();
+  EXPECT_EQ(StopDaemon(), 0);
+
+  // One request each (no retry storm: neither a 404 nor a challenge is retried), one warning each.
+  EXPECT_EQ(dead.RequestCount("/gone/"), 1u);
+  EXPECT_EQ(blocked.RequestCount("/jyt/c110634/zwgklist.shtml"), 1u);
+  std::string log = Log();
+  auto count = [&](const std::string& text) {
+    size_t n = 0;
+    for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("<4>crawl of " + dead_url + ": the seed page failed (http_404), backing off"), 1u)
+      << log;
+  EXPECT_EQ(count("<4>crawl of " + blocked_url + ": the seed page failed (blocked), backing off"),
+            1u)
+      << log;
+  EXPECT_EQ(count("crawl of " + live.SeedUrl() + ": the seed page failed"), 0u) << log;
+
+  // `nianbao status`: the seed_error column, the next crawl hours away (6 h for a first failure).
+  CommandResult status = RunNianbao({"status", "--db", db_.string(), "--format", "json"}, dir_);
+  ASSERT_EQ(status.status, 0) << status.output;
+  nlohmann::json json = nlohmann::json::parse(status.output);
+  std::map<std::string, nlohmann::json> by_url;
+  for (const nlohmann::json& seed : json["seeds"]) by_url[seed["url"]] = seed;
+  ASSERT_EQ(by_url.size(), 3u);
+  EXPECT_EQ(by_url[dead_url]["seed_error"], "http_404");
+  EXPECT_EQ(by_url[dead_url]["seed_failures"], 1);
+  EXPECT_EQ(by_url[blocked_url]["seed_error"], "blocked");
+  EXPECT_TRUE(by_url[live.SeedUrl()]["seed_error"].is_null());
+  EXPECT_EQ(by_url[live.SeedUrl()]["seed_failures"], 0);
+  EXPECT_EQ(by_url[dead_url]["crawls"], 1);
+  {
+    std::unique_ptr<Store> store = Store::Open(db_.string());
+    int64_t now = static_cast<int64_t>(std::time(nullptr));
+    for (const SeedState& seed : store->SeedStates()) {
+      if (seed.url == live.SeedUrl()) continue;
+      EXPECT_GE(seed.next_due, now + 5 * 3600) << seed.url;  // backed off by hours, not 2 s
+    }
+  }
+  CommandResult text = RunNianbao({"status", "--db", db_.string()}, dir_);
+  ASSERT_EQ(text.status, 0) << text.output;
+  EXPECT_NE(text.output.find("seed error http_404 (1 crawls in a row; backed off)"),
+            std::string::npos)
+      << text.output;
+  EXPECT_NE(text.output.find("seed error blocked (1 crawls in a row; backed off)"),
+            std::string::npos)
+      << text.output;
 }
 
 TEST_F(DaemonTest, ScheduleStateSurvivesARestart) {

@@ -22,6 +22,7 @@
 #include "tests/support/http_server.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/truth.h"
 
 namespace nianbao {
 namespace {
@@ -436,6 +437,192 @@ TEST_F(ListMechanismsTest, HanwebAnnualReportPageAsksForEachEarlierYear) {
             (std::set<std::string>{"/art/2010/nb.html", "/art/2009/nb.html", "/art/2008/nb.html"}));
 }
 
+// --- article shells: the report body comes from a detail API ([[detail]]) ---
+
+std::string ShellPage(const std::string& name) {
+  std::string bytes = testing::ReadFileBytes(testing::DataDir() + "/shells/" + name);
+  EXPECT_FALSE(bytes.empty()) << name;
+  return bytes;
+}
+
+// The real Shanghai 2019 report (corpus/shanghai-2019-condensed.html) as a detail API holds it:
+// the article's HTML, its title apart.
+constexpr char kShanghaiTitle[] = "2019年上海市人民政府办公厅政府信息公开工作年度报告";
+std::string ShanghaiReportBody() {
+  std::string page = testing::ReadFileBytes(testing::CorpusDir() + "/shanghai-2019-condensed.html");
+  size_t start = page.find("<body>");
+  size_t end = page.rfind("</body>");
+  EXPECT_NE(start, std::string::npos);
+  EXPECT_NE(end, std::string::npos);
+  return page.substr(start + 6, end - start - 6);
+}
+nlohmann::json ShanghaiTruth() {
+  return nlohmann::json::parse(
+      testing::ReadFileBytes(testing::CorpusDir() + "/shanghai-2019-condensed.html.truth.json"));
+}
+// The same year's 解读 (an explanation, no tables): a shell the report filter follows that holds
+// no report.
+constexpr char kExplanationTitle[] = "《2019年上海市人民政府办公厅政府信息公开工作年度报告》解读";
+constexpr char kExplanationBody[] =
+    "<p>一、年度报告编制情况</p><p>本年度报告根据《中华人民共和国政府信息公开条例》的要求编制，"
+    "对照条例规定的格式，全面反映了本年度政府信息公开工作情况。</p>";
+
+TEST_F(ListMechanismsTest, EpointShellReadsItsReportFromGetGovInfoDetail) {
+  const std::string report_guid = "3f2b8c1e-5d4a-4e7b-9a61-0c2d3e4f5a6b";
+  const std::string explanation_guid = "9a0c4d2e-1b3f-4c5d-8e6f-7a8b9c0d1e2f";
+  const std::string shell_path = "/shhk-zwgk/showinfo/showinfo.html";
+  const std::string api = "/shhk-zwgk/rest/shhkZwgkFrontAppNotNeedLoginAction/getGovInfoDetail";
+  server_.Serve(
+      "/shhk-zwgk/zfxxgk/zfxxgknb/",
+      Html("<ul><li><a href=\"" + shell_path + "?infoGuid=" + report_guid + "\">" + kShanghaiTitle +
+           "</a></li><li><a href=\"" + shell_path + "?infoGuid=" + explanation_guid + "\">" +
+           kExplanationTitle +
+           "</a></li><li><a href=\"/shhk-zwgk/news/1.html\">区政府召开常务会议</a></li></ul>"));
+  server_.Serve(shell_path, Html(ShellPage("epoint-showinfo.html")));
+  // The API as WebBuilder answers: {"custom": {title, infodate, infocontent, …}, "status": …}.
+  server_.Handle(api, [&](const HttpRequest& request) {
+    nlohmann::json params = nlohmann::json::parse(Field(Fields(request.body), "params"), nullptr,
+                                                  /*allow_exceptions=*/false);
+    std::string id = params.is_object() ? params.value("infoid", "") : "";
+    nlohmann::json custom = {
+        {"infodate", "2020-01-31"}, {"infotype", "html"}, {"pdflist", nlohmann::json::array()}};
+    if (id == report_guid) {
+      custom["title"] = kShanghaiTitle;
+      custom["infocontent"] = ShanghaiReportBody();
+    } else if (id == explanation_guid) {
+      custom["title"] = kExplanationTitle;
+      custom["infocontent"] = kExplanationBody;
+    } else {
+      custom = {{"status", "false"}};
+    }
+    return Json({{"custom", custom}, {"status", {{"code", 1}, {"text", ""}}}});
+  });
+  CrawlSummary summary = Crawl(server_.Url("/shhk-zwgk/zfxxgk/zfxxgknb/"));
+
+  std::vector<HttpRequest> posts = RequestsTo(api);
+  ASSERT_EQ(posts.size(), 2u);  // one per shell, never retried
+  std::set<std::string> asked;
+  for (const HttpRequest& post : posts) {
+    EXPECT_EQ(post.method, "POST");
+    EXPECT_EQ(post.Header("x-requested-with"), "XMLHttpRequest");
+    nlohmann::json params = nlohmann::json::parse(Field(Fields(post.body), "params"));
+    EXPECT_EQ(params["siteGuid"], "7eb5f7f1-9041-43ad-8e13-8fcb82ea831a");  // from var siteInfo
+    asked.insert(params["infoid"].get<std::string>());
+  }
+  EXPECT_EQ(asked, (std::set<std::string>{report_guid, explanation_guid}));
+  EXPECT_TRUE(summary.errors.empty()) << summary.errors.begin()->first;
+  EXPECT_EQ(summary.new_versions, 1);  // the report, and nothing else
+
+  // The report is the shell page's, read from the API's reply.
+  std::unique_ptr<Store> store = Store::Open(dir_.File("nianbao.db"));
+  StoredExtraction report = store->Show(server_.Url(shell_path + "?infoGuid=" + report_guid));
+  EXPECT_EQ(report.origin.document_url.rfind(server_.Url(api), 0), 0u);
+  EXPECT_EQ(report.extraction.year, 2019);
+  EXPECT_TRUE(testing::ExpectFieldsAsTruth(report.extraction, ShanghaiTruth(), *rules_).empty());
+  EXPECT_THROW(store->Show(server_.Url(shell_path + "?infoGuid=" + explanation_guid)),
+               NotFoundError);
+}
+
+TEST_F(ListMechanismsTest, ShanghaiDistrictShellReadsItsReportFromHtmlInfoDetail) {
+  const std::string report = "/art/info/7195/i20200131-a1b2c3d4e5f6g7";
+  const std::string explanation = "/art/info/7195/i20200131-z9y8x7w6v5u4t3";
+  const std::string broken = "/art/info/7195/i20200131-broken000000";
+  server_.Serve(
+      "/xxgk/zfxxgknb/",
+      Html(std::string("<ul><li><a href=\"") + report + "\">" + kShanghaiTitle +
+           "</a></li><li><a href=\"" + explanation + "\">" + kExplanationTitle +
+           "</a></li><li><a href=\"" + broken + "\">2018年政府信息公开工作年度报告</a></li></ul>"));
+  for (const std::string& path : {report, explanation, broken})
+    server_.Serve(path, Html(ShellPage("shanghai-art-info.html")));
+  // The API: POST id=… → {"success": true, "data": {title, body, …}}; an unknown id gets
+  // {"success": false, "data": null}, a reply without a body.
+  server_.Handle("/html/info/detail", [&](const HttpRequest& request) {
+    std::string id = Field(Fields(request.body), "id");
+    if (id == "i20200131-a1b2c3d4e5f6g7")
+      return Json({{"success", true},
+                   {"data", {{"title", kShanghaiTitle}, {"body", ShanghaiReportBody()}}}});
+    if (id == "i20200131-z9y8x7w6v5u4t3")
+      return Json({{"success", true},
+                   {"data", {{"title", kExplanationTitle}, {"content", kExplanationBody}}}});
+    return Json({{"success", false}, {"data", nullptr}});
+  });
+  CrawlSummary summary = Crawl(server_.Url("/xxgk/zfxxgknb/"));
+
+  std::vector<HttpRequest> posts = RequestsTo("/html/info/detail");
+  ASSERT_EQ(posts.size(), 3u);
+  std::set<std::string> ids;
+  for (const HttpRequest& post : posts) {
+    EXPECT_EQ(post.method, "POST");
+    ids.insert(Field(Fields(post.body), "id"));
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"i20200131-a1b2c3d4e5f6g7", "i20200131-z9y8x7w6v5u4t3",
+                                        "i20200131-broken000000"}));
+  EXPECT_EQ(summary.new_versions, 1);
+  // The reply without a body is an error naming the rule and the URL.
+  EXPECT_EQ(summary.errors["bad_reply"], 1);
+  ASSERT_EQ(summary.problems.size(), 1u);
+  EXPECT_NE(summary.problems[0].find("rule shanghai_info_detail"), std::string::npos);
+  EXPECT_NE(summary.problems[0].find(server_.Url("/html/info/detail")), std::string::npos);
+
+  std::unique_ptr<Store> store = Store::Open(dir_.File("nianbao.db"));
+  StoredExtraction stored = store->Show(server_.Url(report));
+  EXPECT_EQ(stored.extraction.year, 2019);
+  EXPECT_TRUE(testing::ExpectFieldsAsTruth(stored.extraction, ShanghaiTruth(), *rules_).empty());
+  EXPECT_THROW(store->Show(server_.Url(explanation)), NotFoundError);
+}
+
+TEST(ListRulesTest, DetailRulesFireOnlyOnTheirShells) {
+  std::shared_ptr<const LinkRules> links = LinkRules::Load();
+  auto fired = [&](const std::string& html, const std::string& url) {
+    std::set<std::string> names;
+    for (const ListPageMatch& match : links->lists().ReadPage(html, url, 50)) {
+      names.insert(match.rule);
+      EXPECT_EQ(match.error, "") << url;
+    }
+    return names;
+  };
+  std::string epoint = ShellPage("epoint-showinfo.html");
+  std::string spa = ShellPage("shanghai-art-info.html");
+  const std::string guid = "3f2b8c1e-5d4a-4e7b-9a61-0c2d3e4f5a6b";
+  EXPECT_EQ(
+      fired(epoint, "https://www.shhk.gov.cn/shhk-zwgk/showinfo/showinfo.html?infoGuid=" + guid),
+      (std::set<std::string>{"epoint_govinfo_detail"}));
+  EXPECT_EQ(fired(spa, "https://xxgk.fengxian.gov.cn/art/info/9595/i20250408-mkbqe7v0xqibcfvdrs"),
+            (std::set<std::string>{"shanghai_info_detail"}));
+  // The SPA shell elsewhere than an article URL is no article; a list page is no shell.
+  EXPECT_TRUE(fired(spa, "https://xxgk.fengxian.gov.cn/col/7195/").empty());
+  EXPECT_TRUE(fired(ShellPage("shanghai-art-info.html"), "https://a.gov.cn/art/info/").empty());
+  // The request each builds, from the page and its URL.
+  std::vector<ListPageMatch> matches = links->lists().ReadPage(
+      epoint, "https://www.shhk.gov.cn/shhk-zwgk/showinfo/showinfo.html?infoGuid=" + guid, 50);
+  ASSERT_EQ(matches.size(), 1u);
+  ASSERT_TRUE(matches[0].next);
+  EXPECT_EQ(matches[0].next->kind, "detail");
+  EXPECT_EQ(
+      matches[0].next->url,
+      "https://www.shhk.gov.cn/shhk-zwgk/rest/shhkZwgkFrontAppNotNeedLoginAction/getGovInfoDetail");
+  EXPECT_EQ(
+      matches[0].next->form,
+      "params=%7B%22siteGuid%22%3A%227eb5f7f1-9041-43ad-8e13-8fcb82ea831a%22%2C%22infoid%22%3A%22" +
+          guid + "%22%7D");
+  EXPECT_FALSE(matches[0].owns_paging);
+  std::optional<ListRequest> back = ListRequest::FromJson(matches[0].next->ToJson());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->kind, "detail");
+  // A reply that is no JSON, or holds no body, is an error naming the rule and the URL.
+  ListReply bad = links->lists().ReadReply(*matches[0].next, "<html>error</html>", 50);
+  EXPECT_NE(bad.error.find("rule epoint_govinfo_detail"), std::string::npos) << bad.error;
+  EXPECT_NE(bad.error.find("not JSON"), std::string::npos) << bad.error;
+  ListReply empty =
+      links->lists().ReadReply(*matches[0].next, R"({"custom":{"status":"false"}})", 50);
+  EXPECT_NE(empty.error.find("getGovInfoDetail"), std::string::npos) << empty.error;
+  ListReply good = links->lists().ReadReply(
+      *matches[0].next, R"({"custom":{"title":"某区<2019>年报","infocontent":"<p>正文</p>"}})", 50);
+  EXPECT_EQ(good.error, "");
+  EXPECT_NE(good.document.find("<title>某区&lt;2019>年报</title>"), std::string::npos);
+  EXPECT_NE(good.document.find("<p>正文</p>"), std::string::npos);
+}
+
 // --- errors ---
 
 TEST_F(ListMechanismsTest, AReplyThatDoesNotParseIsAnErrorNamingTheRuleAndUrl) {
@@ -521,6 +708,7 @@ TEST(ListRulesTest, TemplatesAndRequestsRoundTrip) {
   EXPECT_FALSE(ExpandTemplate("{nope}", vars, &missing));
   EXPECT_EQ(missing, "nope");
   EXPECT_FALSE(ExpandTemplate("{name + 1}", vars, &missing));
+  EXPECT_EQ(ExpandTemplate("{{\"p\":{page}}}", vars, &missing), "{\"p\":3}");  // literal braces
 
   ListRequest request;
   request.rule = "r";

@@ -55,8 +55,11 @@ TEST(SeedsTest, EveryLineIsACompleteNormalisedSeed) {
                                         "city",     "county",     "department"};
   std::set<std::string> urls;
   int line_number = 1, seeds = 0;
+  std::set<std::string> prefectures;  // region codes of prefecture-level governments
+  int national = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
+    if (!line.empty() && line[0] == '#') continue;  // the header's notes
     SCOPED_TRACE("rules/seeds.tsv:" + std::to_string(line_number));
     std::vector<std::string> cells = Split(line);
     ASSERT_EQ(cells.size(), 8u) << line;
@@ -70,7 +73,15 @@ TEST(SeedsTest, EveryLineIsACompleteNormalisedSeed) {
     EXPECT_EQ(NormalizeUrl(url).value_or("<not a URL>"), url);
     EXPECT_TRUE(urls.insert(url).second) << "duplicate " << url;
     EXPECT_FALSE(source.empty());
-    EXPECT_TRUE(evidence == "seen" || evidence == "derived") << evidence;
+    EXPECT_TRUE(evidence == "seen" || evidence == "derived" || evidence == "home") << evidence;
+    if (evidence == "home") {  // a site's home page, standing in for a column not found
+      EXPECT_EQ(checked, "unverified");
+      std::optional<Url> parsed = ParseUrl(url);
+      ASSERT_TRUE(parsed);
+      EXPECT_EQ(parsed->PathAndQuery(), "/") << url;
+    }
+    if (level == "prefecture") prefectures.insert(code);
+    national += level == "national";
     EXPECT_TRUE(checked == "unverified" || checked == "verified") << checked;
     if (level == "national") {
       EXPECT_EQ(province, "");
@@ -81,7 +92,9 @@ TEST(SeedsTest, EveryLineIsACompleteNormalisedSeed) {
       EXPECT_EQ(province_of_code[code], province) << code;
     }
   }
-  EXPECT_GE(seeds, 200);
+  EXPECT_GE(seeds, 490);
+  EXPECT_GE(prefectures.size(), 310u);  // of the 333 prefecture-level divisions
+  EXPECT_GE(national, 21);
 }
 
 }  // namespace

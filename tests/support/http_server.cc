@@ -163,8 +163,10 @@ struct HttpServer::Impl {
   std::map<std::string, HttpHandler> handlers;
   HttpHandler default_handler;
   std::vector<HttpRequest> log;
-  std::vector<std::thread> connection_threads;
+  std::map<std::thread::id, std::thread> connection_threads;
+  std::vector<std::thread::id> finished_threads;  // to join: a long run opens many connections
   std::vector<int> open_fds;
+  bool any_loopback = false;  // bound to 0.0.0.0, answering 127.0.0.0/8 peers only
 
   // Waits until `fd` is readable (true) or the server stops (false).
   bool WaitReadable(int fd) {
@@ -189,13 +191,32 @@ struct HttpServer::Impl {
 
   void AcceptLoop() {
     while (WaitReadable(listen_fd)) {
-      int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      sockaddr_in peer{};
+      socklen_t peer_length = sizeof peer;
+      int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_length, SOCK_CLOEXEC);
       if (fd < 0) continue;
+      if (any_loopback && (ntohl(peer.sin_addr.s_addr) >> 24) != 127) {
+        ::close(fd);  // bound to every address for the 127/8 ones; nobody else is answered
+        continue;
+      }
       int one = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      std::lock_guard<std::mutex> lock(mu);
-      open_fds.push_back(fd);
-      connection_threads.emplace_back([this, fd] { ServeConnection(fd); });
+      std::vector<std::thread> ended;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        for (std::thread::id id : finished_threads) {
+          auto it = connection_threads.find(id);
+          if (it == connection_threads.end()) continue;
+          ended.push_back(std::move(it->second));
+          connection_threads.erase(it);
+        }
+        finished_threads.clear();
+        open_fds.push_back(fd);
+        std::thread thread([this, fd] { ServeConnection(fd); });
+        std::thread::id id = thread.get_id();
+        connection_threads.emplace(id, std::move(thread));
+      }
+      for (std::thread& thread : ended) thread.join();
     }
   }
 
@@ -302,18 +323,22 @@ struct HttpServer::Impl {
     auto it = std::find(open_fds.begin(), open_fds.end(), fd);
     if (it != open_fds.end()) open_fds.erase(it);
     ::close(fd);
+    finished_threads.push_back(std::this_thread::get_id());
   }
 };
 
 HttpServer::HttpServer(const std::string& loopback_address) : impl_(std::make_unique<Impl>()) {
-  impl_->address = loopback_address;
+  impl_->any_loopback = loopback_address == kAnyLoopback;
+  impl_->address = impl_->any_loopback ? "127.0.0.1" : loopback_address;
   if (::pipe2(impl_->wake_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
   impl_->listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (impl_->listen_fd < 0) throw std::runtime_error("socket failed");
   sockaddr_in address{};
   address.sin_family = AF_INET;
-  if (::inet_pton(AF_INET, loopback_address.c_str(), &address.sin_addr) != 1 ||
-      (ntohl(address.sin_addr.s_addr) >> 24) != 127) {
+  if (impl_->any_loopback) {
+    address.sin_addr.s_addr = htonl(INADDR_ANY);  // the accept loop refuses peers outside 127/8
+  } else if (::inet_pton(AF_INET, loopback_address.c_str(), &address.sin_addr) != 1 ||
+             (ntohl(address.sin_addr.s_addr) >> 24) != 127) {
     throw std::runtime_error("not an IPv4 loopback address: " + loopback_address);
   }
   address.sin_port = 0;
@@ -336,7 +361,8 @@ HttpServer::~HttpServer() {
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     for (int fd : impl_->open_fds) ::shutdown(fd, SHUT_RDWR);
-    threads.swap(impl_->connection_threads);
+    for (auto& [id, thread] : impl_->connection_threads) threads.push_back(std::move(thread));
+    impl_->connection_threads.clear();
   }
   for (std::thread& thread : threads) thread.join();
   ::close(impl_->listen_fd);
@@ -349,6 +375,9 @@ std::string HttpServer::Origin() const {
   return "http://" + impl_->address + ":" + std::to_string(impl_->port);
 }
 std::string HttpServer::Url(std::string_view path) const { return Origin() + std::string(path); }
+std::string HttpServer::OriginOn(const std::string& address) const {
+  return "http://" + address + ":" + std::to_string(impl_->port);
+}
 
 void HttpServer::KeepLog(bool keep) { impl_->keep_log = keep; }
 

@@ -57,15 +57,19 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 class HttpServer {
  public:
   // Binds an ephemeral port of `loopback_address` (any 127.x.y.z: distinct addresses are distinct
-  // hosts to a crawler) and starts serving; throws std::runtime_error on failure.
+  // hosts to a crawler) and starts serving; throws std::runtime_error on failure. kAnyLoopback:
+  // every address of 127.0.0.0/8 reaches this one server (as many simulated hosts, told apart by
+  // the address in the Host header; Origin() names 127.0.0.1); peers outside 127/8 are refused.
+  static constexpr const char* kAnyLoopback = "127.0.0.0/8";
   explicit HttpServer(const std::string& loopback_address = "127.0.0.1");
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const;
-  std::string Origin() const;                    // "http://ADDRESS:PORT"
-  std::string Url(std::string_view path) const;  // Origin() + path
+  std::string Origin() const;                              // "http://ADDRESS:PORT"
+  std::string Url(std::string_view path) const;            // Origin() + path
+  std::string OriginOn(const std::string& address) const;  // "http://ADDRESS:PORT" (kAnyLoopback)
 
   // Register before or while serving; thread-safe.
   void Handle(const std::string& path, HttpHandler handler);
