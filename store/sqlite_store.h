@@ -1,6 +1,6 @@
 // SqliteStore: the one implementation of Store. Its methods live in several files by concern:
 // open.cc (opening, checking, migrating), write.cc (fetches, documents, snapshots, frontier),
-// read.cc (history, diff, show, status), schedule.cc (seeds and crawls), export.cc (CSV).
+// read.cc (history, diff, show, status), cross_year.cc (checks), schedule.cc (seeds and crawls), export.cc (CSV).
 // Internal to store/.
 #ifndef NIANBAO_STORE_SQLITE_STORE_H_
 #define NIANBAO_STORE_SQLITE_STORE_H_
@@ -67,6 +67,10 @@ class SqliteStore final : public Store {
   std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) override;
   StoreStatus Status(int64_t now) override;
 
+  std::vector<ReportChecks> LatestReportChecks(const ChecksOptions& options) override;
+  std::vector<CrossYearCheck> CrossYearChecks(const ChecksOptions& options) override;
+  std::map<std::string, CrossYearQuality> CrossYearQualityByReport() override;
+
  private:
   // Runs `body` as one write transaction, retried while another process holds the write lock;
   // SQLite errors become StoreError naming the database and `what`.
@@ -101,6 +105,9 @@ class SqliteStore final : public Store {
   int LatestVersion(int64_t report_id);
   // Inserts `checks` as check_failures rows of `snapshot_id` from ordinal `first` on.
   void InsertChecks(int64_t snapshot_id, int64_t first, const std::vector<CheckFailure>& checks);
+  // Within a read transaction: each report's latest version that names a body (containing `body`
+  // when given) and a year, with the fields the cross-year checks read (cross_year.cc).
+  std::vector<YearSnapshot> YearSnapshots(const std::optional<std::string>& body);
   // Loads one stored snapshot (inside a read transaction).
   StoredExtraction LoadSnapshot(int64_t report_id, int version, const std::string& url);
 

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -23,6 +24,7 @@
 
 #include "extract/extraction.h"
 #include "extract/map/rules.h"
+#include "store/cross_year.h"
 
 namespace nianbao {
 
@@ -311,6 +313,16 @@ class Store {
   virtual std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) = 0;
   // Counts for `nianbao status`; "last day" means since `now` - 86400.
   virtual StoreStatus Status(int64_t now) = 0;
+
+  // --- checks (`nianbao checks`, the exports' quality columns; store/cross_year.h) ---
+  // Each report's latest version with every identity's status and its failed checks, by body,
+  // year and URL; only those `options` select.
+  virtual std::vector<ReportChecks> LatestReportChecks(const ChecksOptions& options) = 0;
+  // The year-against-year checks over each body's latest versions (store/cross_year.h).
+  virtual std::vector<CrossYearCheck> CrossYearChecks(const ChecksOptions& options) = 0;
+  // Report URL (as stored) → its cross-year checks that failed or warned; a report with none is
+  // absent. One call per export: it reads the whole store once.
+  virtual std::map<std::string, CrossYearQuality> CrossYearQualityByReport() = 0;
 };
 
 }  // namespace nianbao
