@@ -1,7 +1,7 @@
 // SqliteStore: the one implementation of Store. Its methods live in several files by concern:
 // open.cc (opening, checking, migrating), write.cc (fetches, documents, snapshots, frontier),
-// read.cc (history, diff, show, status), cross_year.cc (checks), schedule.cc (seeds and crawls), export.cc (CSV).
-// Internal to store/.
+// read.cc (history, diff, show, status), cross_year.cc (checks), schedule.cc (seeds and crawls),
+// export.cc (CSV). Internal to store/.
 #ifndef NIANBAO_STORE_SQLITE_STORE_H_
 #define NIANBAO_STORE_SQLITE_STORE_H_
 
