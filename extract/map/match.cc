@@ -711,7 +711,9 @@ class GridMatcher {
                                   text_input_, dim_cache_);
       bool has_row_dim = std::any_of(table.dimensions.begin(), table.dimensions.end(),
                                      [](const Dimension& d) { return d.axis == Axis::kRow; });
-      any_row |= has_row_dim && m.row_ok;  // a table with row rules understood the row
+      // A table with row rules understood the row. The transposed copies (named so by the loader,
+      // rules.cc) know applicant labels as rows: they do not make an outcome row understood.
+      any_row |= has_row_dim && m.row_ok && !table.name.ends_with("_transposed");
       if (!m.field.empty()) {
         best = m;
         break;
