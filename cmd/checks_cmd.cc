@@ -232,7 +232,7 @@ void AddChecksCommands(CLI::App& app, int* exit_code) {
       ->check(NotEmpty());
   cmd->add_flag("--failed", args->failed, "only what did not pass (fail, and cross-year warning)");
   cmd->add_option("--format", args->format, "text, csv or json")
-      ->check(CLI::IsMember({"text", "csv", "json"}));
+      ->check(CLI::IsMember({"text", "csv", "json"}).description(""));
   SetExample(cmd,
              {"nianbao checks --body 平潭 --failed", "nianbao checks --year 2024 --format csv"});
   cmd->callback([args, exit_code] { *exit_code = RunChecks(*args); });
