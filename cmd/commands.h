@@ -17,6 +17,7 @@ void AddDaemonCommands(CLI::App& app, int* exit_code);     // daemon, status
 void AddReextractCommands(CLI::App& app, int* exit_code);  // reextract
 void AddDatasetCommands(CLI::App& app, int* exit_code);    // import, fields
 void AddCoverageCommands(CLI::App& app, int* exit_code);   // coverage, reports, errors, changes
+void AddChecksCommands(CLI::App& app, int* exit_code);     // checks
 
 }  // namespace nianbao
 

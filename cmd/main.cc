@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   nianbao::AddReextractCommands(app, &exit_code);
   nianbao::AddDatasetCommands(app, &exit_code);
   nianbao::AddCoverageCommands(app, &exit_code);
+  nianbao::AddChecksCommands(app, &exit_code);
   nianbao::AddHelpCommand(app, &exit_code);  // last: it documents every subcommand above
   if (auto status = nianbao::UnknownCommand(app, argc, argv, std::cerr)) return *status;
   try {

@@ -1,7 +1,7 @@
 // SqliteStore: the one implementation of Store. Its methods live in several files by concern:
 // open.cc (opening, checking, migrating), write.cc (fetches, documents, snapshots, frontier),
-// read.cc (history, diff, show, status), schedule.cc (seeds and crawls), export.cc (CSV).
-// Internal to store/.
+// read.cc (history, diff, show, status), cross_year.cc (checks), schedule.cc (seeds and crawls),
+// export.cc (CSV). Internal to store/.
 #ifndef NIANBAO_STORE_SQLITE_STORE_H_
 #define NIANBAO_STORE_SQLITE_STORE_H_
 
@@ -74,6 +74,9 @@ class SqliteStore final : public Store {
   std::vector<ReportRow> Reports(const ReportQuery& query) override;
   std::vector<ErrorRow> Errors(int64_t since) override;
   std::vector<ChangeRow> Changes(int64_t since) override;
+  std::vector<ReportChecks> LatestReportChecks(const ChecksOptions& options) override;
+  std::vector<CrossYearCheck> CrossYearChecks(const ChecksOptions& options) override;
+  std::map<std::string, CrossYearQuality> CrossYearQualityByReport() override;
 
  private:
   // Runs `body` as one write transaction, retried while another process holds the write lock;
@@ -113,6 +116,9 @@ class SqliteStore final : public Store {
   // Within a write transaction: the id of the body `record` (created, or its record updated when
   // `seeded`); 0 for a record without a name.
   int64_t BodyId(const BodyRules& bodies, const BodyRecord& record, bool seeded);
+  // Within a read transaction: each report's latest version that names a body (containing `body`
+  // when given) and a year, with the fields the cross-year checks read (cross_year.cc).
+  std::vector<YearSnapshot> YearSnapshots(const std::optional<std::string>& body);
   // Loads one stored snapshot (inside a read transaction).
   StoredExtraction LoadSnapshot(int64_t report_id, int version, const std::string& url);
 

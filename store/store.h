@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -25,6 +26,7 @@
 #include "extract/map/bodies.h"
 #include "extract/map/rules.h"
 #include "store/coverage.h"
+#include "store/cross_year.h"
 
 namespace nianbao {
 
@@ -344,6 +346,15 @@ class Store {
   // The snapshot versions written by fetches at or after `since`, oldest first, each with what
   // changed from the version before.
   virtual std::vector<ChangeRow> Changes(int64_t since) = 0;
+  // --- checks (`nianbao checks`, the exports' quality columns; store/cross_year.h) ---
+  // Each report's latest version with every identity's status and its failed checks, by body,
+  // year and URL; only those `options` select.
+  virtual std::vector<ReportChecks> LatestReportChecks(const ChecksOptions& options) = 0;
+  // The year-against-year checks over each body's latest versions (store/cross_year.h).
+  virtual std::vector<CrossYearCheck> CrossYearChecks(const ChecksOptions& options) = 0;
+  // Report URL (as stored) → its cross-year checks that failed or warned; a report with none is
+  // absent. One call per export: it reads the whole store once.
+  virtual std::map<std::string, CrossYearQuality> CrossYearQualityByReport() = 0;
 };
 
 }  // namespace nianbao

@@ -47,6 +47,14 @@ size_t ExpectedTotalsMissing(const std::string& page) {
   return page == "shanghai-2019-condensed.html" ? 11 : 0;
 }
 
+// Statistic rows a page prints that no field of the catalogue holds: they stay unmatched (the
+// legacy regional form of Pingtan 2018 has three), never forced into a field.
+std::vector<std::string> ExpectedUnmatched(const std::string& page) {
+  if (page == "pingtan-2018.html")
+    return {"信函、传真申请数", "其他类型答复数", "接受行政诉讼、举报数"};
+  return {};
+}
+
 TEST_P(CorpusTest, MatchesTruth) {
   const fs::path& page = GetParam();
   auto truth = nlohmann::json::parse(testing::ReadFileBytes(page.string() + ".truth.json"));
@@ -88,7 +96,13 @@ TEST_P(CorpusTest, MatchesTruth) {
   size_t table_failures = 0;
   for (const CheckFailure& c : e.checks) table_failures += c.kind == "text_vs_table" ? 0 : 1;
   EXPECT_EQ(failed, table_failures);
-  EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+  std::vector<std::string> unmatched_expected = ExpectedUnmatched(page.filename().string());
+  ASSERT_EQ(e.unmatched.size(), unmatched_expected.size())
+      << (e.unmatched.empty() ? "" : e.unmatched.front().label);
+  for (size_t i = 0; i < unmatched_expected.size(); ++i) {
+    EXPECT_NE(e.unmatched[i].label.find(unmatched_expected[i]), std::string::npos)
+        << e.unmatched[i].label;
+  }
   size_t missing = 0;
   for (const CheckFailure& c : e.checks) {
     if (c.kind == "total_missing") {

@@ -105,7 +105,7 @@ TEST(LegacyRegional, CombinedAndUnknownRowsStayUnmatched) {
 
 TEST(LegacyRegional, RealPingtan2018AsItsTruthSays) {
   auto rules = RuleSet::LoadEmbedded();
-  std::string page = testing::DataDir() + "/pages/pingtan-2018.html";
+  std::string page = testing::CorpusDir() + "/pingtan-2018.html";
   Extraction e = Extract(testing::ReadFileBytes(page), *rules);
   auto truth = nlohmann::json::parse(testing::ReadFileBytes(page + ".truth.json"));
   EXPECT_TRUE(testing::ExpectFieldsAsTruth(e, truth, *rules).empty());

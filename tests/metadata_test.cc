@@ -22,6 +22,20 @@ TEST(MetadataTest, IssuerAndYearFromTheTitle) {
   EXPECT_EQ(m.year, 2022);
 }
 
+// The title names the place; an Author meta naming that place's organ refines it (the real Pingtan
+// 2018 page: Author 平潭综合实验区管委会). Any other Author is not the issuer.
+TEST(MetadataTest, AuthorMetaNamingThePlacesOrganRefinesTheIssuer) {
+  const std::string title = "<title>平潭综合实验区2018年度政府信息公开工作年度报告_平潭</title>";
+  auto author = [&](const std::string& name) {
+    return Read(title + "<meta name=\"Author\" content=\"" + name + "\"/>", "").issuer;
+  };
+  EXPECT_EQ(author("平潭综合实验区管委会"), "平潭综合实验区管委会");
+  EXPECT_EQ(author("平潭综合实验区人民政府"), "平潭综合实验区人民政府");
+  EXPECT_EQ(author("平潭综合实验区管委会办公室"), "平潭综合实验区");  // an office that posted it
+  EXPECT_EQ(author("张三"), "平潭综合实验区");
+  EXPECT_EQ(author(""), "平潭综合实验区");
+}
+
 // A title that names no body ("关于2021年度…"): the issuer comes from what the page says of itself.
 TEST(MetadataTest, IssuerFromThePageWhenTheTitleNamesNone) {
   const std::string title = "<title>关于2021年度政府信息公开工作年度报告</title>";

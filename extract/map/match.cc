@@ -715,7 +715,9 @@ class GridMatcher {
                                   text_input_, dim_cache_);
       bool has_row_dim = std::any_of(table.dimensions.begin(), table.dimensions.end(),
                                      [](const Dimension& d) { return d.axis == Axis::kRow; });
-      any_row |= has_row_dim && m.row_ok;  // a table with row rules understood the row
+      // A table with row rules understood the row. The transposed copies (named so by the loader,
+      // rules.cc) know applicant labels as rows: they do not make an outcome row understood.
+      any_row |= has_row_dim && m.row_ok && !table.name.ends_with("_transposed");
       if (!m.field.empty()) {
         best = m;
         break;
@@ -794,6 +796,8 @@ class ListMatcher {
 
   void ReadGrid(int table, const Grid& grid) {
     cumulative_column_ = -1;
+    code_column_ = -1;
+    grid_columns_ = grid.columns;
     for (int r = 0; r < grid.rows; ++r) {
       for (int c = 0; c < grid.columns; ++c) {
         int index = grid.slots[static_cast<size_t>(r) * grid.columns + c];
@@ -814,8 +818,8 @@ class ListMatcher {
       return;
     }
     if (kind == CellKind::kValue) {
-      // 历年累计: the years up to now, never the report year's figure.
-      if (cell.column == cumulative_column_) return;
+      // 历年累计: the years up to now, never the report year's figure; 代码: the row's code.
+      if (cell.column == cumulative_column_ || cell.column == code_column_) return;
       if (pending_.active) Value(table, cell, text);
       pending_.active = false;
       return;
@@ -832,6 +836,10 @@ class ListMatcher {
     if (label.text.empty()) return;
     if (IsCumulativeHeader(label.text)) {
       cumulative_column_ = cell.column;
+      return;
+    }
+    if (IsCodeHeader(label.text) && grid_columns_ > 1) {  // a text list has no columns
+      code_column_ = cell.column;
       return;
     }
     if (label.text == "统计数") column_label_ = text;  // the value column's header
@@ -881,12 +889,20 @@ class ListMatcher {
     return text.starts_with("历年") || text == "累计" || text == "累计数" || text == "累计总数";
   }
 
+  // The header of a column of row codes (定西's 统计报表: 指标名称 | 计量单位 | 代码 | 本期实际 |
+  // 本年累计, 主动公开信息数 | 条 | 01 | …): 01 is the row's number, not its value.
+  static bool IsCodeHeader(const std::string& text) {
+    return text == "代码" || text == "指标代码" || text == "行次" || text == "栏次";
+  }
+
   const TemplateRules& tmpl_;
   LabelCache& labels_;
   MatchResult result_;
   RowStack stack_;
   Pending pending_;
   int cumulative_column_ = -1;  // grid column of 历年累计 in the grid being read, or -1
+  int code_column_ = -1;        // grid column of 代码 in the grid being read, or -1
+  int grid_columns_ = 0;
   bool last_opened_note_ = false;
   bool started_ = false;
   int next_id_ = 0;

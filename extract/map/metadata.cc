@@ -46,6 +46,19 @@ std::optional<std::string> TitleFromText(const std::string& text) {
   return std::nullopt;
 }
 
+// A title names the place (平潭综合实验区2018年度…); the page's Author meta may name the organ of
+// that place that issued it (平潭综合实验区管委会). Only the place followed by an organ word
+// counts: an Author is as often an editor's name or an office that merely posted the page.
+std::optional<std::string> OrganOf(const std::string& place,
+                                   const std::optional<std::string>& author) {
+  if (!author || !author->starts_with(place)) return std::nullopt;
+  std::string_view rest = std::string_view(*author).substr(place.size());
+  for (std::string_view organ : {"管委会", "管理委员会", "人民政府", "政府"}) {
+    if (rest == organ) return author;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> IsoDate(std::string_view text) {
@@ -99,6 +112,9 @@ Metadata ReadMetadata(const Page& page) {
   if (meta.title) {
     meta.year = ReportYear(*meta.title);
     meta.issuer = IssuerFromTitle(*meta.title);
+  }
+  if (meta.issuer) {
+    if (auto organ = OrganOf(*meta.issuer, Meta(page, {"author"}))) meta.issuer = organ;
   }
   if (!meta.issuer) {
     static const RE2 kFiler(R"(填报单位\s*(?:\(盖章\)|（盖章）)?\s*[:：]\s*([^\s:：]{2,40}))");

@@ -2,7 +2,8 @@
 // Title: <meta name="ArticleTitle">, else <title> without the site suffix (after "_", " - ", "|"),
 // else the first heading-like line of the text that names a 年度报告/年报. Issuer: the title's
 // words before the year (平潭综合实验区2024年度… → 平潭综合实验区) or between the year and
-// 政府信息公开 (2018年南昌市政府信息公开工作年报 → 南昌市), else 填报单位, else <meta
+// 政府信息公开 (2018年南昌市政府信息公开工作年报 → 南昌市) — refined to <meta name="Author"> when that is
+// the same place with an organ word (平潭综合实验区 → 平潭综合实验区管委会) —, else 填报单位, else <meta
 // name="ContentSource">, else 发布机构/发文机关 in the page's info box. Year: the report year
 // printed in the title (2024年度), not the publication year. Published: <meta
 // PubDate|firstpublishedtime|…>, else 发布日期/发文日期/发布时间/成文日期 in the text, as ISO

@@ -158,13 +158,15 @@ void Products(const std::vector<Dimension>& dims, size_t at, Product prefix,
   }
 }
 
+// `transpose`: the table's copy with rows and columns swapped (its name + "_transposed"), for a
+// table printed the other way round; its values are read by their labels only (no printed order).
 TableRules ParseTable(const toml::table& table, const std::string& file,
-                      const Normalizer& normalizer) {
+                      const Normalizer& normalizer, bool transpose = false) {
   TableRules rules;
   auto name = table["name"].value<std::string>();
   if (!name) Fail(Where(file, table), "a [[table]] needs a name");
-  rules.name = *name;
-  rules.fallback = StringArray(table.get("fallback"), file, "fallback");
+  rules.name = *name + (transpose ? "_transposed" : "");
+  if (!transpose) rules.fallback = StringArray(table.get("fallback"), file, "fallback");
   const toml::array* dims = ArrayOfTables(table, "dimension", file);
   if (!dims || dims->empty())
     Fail(Where(file, table), "table " + rules.name + " has no [[table.dimension]]");
@@ -176,6 +178,8 @@ TableRules ParseTable(const toml::table& table, const std::string& file,
     Dimension dim;
     dim.name = dim_table["name"].value_or(std::string());
     dim.axis = ParseAxis(dim_table, file);
+    if (transpose && dim.axis != Axis::kAny)
+      dim.axis = dim.axis == Axis::kRow ? Axis::kColumn : Axis::kRow;
     const toml::array* rule_nodes = ArrayOfTables(dim_table, "rule", file);
     if (!rule_nodes) Fail(Where(file, dim_table), "dimension " + dim.name + " has no rules");
     std::vector<std::string> unders;
@@ -183,6 +187,7 @@ TableRules ParseTable(const toml::table& table, const std::string& file,
     for (const toml::node& rule_node : *rule_nodes) {
       std::string under;
       LabelRule rule = ParseRule(*rule_node.as_table(), file, normalizer, &under);
+      if (transpose) rule.columns.clear();
       if (!index.emplace(rule.key, static_cast<int>(dim.rules.size())).second) {
         Fail(rule.source, "duplicate key " + rule.key + " in dimension " + dim.name);
       }
@@ -273,6 +278,12 @@ TemplateRules ParseTemplate(const toml::table& root, const std::string& file,
   if (!tables) Fail(Where(file, root), "no [[table]]");
   for (const toml::node& node : *tables)
     tmpl.tables.push_back(ParseTable(*node.as_table(), file, normalizer));
+  // Transposed copies come last: a value is read the usual way round whenever it can be.
+  for (const toml::node& node : *tables) {
+    const toml::table& table = *node.as_table();
+    if (table["transposed"].value_or(false))
+      tmpl.tables.push_back(ParseTable(table, file, normalizer, /*transpose=*/true));
+  }
   ValidateTemplate(tmpl, file, root);
   return tmpl;
 }

@@ -1,0 +1,318 @@
+// Year against year (store/cross_year.h): the pure checks, and the Store methods that read the
+// latest snapshots for them and for `nianbao checks`.
+#include "store/cross_year.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "store/codec.h"
+#include "store/sqlite_store.h"
+
+namespace nianbao {
+namespace {
+
+constexpr const char* kColumns[] = {"natural_person", "commercial", "research", "nonprofit",
+                                    "legal_services", "other_org",  "total"};
+constexpr const char* kInForceKinds[] = {"rules", "normative_docs"};
+
+std::string Figure(const Value& value) {
+  return value ? store_internal::FormatValue(value) : "blank";
+}
+
+// The field of `snapshot`, or nullopt when its template has no such field.
+std::optional<Value> Lookup(const YearSnapshot& snapshot, const std::string& field) {
+  auto found = snapshot.fields.find(field);
+  if (found == snapshot.fields.end()) return std::nullopt;
+  return found->second;
+}
+
+CrossYearCheck Base(const YearSnapshot& now, const YearSnapshot& before, std::string identity) {
+  CrossYearCheck check;
+  check.identity = std::move(identity);
+  check.body = now.body;
+  check.year = now.year;
+  check.url = now.url;
+  check.previous_url = before.url;
+  return check;
+}
+
+CrossYearCheck CarriedOver(const YearSnapshot& now, const YearSnapshot& before,
+                           const std::string& column) {
+  CrossYearCheck check = Base(now, before, "cross_year.carried_over." + column);
+  check.field = "requests.carried_over." + column;
+  check.previous_field = "requests.carried_forward." + column;
+  auto found = Lookup(now, check.field);
+  auto expected = Lookup(before, check.previous_field);
+  const std::string years = std::to_string(now.year) + " vs " + std::to_string(before.year);
+  if (!found || !expected) {
+    check.status = "not_assessable";
+    check.detail = years + ": " + (!found ? check.field : check.previous_field) +
+                   " is not in that year's template";
+    return check;
+  }
+  check.found = *found;
+  check.expected = *expected;
+  if (!*found && !*expected) {
+    check.status = "not_assessable";
+    check.detail = years + ": both are blank";
+    return check;
+  }
+  check.status = found->value_or(0) == expected->value_or(0) ? "pass" : "fail";
+  check.detail = std::to_string(now.year) + " carried over " + Figure(*found) + ", " +
+                 std::to_string(before.year) + " carried forward " + Figure(*expected);
+  return check;
+}
+
+CrossYearCheck InForce(const YearSnapshot& now, const YearSnapshot& before,
+                       const std::string& kind) {
+  CrossYearCheck check = Base(now, before, "cross_year.in_force." + kind);
+  const std::string prefix = "active." + kind + ".";
+  check.field = prefix + "in_force";
+  check.previous_field = prefix + "in_force";
+  auto found = Lookup(now, check.field);
+  auto issued = Lookup(now, prefix + "issued");
+  auto repealed = Lookup(now, prefix + "repealed");
+  auto previous = Lookup(before, check.previous_field);
+  if (!found || !issued || !repealed || !previous) {
+    check.status = "not_assessable";
+    check.detail = "a v2021 表二 is needed in both " + std::to_string(before.year) + " and " +
+                   std::to_string(now.year);
+    return check;
+  }
+  check.found = *found;
+  if (!*found || !*previous) {
+    check.status = "not_assessable";
+    check.detail =
+        std::string("现行有效件数 is blank in ") + std::to_string(!*found ? now.year : before.year);
+    return check;
+  }
+  check.expected = **previous + issued->value_or(0) - repealed->value_or(0);
+  check.status = **found == *check.expected ? "pass" : "warning";
+  check.detail = std::to_string(before.year) + " in force " + Figure(*previous) + " + issued " +
+                 Figure(*issued) + " − repealed " + Figure(*repealed) + " = " +
+                 Figure(check.expected) + ", " + std::to_string(now.year) + " prints " +
+                 Figure(*found);
+  return check;
+}
+
+CrossYearCheck Duplicate(const YearSnapshot& kept, const YearSnapshot& other) {
+  CrossYearCheck check = Base(other, kept, "cross_year.duplicate");
+  bool same = kept.data_digest == other.data_digest;
+  check.status = same ? "pass" : "fail";
+  check.detail = "a second report of " + std::to_string(kept.year) +
+                 (same ? " with the same figures" : " whose figures differ from ") +
+                 (same ? "" : kept.url);
+  return check;
+}
+
+CrossYearCheck Missing(const std::string& body, int year, const YearSnapshot& before,
+                       const YearSnapshot& after) {
+  CrossYearCheck check;
+  check.identity = "cross_year.missing";
+  check.body = body;
+  check.year = year;
+  check.status = "fail";
+  check.previous_url = before.url;
+  check.detail = "no report of " + std::to_string(year) + " between those of " +
+                 std::to_string(before.year) + " and " + std::to_string(after.year);
+  return check;
+}
+
+// The checks of one body, whose snapshots are sorted by year, then latest first.
+void CheckBody(const std::vector<const YearSnapshot*>& snapshots,
+               std::vector<CrossYearCheck>& out) {
+  const YearSnapshot* previous = nullptr;  // the kept snapshot of the previous reported year
+  for (size_t i = 0; i < snapshots.size();) {
+    const YearSnapshot& kept = *snapshots[i];
+    size_t end = i + 1;
+    while (end < snapshots.size() && snapshots[end]->year == kept.year) ++end;
+    if (previous) {
+      for (int gap = previous->year + 1; gap < kept.year; ++gap) {
+        out.push_back(Missing(kept.body, gap, *previous, kept));
+      }
+      if (previous->year == kept.year - 1) {
+        for (const char* column : kColumns) out.push_back(CarriedOver(kept, *previous, column));
+        for (const char* kind : kInForceKinds) out.push_back(InForce(kept, *previous, kind));
+      }
+    }
+    for (size_t j = i + 1; j < end; ++j) {
+      out.push_back(Duplicate(kept, *snapshots[j]));
+      out.push_back(Duplicate(*snapshots[j], kept));  // each of the two reports has its own
+    }
+    previous = &kept;
+    i = end;
+  }
+}
+
+}  // namespace
+
+bool CrossYearField(const std::string& field) {
+  if (field.starts_with("requests.carried_over.") || field.starts_with("requests.carried_forward."))
+    return true;
+  for (const char* kind : kInForceKinds) {
+    std::string prefix = std::string("active.") + kind + ".";
+    if (field == prefix + "in_force" || field == prefix + "issued" || field == prefix + "repealed")
+      return true;
+  }
+  return false;
+}
+
+std::string BodyKey(std::string_view issuer) {
+  for (std::string_view organ : {"管理委员会", "管委会", "人民政府", "政府"}) {
+    // At least a two-character place (6 bytes of UTF-8) must be left.
+    if (issuer.size() >= organ.size() + 6 && issuer.ends_with(organ)) {
+      return std::string(issuer.substr(0, issuer.size() - organ.size()));
+    }
+  }
+  return std::string(issuer);
+}
+
+std::vector<CrossYearCheck> CheckAcrossYears(std::vector<YearSnapshot> snapshots) {
+  std::vector<std::pair<std::string, const YearSnapshot*>> order;
+  for (const auto& s : snapshots) order.emplace_back(BodyKey(s.body), &s);
+  std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
+    // By body and year; within a year the latest fetch (then the latest snapshot) first.
+    const YearSnapshot &a = *x.second, &b = *y.second;
+    return std::tie(x.first, a.year, b.fetched_at, b.snapshot_id, a.url) <
+           std::tie(y.first, b.year, a.fetched_at, a.snapshot_id, b.url);
+  });
+  std::vector<CrossYearCheck> out;
+  for (size_t i = 0; i < order.size();) {
+    size_t end = i + 1;
+    while (end < order.size() && order[end].first == order[i].first) ++end;
+    std::vector<const YearSnapshot*> body;
+    for (size_t j = i; j < end; ++j) body.push_back(order[j].second);
+    CheckBody(body, out);
+    i = end;
+  }
+  return out;
+}
+
+namespace store_internal {
+namespace {
+
+constexpr const char* kLatestSnapshots =
+    "SELECT s.url, sn.id, sn.version, sn.template, sn.year, sn.issuer, f.fetched_at "
+    "FROM reports r JOIN sources s ON s.id = r.source_id "
+    "JOIN snapshots sn ON sn.id = r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id "
+    "ORDER BY sn.issuer, sn.year, s.url";
+
+bool Wanted(const ChecksOptions& options, const std::optional<std::string>& body,
+            const std::optional<int>& year) {
+  if (options.year && year != options.year) return false;
+  if (options.body && (!body || body->find(*options.body) == std::string::npos)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<ReportChecks> SqliteStore::LatestReportChecks(const ChecksOptions& options) {
+  return Read("reading the checks", [&] {
+    std::vector<std::pair<int64_t, ReportChecks>> reports;
+    auto& list = Prepared(kLatestSnapshots);
+    while (list.executeStep()) {
+      ReportChecks report;
+      report.url = list.getColumn(0).getString();
+      report.version = list.getColumn(2).getInt();
+      report.template_id = OptionalText(list.getColumn(3));
+      report.year = OptionalInt(list.getColumn(4));
+      report.body = OptionalText(list.getColumn(5));
+      if (!Wanted(options, report.body, report.year)) continue;
+      reports.emplace_back(list.getColumn(1).getInt64(), std::move(report));
+    }
+    list.reset();
+    for (auto& [snapshot_id, report] : reports) {
+      auto& status = Prepared(
+          "SELECT identity, table_name, status FROM check_status WHERE snapshot_id = ? "
+          "ORDER BY ordinal");
+      status.bind(1, static_cast<int64_t>(snapshot_id));
+      while (status.executeStep()) {
+        report.status.push_back(CheckStatus{status.getColumn(0).getString(),
+                                            status.getColumn(1).getString(),
+                                            status.getColumn(2).getString()});
+      }
+      status.reset();
+      auto& checks = Prepared(
+          "SELECT identity, total_field, fields, expected, found, kind, found_blank, "
+          "document_url, document_sha256 FROM check_failures WHERE snapshot_id = ? "
+          "ORDER BY ordinal");
+      checks.bind(1, static_cast<int64_t>(snapshot_id));
+      while (checks.executeStep()) {
+        bool blank = checks.getColumn(6).getInt() != 0;
+        report.failures.push_back(CheckFailure{
+            checks.getColumn(0).getString(), checks.getColumn(1).getString(),
+            nlohmann::json::parse(checks.getColumn(2).getString()).get<std::vector<std::string>>(),
+            checks.getColumn(3).getDouble(),
+            blank ? Value() : Value(checks.getColumn(4).getDouble()),
+            checks.getColumn(5).getString(), OptionalText(checks.getColumn(7)).value_or(""),
+            OptionalText(checks.getColumn(8)).value_or("")});
+      }
+      checks.reset();
+    }
+    std::vector<ReportChecks> out;
+    for (auto& entry : reports) out.push_back(std::move(entry.second));
+    return out;
+  });
+}
+
+std::vector<YearSnapshot> SqliteStore::YearSnapshots(const std::optional<std::string>& body) {
+  std::vector<YearSnapshot> snapshots;
+  auto& list = Prepared(kLatestSnapshots);
+  while (list.executeStep()) {
+    auto issuer = OptionalText(list.getColumn(5));
+    auto year = OptionalInt(list.getColumn(4));
+    if (!issuer || !year) continue;
+    if (body && issuer->find(*body) == std::string::npos) continue;
+    YearSnapshot snapshot;
+    snapshot.url = list.getColumn(0).getString();
+    snapshot.snapshot_id = list.getColumn(1).getInt64();
+    snapshot.body = *issuer;
+    snapshot.year = *year;
+    snapshot.fetched_at = list.getColumn(6).getInt64();
+    snapshots.push_back(std::move(snapshot));
+  }
+  list.reset();
+  for (auto& snapshot : snapshots) {
+    auto& fields = Prepared(
+        "SELECT n.name, v.value FROM field_values v JOIN field_names n ON n.id = v.field_id "
+        "WHERE v.snapshot_id = ? AND v.listed = 1 ORDER BY n.name");
+    fields.bind(1, static_cast<int64_t>(snapshot.snapshot_id));
+    std::string all;  // every listed field, sorted by name: the digest's input
+    while (fields.executeStep()) {
+      std::string name = fields.getColumn(0).getString();
+      Value value = OptionalDouble(fields.getColumn(1));
+      all += name + '=' + FormatValue(value) + (value ? "" : "-") + '\n';
+      if (CrossYearField(name)) snapshot.fields.emplace(name, value);
+    }
+    fields.reset();
+    snapshot.data_digest = Sha256Hex(all);
+  }
+  return snapshots;
+}
+
+std::vector<CrossYearCheck> SqliteStore::CrossYearChecks(const ChecksOptions& options) {
+  return Read("checking year against year", [&] {
+    std::vector<CrossYearCheck> checks = CheckAcrossYears(YearSnapshots(options.body));
+    if (options.year) {
+      std::erase_if(checks, [&](const CrossYearCheck& c) { return c.year != *options.year; });
+    }
+    return checks;
+  });
+}
+
+std::map<std::string, CrossYearQuality> SqliteStore::CrossYearQualityByReport() {
+  return Read("checking year against year", [&] {
+    std::map<std::string, CrossYearQuality> quality;
+    for (const CrossYearCheck& check : CheckAcrossYears(YearSnapshots(std::nullopt))) {
+      if (check.url.empty()) continue;
+      if (check.status == "fail") quality[check.url].failed.push_back(check.identity);
+      if (check.status == "warning") quality[check.url].warnings.push_back(check.identity);
+    }
+    return quality;
+  });
+}
+
+}  // namespace store_internal
+}  // namespace nianbao

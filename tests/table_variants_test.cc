@@ -1,0 +1,270 @@
+// Printed variants of the statistics tables, on pages made here with invented numbers: the outcome
+// block's total printed as 合计 or 总 计; a 表三 with the 法人或其他组织 subtotal column (8 value
+// columns); 表三 transposed (applicant types as rows); and legacy regional 统计表 shapes seen in
+// real reports (a 代码 column of row codes, 本期实际 | 本年累计; 否决公开答复总数,
+// 其中：1.政府网站, 申请总数, rows no field holds).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "extract/extract.h"
+
+namespace nianbao {
+namespace {
+
+struct Cell {
+  std::string text;
+  int rowspan = 1, colspan = 1;
+};
+using Row = std::vector<Cell>;
+
+std::string Page(const std::vector<Row>& rows, const std::string& title) {
+  std::string html = "<html><head><title>" + title + "</title></head><body><p>" + title +
+                     "</p><p>三、收到和处理政府信息公开申请情况</p><table>";
+  for (const Row& row : rows) {
+    html += "<tr>";
+    for (const Cell& c : row) {
+      html += "<td";
+      if (c.rowspan > 1) html += " rowspan=\"" + std::to_string(c.rowspan) + "\"";
+      if (c.colspan > 1) html += " colspan=\"" + std::to_string(c.colspan) + "\"";
+      html += ">" + c.text + "</td>";
+    }
+    html += "</tr>";
+  }
+  return html + "</table></body></html>";
+}
+
+std::map<std::string, Value> Fields(const Extraction& e) {
+  return {e.fields.begin(), e.fields.end()};
+}
+
+// A row of label cells then values.
+Row Values(std::vector<Cell> labels, const std::vector<int>& values) {
+  for (int v : values) labels.push_back({std::to_string(v)});
+  return labels;
+}
+
+// The v2021 表三 header: 申请人情况 over 自然人 | 法人或其他组织 (its five kinds, and a 小计
+// column when `subtotal`) | 总计.
+std::vector<Row> Header(bool subtotal) {
+  int org = subtotal ? 6 : 5;
+  Row kinds = {{"商业企业"}, {"科研机构"}, {"社会公益组织"}, {"法律服务机构"}, {"其他"}};
+  if (subtotal) kinds.push_back({"小计"});
+  return {{{"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3},
+           {"申请人情况", 1, org + 2}},
+          {{"自然人", 2}, {"法人或其他组织", 1, org}, {"总计", 2}},
+          kinds};
+}
+
+// The rows of a small consistent 表三: 10 new requests (8 natural persons, 2 companies), all
+// disclosed (7 + 1) or withheld as 国家秘密 (1 + 1); `total_label` names the outcome block's total.
+std::vector<Row> Body(const std::string& total_label, bool subtotal) {
+  auto v = [&](int np, int co) {
+    std::vector<int> values = {np, co, 0, 0, 0, 0};
+    if (subtotal) values.push_back(co);
+    values.push_back(np + co);
+    return values;
+  };
+  return {Values({{"一、本年新收政府信息公开申请数量", 1, 3}}, v(8, 2)),
+          Values({{"二、上年结转政府信息公开申请数量", 1, 3}}, v(0, 0)),
+          Values({{"三、本年度办理结果", 5}, {"（一）予以公开", 1, 2}}, v(7, 1)),
+          Values({{"（三）不予公开", 2}, {"1.属于国家秘密"}}, v(1, 1)),
+          Values({{"2.其他法律行政法规禁止公开"}}, v(0, 0)),
+          Values({{"（六）其他处理", 1, 2}}, v(0, 0)),
+          Values({{total_label, 1, 2}}, v(8, 2)),
+          Values({{"四、结转下年度继续办理", 1, 3}}, v(0, 0))};
+}
+
+Extraction ExtractV2021(const std::vector<Row>& header, const std::vector<Row>& body) {
+  std::vector<Row> rows = header;
+  rows.insert(rows.end(), body.begin(), body.end());
+  return Extract(Page(rows, "某县2023年政府信息公开工作年度报告"), *RuleSet::LoadEmbedded());
+}
+
+std::string StatusOf(const Extraction& e, const std::string& identity) {
+  for (const CheckStatus& s : e.check_status) {
+    if (s.identity == identity) return s.status;
+  }
+  return "absent";
+}
+
+TEST(TableVariants, OutcomeTotalPrintedAsHejiOrSpacedZongji) {
+  for (const char* label : {"（七）总计", "（七）合计", "合计", "总 计", "（七）总 计", "合 计"}) {
+    SCOPED_TRACE(label);
+    Extraction e = ExtractV2021(Header(false), Body(label, false));
+    ASSERT_EQ(e.template_id, "v2021");
+    auto f = Fields(e);
+    EXPECT_EQ(f["outcome.total.natural_person"], 8);
+    EXPECT_EQ(f["outcome.total.commercial"], 2);
+    EXPECT_EQ(f["outcome.total.total"], 10);
+    EXPECT_EQ(f["requests.new.total"], 10);
+    EXPECT_EQ(StatusOf(e, "t3.column_total.natural_person.2021"), "pass");
+    EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
+    EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+  }
+}
+
+TEST(TableVariants, SubtotalColumnOfLegalPersonsIsNoFieldAndShiftsNothing) {
+  Extraction e = ExtractV2021(Header(true), Body("（七）总计", true));
+  ASSERT_EQ(e.template_id, "v2021");
+  auto f = Fields(e);
+  EXPECT_EQ(f["requests.new.natural_person"], 8);
+  EXPECT_EQ(f["requests.new.commercial"], 2);
+  EXPECT_EQ(f["requests.new.other_org"], 0);
+  EXPECT_EQ(f["requests.new.total"], 10);  // the 总计 column, not the 小计 one before it
+  EXPECT_EQ(f["outcome.withheld.state_secret.total"], 2);
+  EXPECT_EQ(f["outcome.total.total"], 10);
+  EXPECT_EQ(e.cells.at("requests.new.total").column, 10);  // 3 label columns + 8 values, last
+  // 小计 stays unmatched (a column no field holds) and no identity fails.
+  ASSERT_FALSE(e.unmatched.empty());
+  for (const Unmatched& u : e.unmatched) {
+    EXPECT_EQ(u.kind, "column");
+    EXPECT_NE(u.label.find("小计"), std::string::npos) << u.label;
+  }
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
+  // An unmatched column may hold a term of the row's sum: the row totals are not judged (never a
+  // false alarm); the column identities are.
+  EXPECT_EQ(StatusOf(e, "t3.row_total.requests.new"), "not_assessable");
+  EXPECT_EQ(StatusOf(e, "t3.column_total.natural_person.2021"), "pass");
+}
+
+TEST(TableVariants, TransposedTableThreeIsReadByItsLabels) {
+  // Applicant types as rows, the outcomes as columns.
+  std::vector<Row> rows = {{{"申请人情况", 2, 2},
+                            {"一、本年新收政府信息公开申请数量", 2},
+                            {"二、上年结转政府信息公开申请数量", 2},
+                            {"三、本年度办理结果", 1, 3},
+                            {"四、结转下年度继续办理", 2}},
+                           {{"（一）予以公开"}, {"（二）部分公开"}, {"（七）总计"}},
+                           Values({{"自然人", 1, 2}}, {8, 1, 7, 1, 8, 1}),
+                           Values({{"法人或其他组织", 5}, {"商业企业"}}, {2, 0, 1, 1, 2, 0}),
+                           Values({{"科研机构"}}, {0, 0, 0, 0, 0, 0}),
+                           Values({{"社会公益组织"}}, {0, 0, 0, 0, 0, 0}),
+                           Values({{"法律服务机构"}}, {0, 0, 0, 0, 0, 0}),
+                           Values({{"其他"}}, {1, 0, 1, 0, 1, 0}),
+                           Values({{"总计", 1, 2}}, {11, 1, 9, 2, 11, 1})};
+  Extraction e =
+      Extract(Page(rows, "某县2023年政府信息公开工作年度报告"), *RuleSet::LoadEmbedded());
+  ASSERT_EQ(e.template_id, "v2021");
+  auto f = Fields(e);
+  EXPECT_EQ(f["requests.new.natural_person"], 8);
+  EXPECT_EQ(f["requests.new.commercial"], 2);
+  EXPECT_EQ(f["requests.new.other_org"], 1);
+  EXPECT_EQ(f["requests.new.total"], 11);
+  EXPECT_EQ(f["requests.carried_over.natural_person"], 1);
+  EXPECT_EQ(f["outcome.disclosed.natural_person"], 7);
+  EXPECT_EQ(f["outcome.partial.commercial"], 1);
+  EXPECT_EQ(f["outcome.total.total"], 11);
+  EXPECT_EQ(f["requests.carried_forward.natural_person"], 1);
+  EXPECT_EQ(f["requests.carried_forward.total"], 1);
+  EXPECT_EQ(e.cells.at("outcome.partial.commercial").label,
+            "法人或其他组织/商业企业 | 三、本年度办理结果/（二）部分公开");
+  EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+  EXPECT_EQ(StatusOf(e, "t3.row_total.requests.new"), "pass");
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
+}
+
+TEST(TableVariants, TheUsualTableIsNeverReadTransposed) {
+  // A row the rules do not know, under applicant columns: it stays unmatched, whatever its label.
+  std::vector<Row> body = Body("（七）总计", false);
+  body.push_back(Values({{"五、自然人", 1, 3}}, {1, 0, 0, 0, 0, 0, 1}));
+  Extraction e = ExtractV2021(Header(false), body);
+  auto f = Fields(e);
+  EXPECT_EQ(f["outcome.total.natural_person"], 8);
+  ASSERT_EQ(e.unmatched.size(), 1u);
+  EXPECT_EQ(e.unmatched[0].kind, "row");
+  EXPECT_NE(e.unmatched[0].label.find("五、自然人"), std::string::npos) << e.unmatched[0].label;
+  Extraction without = ExtractV2021(Header(false), Body("（七）总计", false));
+  EXPECT_EQ(e.cells, without.cells);               // the extra row gave no field a value
+  EXPECT_EQ(f["requests.new.natural_person"], 8);  // nothing read the other way round
+}
+
+// --- legacy regional 统计表 ---
+
+std::string LegacyPage(const std::vector<std::vector<std::string>>& rows) {
+  std::string html =
+      "<html><head><title>某市2012年政府信息公开工作年度报告</title></head><body><table>";
+  for (const auto& row : rows) {
+    html += "<tr>";
+    for (const std::string& cell : row) html += "<td>" + cell + "</td>";
+    html += "</tr>";
+  }
+  return html + "</table></body></html>";
+}
+
+TEST(TableVariants, LegacyCodeColumnIsNeverReadAsAValue) {
+  // 指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计, with the column letters row 甲 乙 丙 1 2.
+  Extraction e = Extract(LegacyPage({{"指标名称", "计量单位", "代码", "本期实际", "本年累计"},
+                                     {"甲", "乙", "丙", "1", "2"},
+                                     {"主动公开信息数", "条", "01", "530", "530"},
+                                     {"其中：全文电子化的主动公开信息数", "条", "02", "520", "520"},
+                                     {"申请总数", "条", "10", "17", "17"},
+                                     {"其中：1.当面申请数", "条", "11", "4", "4"},
+                                     {"2.传真申请数", "条", "12", "1", "1"},
+                                     {"3.电子邮件申请数", "条", "13", "2", "2"},
+                                     {"4.网上申请数", "条", "14", "9", "9"},
+                                     {"5.信函申请数", "条", "15", "1", "1"},
+                                     {"6.其他形式申请数", "条", "16", "0", "0"},
+                                     {"对申请的答复总数", "条", "17", "17", "17"},
+                                     {"其中：1.同意公开答复数", "条", "18", "12", "12"},
+                                     {"2.同意部分公开答复数", "条", "19", "3", "3"},
+                                     {"3.否决公开答复总数", "条", "20", "2", "2"},
+                                     {"行政复议数", "件", "32", "1", "1"},
+                                     {"行政诉讼数", "件", "33", "0", "0"}}),
+                         *RuleSet::LoadEmbedded());
+  ASSERT_EQ(e.template_id, "legacy");
+  auto f = Fields(e);
+  EXPECT_EQ(f["active.total"], 530);
+  EXPECT_EQ(f["requests.received"], 17);
+  EXPECT_EQ(f["requests.received.in_person"], 4);
+  EXPECT_EQ(f["requests.received.fax"], 1);
+  EXPECT_EQ(f["requests.received.email"], 2);
+  EXPECT_EQ(f["requests.received.online"], 9);
+  EXPECT_EQ(f["requests.received.mail"], 1);
+  EXPECT_EQ(f["replies.total"], 17);
+  EXPECT_EQ(f["replies.granted"], 12);
+  EXPECT_EQ(f["replies.partial"], 3);
+  EXPECT_EQ(f["replies.denied"], 2);
+  EXPECT_EQ(f["review.total"], 1);
+  EXPECT_EQ(f["litigation.total"], 0);
+  EXPECT_EQ(e.cells.at("review.total").raw, "1");  // not its code 32
+  // Rows no field holds stay unmatched: 全文电子化…, 其他形式申请数.
+  std::vector<std::string> unmatched;
+  for (const Unmatched& u : e.unmatched) unmatched.push_back(u.label);
+  ASSERT_EQ(unmatched.size(), 2u) << ::testing::PrintToString(unmatched);
+  EXPECT_NE(unmatched[0].find("全文电子化"), std::string::npos);
+  EXPECT_NE(unmatched[1].find("其他形式申请数"), std::string::npos);
+  // 其他形式申请数 is a term no field holds: the sum cannot be judged, so it is not checked.
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
+}
+
+TEST(TableVariants, LegacyShortLabelsOfTheRegionalForms) {
+  Extraction e = Extract(LegacyPage({{"指标名称", "计量单位", "2009年度", "历年累计"},
+                                     {"主动公开信息数", "条", "300", "1200"},
+                                     {"其中：1.政府网站", "条", "290", "1100"},
+                                     {"2.政府公报", "条", "10", "100"},
+                                     {"受理依申请公开信息总数", "条", "6", "30"},
+                                     {"其中：1.当面申请数", "条", "2", "10"},
+                                     {"2.网上申请数", "条", "4", "20"},
+                                     {"本年度对申请的答复总数", "条", "6", "30"},
+                                     {"其中：1.同意公开答复数", "条", "5", "25"},
+                                     {"2.否决公开答复总数", "条", "1", "5"},
+                                     {"行政复议数", "件", "0", "1"},
+                                     {"行政申诉数", "件", "0", "2"}}),
+                         *RuleSet::LoadEmbedded());
+  ASSERT_EQ(e.template_id, "legacy");
+  auto f = Fields(e);
+  EXPECT_EQ(f["active.total"], 300);
+  EXPECT_EQ(f["active.channel.website"], 290);
+  EXPECT_EQ(f["active.channel.gazette"], 10);
+  EXPECT_EQ(f["requests.received"], 6);
+  EXPECT_EQ(f["replies.total"], 6);
+  EXPECT_EQ(f["replies.granted"], 5);
+  EXPECT_EQ(f["replies.denied"], 1);
+  EXPECT_EQ(f["review.total"], 0);
+  ASSERT_EQ(e.unmatched.size(), 1u);
+  EXPECT_NE(e.unmatched[0].label.find("行政申诉数"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nianbao
