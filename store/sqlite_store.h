@@ -1,6 +1,7 @@
 // SqliteStore: the one implementation of Store. Its methods live in several files by concern:
 // open.cc (opening, checking, migrating), write.cc (fetches, documents, snapshots, frontier),
-// read.cc (history, diff, show, status), schedule.cc (seeds and crawls), export.cc (CSV).
+// read.cc (history, diff, show, status), schedule.cc (seeds and crawls), export*.cc (long, wide and
+// panel exports).
 // Internal to store/.
 #ifndef NIANBAO_STORE_SQLITE_STORE_H_
 #define NIANBAO_STORE_SQLITE_STORE_H_
@@ -57,6 +58,7 @@ class SqliteStore final : public Store {
   VersionDiff Diff(const std::string& url, std::optional<int> from, std::optional<int> to) override;
   StoredExtraction Show(const std::string& url, std::optional<int> version) override;
   ExportStats Export(const ExportOptions& options, std::ostream& out) override;
+  ExportStats Export(const ExportOptions& options, ExportSink& sink) override;
 
   void UpsertSeed(const std::string& url, const std::string& schedule) override;
   void RetainSeeds(const std::vector<std::string>& urls) override;
@@ -101,6 +103,8 @@ class SqliteStore final : public Store {
   int LatestVersion(int64_t report_id);
   // Inserts `checks` as check_failures rows of `snapshot_id` from ordinal `first` on.
   void InsertChecks(int64_t snapshot_id, int64_t first, const std::vector<CheckFailure>& checks);
+  // The panel layout (export_panel.cc).
+  ExportStats ExportPanel(const ExportOptions& options, ExportSink& sink);
   // Loads one stored snapshot (inside a read transaction).
   StoredExtraction LoadSnapshot(int64_t report_id, int version, const std::string& url);
 
