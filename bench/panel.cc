@@ -62,9 +62,9 @@ Extraction Report(int n, const std::vector<FieldSpec>& catalogue) {
     Value value = (i % 17 == 5) ? Value() : Value((n * 31 + i * 7) % 5000);
     e.fields.emplace_back(spec.field, value);
     if (value) {
-      e.cells[spec.field] = FieldCell{std::to_string(static_cast<int>(*value)),
-                                      spec.row_label + "/" + spec.column_label, 1, 3 + i / 7,
-                                      1 + i % 7};
+      e.cells[spec.field] =
+          FieldCell{std::to_string(static_cast<int>(*value)),
+                    spec.row_label + "/" + spec.column_label, 1, 3 + i / 7, 1 + i % 7};
     }
     ++i;
   }

@@ -90,7 +90,8 @@ int RunExport(const ExportArgs& args) {
   const std::string format = FormatOf(args);
   const bool to_stdout = args.out.empty() || args.out == "-";
   if (options.layout == ExportOptions::Layout::kPanel && args.all_versions)
-    return Usage("--layout panel takes each report's latest version; --all-versions does not apply");
+    return Usage(
+        "--layout panel takes each report's latest version; --all-versions does not apply");
   if (format == "xlsx" && to_stdout) return Usage("--format xlsx needs --out FILE");
   if (args.names == "short" && to_stdout)
     return Usage("--names short needs --out FILE (its labels file is written beside it)");
@@ -183,7 +184,8 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
                   "long: a row per report version and field; wide: a row per report; panel: a "
                   "row per body and year of harmonised indicators")
       ->check(CLI::IsMember({"long", "wide", "panel"}));
-  cmd->add_option("--format", exp->format, "csv, jsonl or xlsx (default: from --out's name, else csv)")
+  cmd->add_option("--format", exp->format,
+                  "csv, jsonl or xlsx (default: from --out's name, else csv)")
       ->check(CLI::IsMember({"csv", "jsonl", "xlsx"}));
   cmd->add_option("--template", exp->template_id,
                   "only reports of this template (legacy, v2019, v2021)");
@@ -196,8 +198,9 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
                   "short: Stata/SAS-safe column names (at most 32 characters) and a labels file")
       ->check(CLI::IsMember({"long", "short"}));
   cmd->add_flag("--bom", exp->bom, "CSV for Excel: a UTF-8 byte order mark first");
-  cmd->add_flag("--no-guard", exp->no_guard,
-                "CSV: leave text cells starting with = + - @ as they are (default: prefixed with ')");
+  cmd->add_flag(
+      "--no-guard", exp->no_guard,
+      "CSV: leave text cells starting with = + - @ as they are (default: prefixed with ')");
   cmd->add_option("--sheet-rows", exp->sheet_rows,
                   "XLSX: rows per sheet, the header included (default and most: 1048576)")
       ->check(CLI::Range(int64_t{2}, kXlsxMaxRows));

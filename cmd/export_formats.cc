@@ -156,10 +156,11 @@ void XlsxSink::Row(const ExportRow& cells) {
     auto column = static_cast<lxw_col_t>(i);
     lxw_error error;
     if (IsNumeric(columns_[i])) {
-      error = worksheet_write_number(book_->sheet, row, column, std::strtod(cells[i].c_str(), nullptr),
-                                     nullptr);
+      error = worksheet_write_number(book_->sheet, row, column,
+                                     std::strtod(cells[i].c_str(), nullptr), nullptr);
     } else {
-      error = worksheet_write_string(book_->sheet, row, column, CellText(cells[i]).c_str(), nullptr);
+      error =
+          worksheet_write_string(book_->sheet, row, column, CellText(cells[i]).c_str(), nullptr);
     }
     if (error != LXW_NO_ERROR) {
       throw std::runtime_error(path_ + ": cannot write a cell: " + lxw_strerror(error));
@@ -171,13 +172,15 @@ void XlsxSink::Row(const ExportRow& cells) {
 void XlsxSink::End() {
   lxw_worksheet* sheet = workbook_add_worksheet(book_->book, "columns");
   const char* column_heads[] = {"name", "type", "unit", "label_zh", "description"};
-  for (lxw_col_t c = 0; c < 5; ++c) worksheet_write_string(sheet, 0, c, column_heads[c], book_->header);
+  for (lxw_col_t c = 0; c < 5; ++c)
+    worksheet_write_string(sheet, 0, c, column_heads[c], book_->header);
   for (size_t i = 0; i < columns_.size(); ++i) {
     const ExportColumn& col = columns_[i];
     auto r = static_cast<lxw_row_t>(i + 1);
     const std::string cells[] = {col.name, TypeName(col.type), col.unit, col.label_zh,
                                  col.description};
-    for (lxw_col_t c = 0; c < 5; ++c) worksheet_write_string(sheet, r, c, cells[c].c_str(), nullptr);
+    for (lxw_col_t c = 0; c < 5; ++c)
+      worksheet_write_string(sheet, r, c, cells[c].c_str(), nullptr);
   }
   if (codebook_) {
     sheet = workbook_add_worksheet(book_->book, "codebook");
@@ -187,9 +190,9 @@ void XlsxSink::End() {
     lxw_row_t r = 1;
     for (const CodebookField& f : codebook_->fields) {
       if (!template_id_.empty() && f.spec.template_id != template_id_) continue;
-      const std::string cells[] = {f.spec.field,        f.spec.template_id, f.spec.section,
-                                   f.spec.row_label,    f.spec.column_label, f.spec.unit,
-                                   f.harmonised,        f.gloss};
+      const std::string cells[] = {
+          f.spec.field,        f.spec.template_id, f.spec.section, f.spec.row_label,
+          f.spec.column_label, f.spec.unit,        f.harmonised,   f.gloss};
       for (lxw_col_t c = 0; c < 8; ++c)
         worksheet_write_string(sheet, r, c, cells[c].c_str(), nullptr);
       ++r;
@@ -207,8 +210,8 @@ void XlsxSink::End() {
 std::vector<std::string> ShortNames(const std::vector<std::string>& names) {
   constexpr size_t kMax = 32;
   static const std::set<std::string> kReserved = {
-      "_all", "_b",   "byte", "_coef", "_cons",  "double", "float", "if",   "in", "int",
-      "long", "_n",   "_pi",  "_pred", "_rc",    "_skip",  "strl",  "using", "with"};
+      "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if",    "in",  "int",
+      "long", "_n", "_pi",  "_pred", "_rc",   "_skip",  "strl",  "using", "with"};
   std::vector<std::string> out;
   std::set<std::string> taken;  // lower case: Stata compares names with case, SAS without
   for (const std::string& name : names) {

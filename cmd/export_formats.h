@@ -41,8 +41,7 @@ constexpr int64_t kXlsxMaxRows = 1048576;
 // written.
 class XlsxSink : public ExportSink {
  public:
-  XlsxSink(std::string path, int64_t sheet_rows, const Codebook* codebook,
-           std::string template_id);
+  XlsxSink(std::string path, int64_t sheet_rows, const Codebook* codebook, std::string template_id);
   ~XlsxSink() override;
   void Begin(const std::vector<ExportColumn>& columns) override;
   void Row(const ExportRow& cells) override;

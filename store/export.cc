@@ -13,8 +13,7 @@ namespace {
 using Type = ExportColumn::Type;
 
 std::string VersionsSql(const ExportOptions& options) {
-  return std::string("SELECT ") + kVersionColumnsSql +
-         " FROM reports r JOIN snapshots s ON " +
+  return std::string("SELECT ") + kVersionColumnsSql + " FROM reports r JOIN snapshots s ON " +
          (options.all_versions ? "s.report_id = r.id" : "s.id = r.latest_snapshot_id") +
          " JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id WHERE " +
          kVersionFiltersSql + " ORDER BY r.id, s.version";
@@ -31,11 +30,11 @@ std::string ValueText(SQLite::Statement& row, int column) {
   return value.isNull() ? std::string() : FormatValue(value.getDouble());
 }
 
-// The official label of a field: "row label/column label", as the page's label path is printed.
+// The official label of a field: "row label | column label", the way the page's label is stored.
 std::string OfficialLabel(const FieldSpec& spec) {
   if (spec.column_label.empty()) return spec.row_label;
   if (spec.row_label.empty()) return spec.column_label;
-  return spec.row_label + "/" + spec.column_label;
+  return spec.row_label + " | " + spec.column_label;
 }
 
 // The catalogue by (template, field), and by field alone for a template the catalogue lacks.
@@ -142,8 +141,8 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
       values->reset();
       values->bind(1, version.snapshot_id);
       if (wide) {
-        row = {version.url,        version.issuer,     version.year,  version.template_id,
-               version.version,    version.fetched_at, version.title, version.published};
+        row = {version.url,     version.issuer,     version.year,  version.template_id,
+               version.version, version.fetched_at, version.title, version.published};
         row.resize(wide_values_end);
       }
       while (values->executeStep()) {

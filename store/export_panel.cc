@@ -4,8 +4,8 @@
 // One cursor over the latest versions, ordered by body and year and, within a (body, year), best
 // first (fewest failed checks, fewest unmatched labels, latest fetch): the first version of each
 // (body, year) is its row, the others are counted in its `reports` column. Per row one statement
-// reads only the crosswalk's fields (the field_values_by_field index). A harmonised value is the sum
-// of its fields for the row's template; null when the template has no comparable field
+// reads only the crosswalk's fields (the field_values_by_field index). A harmonised value is the
+// sum of its fields for the row's template; null when the template has no comparable field
 // (comparability none), or when any term is missing or blank — never a partial sum.
 #include <functional>
 #include <map>
@@ -158,9 +158,9 @@ ExportStats SqliteStore::ExportPanel(const ExportOptions& options, ExportSink& s
     std::vector<ExportColumn> columns = BodyColumns();
     columns.push_back({"year", Type::kInteger, "", "", "the report year"});
     for (size_t i = 0; i < indicators.Ids().size(); ++i) {
-      columns.push_back({indicators.Ids()[i], Type::kNumber, "件", indicators.Label(i),
-                         "harmonised indicator (rules/harmonised.tsv): " +
-                             indicators.Description(i)});
+      columns.push_back(
+          {indicators.Ids()[i], Type::kNumber, "件", indicators.Label(i),
+           "harmonised indicator (rules/harmonised.tsv): " + indicators.Description(i)});
     }
     std::vector<ExportColumn> metadata = {
         {"approximate", Type::kString, "", "",
@@ -251,9 +251,9 @@ ExportStats SqliteStore::ExportPanel(const ExportOptions& options, ExportSink& s
       row.push_back(approximate);
       reports_column = row.size();
       row.emplace_back();  // `reports`, set by flush
-      for (std::string* cell : {&version.template_id, &version.version, &version.url,
-                                &version.format, &version.title, &version.published,
-                                &version.fetched_at})
+      for (std::string* cell :
+           {&version.template_id, &version.version, &version.url, &version.format, &version.title,
+            &version.published, &version.fetched_at})
         row.push_back(std::move(*cell));
       AppendQuality(version, row);
     }

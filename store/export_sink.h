@@ -16,10 +16,10 @@ namespace nianbao {
 // One column of an export: what a codebook, a datapackage.json or a labels file says about it.
 struct ExportColumn {
   enum class Type { kString, kInteger, kNumber, kDate, kDateTime };
-  std::string name;      // as in the header, e.g. "requests.new.total" or "checks_failed"
+  std::string name;  // as in the header, e.g. "requests.new.total" or "checks_failed"
   Type type = Type::kString;
-  std::string unit;      // "件", "万元"; empty when the column has none
-  std::string label_zh;  // the official Chinese label (fields.tsv), empty for metadata columns
+  std::string unit;         // "件", "万元"; empty when the column has none
+  std::string label_zh;     // the official Chinese label (fields.tsv), empty for metadata columns
   std::string description;  // English, one line
 };
 
@@ -32,7 +32,7 @@ class ExportSink {
   virtual ~ExportSink() = default;
   virtual void Begin(const std::vector<ExportColumn>& columns) = 0;
   virtual void Row(const ExportRow& cells) = 0;  // cells.size() == columns.size()
-  virtual void End() = 0;                         // flushes; after the last row
+  virtual void End() = 0;                        // flushes; after the last row
 };
 
 // RFC 4180 CSV, UTF-8, CRLF line ends, a header line of the column names. `guard`: a text cell

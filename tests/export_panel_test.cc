@@ -15,12 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/support/http_server.h"
@@ -121,8 +121,9 @@ std::vector<std::map<std::string, std::string>> Records(const std::string& csv) 
 }
 
 // The panel row of (body, year); fails the test when there is not exactly one.
-std::map<std::string, std::string> PanelRow(const std::vector<std::map<std::string, std::string>>& rows,
-                                            const std::string& body, const std::string& year) {
+std::map<std::string, std::string> PanelRow(
+    const std::vector<std::map<std::string, std::string>>& rows, const std::string& body,
+    const std::string& year) {
   std::map<std::string, std::string> found;
   int count = 0;
   for (const auto& row : rows) {
@@ -142,7 +143,8 @@ class ExportPanelTest : public ::testing::Test {
     server_ = new testing::HttpServer();
     const std::string pingtan_2024 = Data("corpus/pingtan-2024.html");
     const std::string shanghai = Data("corpus/shanghai-2019-condensed.html");
-    std::string changle = ReplaceAll(ReplaceAll(pingtan_2024, "平潭综合实验区", "长乐区"), "2024", "2023");
+    std::string changle =
+        ReplaceAll(ReplaceAll(pingtan_2024, "平潭综合实验区", "长乐区"), "2024", "2023");
     std::string pages[][2] = {
         {"/pt/2024.html", pingtan_2024},
         {"/pt/2024-copy.html", pingtan_2024},
@@ -154,13 +156,15 @@ class ExportPanelTest : public ::testing::Test {
     };
     std::vector<testing::ListLink> links;
     for (auto& [path, body] : pages) {
-      server_->Serve(path, testing::Respond(200, body, {{"Content-Type", "text/html; charset=utf-8"}}));
+      server_->Serve(path,
+                     testing::Respond(200, body, {{"Content-Type", "text/html; charset=utf-8"}}));
       links.push_back({path, path.substr(4, 4) + "年政府信息公开工作年度报告"});
     }
     server_->Serve("/list.html", testing::Respond(200, testing::ListPageHtml(links),
                                                   {{"Content-Type", "text/html; charset=utf-8"}}));
-    CliRun crawl = Nianbao(*dir_, {"crawl", "--db", Db(), "--delay", "0",
-                                   "--allow-private-addresses", "--seed", server_->Url("/list.html")});
+    CliRun crawl =
+        Nianbao(*dir_, {"crawl", "--db", Db(), "--delay", "0", "--allow-private-addresses",
+                        "--seed", server_->Url("/list.html")});
     ASSERT_EQ(crawl.exit_code, 0) << crawl.err;
   }
   static void TearDownTestSuite() {
@@ -273,7 +277,8 @@ TEST_F(ExportPanelTest, QualityColumnsInEveryLayoutAndOnlyCleanLeavesOutTheFaile
     for (const auto& row : records) {
       EXPECT_EQ(row.at("checks_failed"), "0") << layout;
       EXPECT_EQ(row.at("unmatched"), "0") << layout;
-      EXPECT_EQ((row.count("body") ? row.at("body") : row.at("issuer")).find("长乐区"), std::string::npos)
+      EXPECT_EQ((row.count("body") ? row.at("body") : row.at("issuer")).find("长乐区"),
+                std::string::npos)
           << layout;
     }
   }
@@ -287,7 +292,7 @@ TEST_F(ExportPanelTest, LongLayoutHasThePageLabelAndTheOfficialLabel) {
     if (row.at("field") != "outcome.disclosed.total") continue;
     seen = true;
     EXPECT_EQ(row.at("value"), "71");
-    EXPECT_EQ(row.at("label_zh"), "（一）予以公开/总计");
+    EXPECT_EQ(row.at("label_zh"), "三、本年度办理结果/（一）予以公开 | 总计");
     EXPECT_FALSE(row.at("label").empty());  // as printed on the page
   }
   EXPECT_TRUE(seen);
@@ -320,8 +325,9 @@ TEST_F(ExportPanelTest, CsvHasADatapackageWithTheFrictionlessRequiredKeys) {
   // tabular-data-resource requires name, path, schema and profile; schema requires fields.
   EXPECT_EQ(resource["profile"], "tabular-data-resource");
   EXPECT_EQ(resource["path"], "panel.csv");
-  EXPECT_TRUE(std::string(resource["name"]).find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") ==
-              std::string::npos);
+  EXPECT_TRUE(
+      std::string(resource["name"]).find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") ==
+      std::string::npos);
   const auto& fields = resource["schema"]["fields"];
   auto header = ParseCsv(ReadFileBytes(out)).at(0);
   ASSERT_EQ(fields.size(), header.size());
@@ -345,7 +351,7 @@ TEST_F(ExportPanelTest, CsvHasADatapackageWithTheFrictionlessRequiredKeys) {
   for (const auto& field : package["resources"][0]["schema"]["fields"]) {
     if (field["name"] != "outcome.disclosed.total") continue;
     seen = true;
-    EXPECT_EQ(field["title"], "（一）予以公开/总计");
+    EXPECT_EQ(field["title"], "三、本年度办理结果/（一）予以公开 | 总计");
     EXPECT_EQ(field["unit"], "件");
     EXPECT_FALSE(std::string(field["description"]).empty());
   }
@@ -361,9 +367,9 @@ TEST_F(ExportPanelTest, ShortNamesAreStataSafeUniqueWithALabelsFile) {
   for (const std::string& name : header) {
     EXPECT_LE(name.size(), 32u) << name;
     EXPECT_TRUE(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') << name;
-    EXPECT_EQ(name.find_first_not_of(
-                  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"),
-              std::string::npos)
+    EXPECT_EQ(
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"),
+        std::string::npos)
         << name;
     std::string l = name;
     for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -377,7 +383,7 @@ TEST_F(ExportPanelTest, ShortNamesAreStataSafeUniqueWithALabelsFile) {
     if (labels[i]["original"] == "outcome.disclosed.total") {
       seen = true;
       EXPECT_EQ(labels[i]["name"], "outcome_disclosed_total");
-      EXPECT_EQ(labels[i]["label_zh"], "（一）予以公开/总计");
+      EXPECT_EQ(labels[i]["label_zh"], "三、本年度办理结果/（一）予以公开 | 总计");
     }
   }
   EXPECT_TRUE(seen);
@@ -401,7 +407,7 @@ TEST_F(ExportPanelTest, XlsxReadsBackWithCodebookSheetAndSplitsLongLayoutsAtTheR
                  "    out[ws.title] = [list(r) for r in ws.iter_rows(values_only=True)]\n"
                  "print(json.dumps(out, ensure_ascii=False, default=str))\n");
   std::string json_path = dir_->File("xlsx.json");
-  std::string command = "python3 '" + script + "' '" + out + "' > '" + json_path + "'";
+  std::string command = "/usr/bin/python3 '" + script + "' '" + out + "' > '" + json_path + "'";
   ASSERT_EQ(std::system(command.c_str()), 0);
   nlohmann::json book = nlohmann::json::parse(ReadFileBytes(json_path));
 
