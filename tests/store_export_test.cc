@@ -177,7 +177,16 @@ TEST_F(ExportTest, LongRoundTripsEveryValue) {
 TEST_F(ExportTest, WideHasCatalogueColumnsAndBlanksWhereAFieldDoesNotApply) {
   ExportOptions options;
   options.layout = ExportOptions::Layout::kWide;
+  options.guard = false;  // the text exactly as stored
   Rows rows = ParseCsv(Export(options));
+  // After format: the quality columns (no failed check, no unmatched label in these reports).
+  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows[0].size(), 19u);
+  EXPECT_EQ(rows[0][13], "checks_failed");
+  EXPECT_EQ(rows[0][18], "rules_sha256");
+  EXPECT_EQ(rows[1][13], "0");
+  EXPECT_EQ(rows[2][16], "0");  // unmatched
+  for (Rows::value_type& row : rows) row.resize(13);
   Rows expected = {
       {"url", "issuer", "year", "template", "version", "fetched_at", "title", "published",
        "requests.new.total", "active.fees.amount", "active.licensing.change", "requests.received",
@@ -196,10 +205,10 @@ TEST_F(ExportTest, WideWithTemplateHasOnlyThatTemplatesColumns) {
   options.template_id = "legacy";
   Rows rows = ParseCsv(Export(options));
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 8, rows[0].end()),
+  EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 8, rows[0].begin() + 11),
             (std::vector<std::string>{"requests.received", "requests.new.total", "format"}));
   EXPECT_EQ(rows[1][0], kUrlB);
-  EXPECT_EQ(std::vector<std::string>(rows[1].begin() + 8, rows[1].end()),
+  EXPECT_EQ(std::vector<std::string>(rows[1].begin() + 8, rows[1].begin() + 11),
             (std::vector<std::string>{"12", "", "pdf"}));
 }
 
