@@ -190,7 +190,7 @@ TEST_F(StoreCliTest, ExportWritesCsvToStdoutOrFile) {
   CliRun run = Nianbao(dir_, {"export", "--db", db_});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(run.out.starts_with(
-      "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format\r\n"))
+      "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format,label,label_zh,"))
       << run.out;
   EXPECT_NE(run.out.find(std::string(kUrl) +
                          ",平潭综合实验区管理委员会,2024,v2021,2,2025-03-12T17:20:00Z,"
