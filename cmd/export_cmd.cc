@@ -93,6 +93,8 @@ int RunExport(const ExportArgs& args) {
     return Usage(
         "--layout panel takes each report's latest version; --all-versions does not apply");
   if (format == "xlsx" && to_stdout) return Usage("--format xlsx needs --out FILE");
+  if (args.sheet_rows > kXlsxMaxRows)
+    return Usage("--sheet-rows: Excel takes at most " + std::to_string(kXlsxMaxRows) + " rows");
   if (args.names == "short" && to_stdout)
     return Usage("--names short needs --out FILE (its labels file is written beside it)");
   Codebook codebook;
@@ -180,9 +182,7 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("export", "Export the stored reports (CSV, JSON Lines, XLSX)");
   cmd->add_option("--db", exp->db, "the database (default: the config's, else ./var/nianbao.db)")
       ->check(NotEmpty());
-  cmd->add_option("--layout", exp->layout,
-                  "long: a row per report version and field; wide: a row per report; panel: a "
-                  "row per body and year of harmonised indicators")
+  cmd->add_option("--layout", exp->layout, "long, wide, or panel (a row per body and year)")
       ->check(CLI::IsMember({"long", "wide", "panel"}));
   cmd->add_option("--format", exp->format,
                   "csv, jsonl or xlsx (default: from --out's name, else csv)")
@@ -201,9 +201,8 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag(
       "--no-guard", exp->no_guard,
       "CSV: leave text cells starting with = + - @ as they are (default: prefixed with ')");
-  cmd->add_option("--sheet-rows", exp->sheet_rows,
-                  "XLSX: rows per sheet, the header included (default and most: 1048576)")
-      ->check(CLI::Range(int64_t{2}, kXlsxMaxRows));
+  cmd->add_option("--sheet-rows", exp->sheet_rows, "XLSX: rows per sheet (at most 1048576)")
+      ->check(AtLeast(2));
   cmd->add_option("--out", exp->out,
                   "the file (default: standard output); a CSV gets datapackage.json beside it");
   cmd->add_option("--codebook", exp->codebook,

@@ -1,5 +1,8 @@
 #include "store/export_rows.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include "store/codec.h"
 #include "store/sqlite_util.h"
 
@@ -8,8 +11,9 @@ namespace nianbao::store_internal {
 const char* const kVersionColumnsSql =
     "s.id, src.url, s.issuer, s.year, s.template, s.version, f.fetched_at, s.title, s.published, "
     "s.format, s.rules_sha256, "
-    "(SELECT group_concat(identity, ';') FROM (SELECT identity FROM check_failures c "
-    "WHERE c.snapshot_id = s.id GROUP BY identity ORDER BY min(ordinal))), "
+    // In check order (the primary key's); an identity failing twice is made one in C++, so
+    // that no row needs a temporary sort.
+    "(SELECT group_concat(identity, ';') FROM check_failures c WHERE c.snapshot_id = s.id), "
     "(SELECT count(*) FROM check_status c WHERE c.snapshot_id = s.id "
     "AND c.status = 'not_assessable'), "
     "(SELECT count(*) FROM unmatched u WHERE u.snapshot_id = s.id) AS unmatched_rows, "
@@ -30,6 +34,28 @@ void BindExportFilters(SQLite::Statement& cursor, const ExportOptions& options) 
   BindOptional(cursor, 3, options.issuer);
 }
 
+namespace {
+
+// "a;b;a" → "a;b": each identity once, in first-seen order.
+std::string UniqueIds(const std::string& joined) {
+  if (joined.find(';') == std::string::npos) return joined;
+  std::vector<std::string_view> seen;
+  std::string out;
+  std::string_view rest(joined);
+  while (!rest.empty()) {
+    size_t semicolon = rest.find(';');
+    std::string_view id = rest.substr(0, semicolon);
+    rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
+    if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+    seen.push_back(id);
+    if (!out.empty()) out += ';';
+    out += id;
+  }
+  return out;
+}
+
+}  // namespace
+
 ExportedVersion ReadExportedVersion(SQLite::Statement& cursor) {
   auto text = [&](int column) {
     SQLite::Column c = cursor.getColumn(column);
@@ -47,7 +73,7 @@ ExportedVersion ReadExportedVersion(SQLite::Statement& cursor) {
   v.published = text(8);
   v.format = text(9);
   v.rules_sha256 = text(10);
-  v.failed_ids = text(11);
+  v.failed_ids = UniqueIds(text(11));
   v.failed = v.failed_ids.empty() ? 0 : 1;
   for (char c : v.failed_ids) v.failed += c == ';';
   v.not_assessable = cursor.getColumn(12).getInt64();
