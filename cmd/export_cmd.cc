@@ -183,7 +183,13 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--db", exp->db, "the database (default: the config's, else ./var/nianbao.db)")
       ->check(NotEmpty());
   cmd->add_option("--layout", exp->layout, "long, wide, or panel (a row per body and year)")
-      ->check(CLI::IsMember({"long", "wide", "panel"}));
+      // Not CLI::IsMember: its "{long,wide,panel}" would push the help text onto a second line.
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            if (value == "long" || value == "wide" || value == "panel") return "";
+            return "must be long, wide or panel, not \"" + value + "\"";
+          },
+          ""));
   cmd->add_option("--format", exp->format,
                   "csv, jsonl or xlsx (default: from --out's name, else csv)")
       ->check(CLI::IsMember({"csv", "jsonl", "xlsx"}));
