@@ -12,18 +12,9 @@
 #include <vector>
 
 #include "extract/map/rules.h"
+#include "store/crosswalk.h"  // CrosswalkEntry: one line of harmonised.tsv
 
 namespace nianbao {
-
-// One line of harmonised.tsv: `harmonised` in `template_id` is the sum of `fields` (none when
-// comparability is "none").
-struct CrosswalkEntry {
-  std::string harmonised, template_id;
-  std::vector<std::string> fields;
-  std::string comparability;  // "exact", "approximate" or "none"
-  std::string note;
-  std::string source;  // "harmonised.tsv:LINE"
-};
 
 struct CodebookField {
   FieldSpec spec;

@@ -18,6 +18,7 @@ void AddReextractCommands(CLI::App& app, int* exit_code);  // reextract
 void AddDatasetCommands(CLI::App& app, int* exit_code);    // import, fields
 void AddCoverageCommands(CLI::App& app, int* exit_code);   // coverage, reports, errors, changes
 void AddChecksCommands(CLI::App& app, int* exit_code);     // checks
+void AddExportCommand(CLI::App& app, int* exit_code);      // export (by AddStoreCommands)
 
 }  // namespace nianbao
 

@@ -2,8 +2,7 @@
 //   history URL [--db PATH] [--format text|json]      versions with dates and fields changed
 //   diff URL [--db PATH] [--from N] [--to M] [--format text|json]
 //   show URL [--db PATH] [--version N] [--format text|json]   json = the shape of `nianbao extract`
-//   export [--db PATH] [--layout long|wide] [--template T] [--year Y] [--issuer TEXT]
-//          [--all-versions] [--bom] [--out FILE] [--codebook FILE]
+//   export: see cmd/export_cmd.cc
 // Exit 0 on success, 1 for an unknown URL or version or a database failure, 2 for bad usage.
 #include <cstdio>
 #include <ctime>
@@ -263,76 +262,6 @@ int RunShow(const ShowArgs& args) {
   });
 }
 
-// --- export ---
-
-struct ExportArgs {
-  Common common;
-  std::string layout = "long";
-  std::string template_id;
-  std::optional<int> year;
-  std::string issuer;
-  bool all_versions = false;
-  bool bom = false;
-  std::string out;
-  std::string codebook;  // --codebook FILE: the codebook of the exported template(s)
-};
-
-int RunExport(const ExportArgs& args) {
-  ExportOptions options;
-  options.layout =
-      args.layout == "wide" ? ExportOptions::Layout::kWide : ExportOptions::Layout::kLong;
-  if (!args.template_id.empty()) options.template_id = args.template_id;
-  options.year = args.year;
-  if (!args.issuer.empty()) options.issuer = args.issuer;
-  options.all_versions = args.all_versions;
-  options.excel = args.bom;
-  try {
-    options.catalogue = LoadRules("")->Fields();
-  } catch (const std::exception& e) {
-    std::cerr << "nianbao: cannot load the field catalogue: " << e.what() << "\n";
-    return 1;
-  }
-  if (options.template_id) {
-    std::set<std::string> templates;
-    for (const auto& spec : options.catalogue) templates.insert(spec.template_id);
-    if (!templates.contains(*options.template_id)) {
-      std::string known;
-      for (const auto& t : templates) known += (known.empty() ? "" : ", ") + t;
-      std::cerr << "nianbao: export: unknown template \"" << *options.template_id
-                << "\" (known: " << known << ")\n";
-      return 2;
-    }
-  }
-  return Guarded([&] {
-    auto store = OpenStore(args.common);
-    if (args.out.empty() || args.out == "-") {
-      std::ios::sync_with_stdio(false);
-      store->Export(options, std::cout);
-      if (!args.codebook.empty()) WriteCodebookFile(args.codebook, args.template_id);
-      return 0;
-    }
-    // Written beside the target and renamed when complete: a failed export leaves no half file.
-    std::string partial = args.out + ".partial";
-    ExportStats stats;
-    {
-      std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-      if (!file) throw StoreError("cannot write " + partial);
-      try {
-        stats = store->Export(options, file);
-      } catch (...) {
-        file.close();
-        std::remove(partial.c_str());
-        throw;
-      }
-    }
-    std::filesystem::rename(partial, args.out);
-    std::cerr << "nianbao: exported " << stats.rows << " rows (" << stats.snapshots
-              << " report versions) to " << args.out << "\n";
-    if (!args.codebook.empty()) WriteCodebookFile(args.codebook, args.template_id);
-    return 0;
-  });
-}
-
 }  // namespace
 
 void AddStoreCommands(CLI::App& app, int* exit_code) {
@@ -359,25 +288,7 @@ void AddStoreCommands(CLI::App& app, int* exit_code) {
   SetExample(cmd, {"nianbao show --format json " + std::string(kExampleUrl)});
   cmd->callback([show, exit_code] { *exit_code = RunShow(*show); });
 
-  auto exp = std::make_shared<ExportArgs>();
-  cmd = app.add_subcommand("export", "Export the stored reports as CSV");
-  AddCommon(cmd, exp->common, false);
-  cmd->add_option("--layout", exp->layout,
-                  "long: a row per report version and field; wide: a row per report")
-      ->check(CLI::IsMember({"long", "wide"}));
-  cmd->add_option("--template", exp->template_id,
-                  "only reports of this template (legacy, v2019, v2021)");
-  cmd->add_option("--year", exp->year, "only reports of this report year");
-  cmd->add_option("--issuer", exp->issuer, "only reports whose issuer contains this text");
-  cmd->add_flag("--all-versions", exp->all_versions, "every version, not only the latest");
-  cmd->add_flag("--bom", exp->bom,
-                "for Excel: a UTF-8 BOM, and text cells starting with = + - @ prefixed with '");
-  cmd->add_option("--out", exp->out, "the CSV file (default: standard output)");
-  cmd->add_option("--codebook", exp->codebook,
-                  "also write the codebook of the exported fields to this file (CSV; .json: JSON)")
-      ->check(NotEmpty());
-  SetExample(cmd, {"nianbao export --layout wide --template v2021 --bom --out v2021.csv"});
-  cmd->callback([exp, exit_code] { *exit_code = RunExport(*exp); });
+  AddExportCommand(app, exit_code);  // cmd/export_cmd.cc
 }
 
 }  // namespace nianbao

@@ -1,270 +1,191 @@
-// CSV export (RFC 4180, UTF-8), streamed from one SQLite cursor: memory holds one output row.
-#include <charconv>
-#include <map>
-#include <ostream>
+// The long and wide layouts, streamed: one cursor over report versions (store/export_rows.h) and,
+// per version, one over its values. Memory holds one output row.
+#include <string>
 #include <unordered_map>
 
 #include "store/codec.h"
+#include "store/export_rows.h"
 #include "store/sqlite_store.h"
 
 namespace nianbao::store_internal {
 namespace {
 
-// Buffers the output and writes it in large pieces; quotes cells as RFC 4180 requires.
-class CsvWriter {
- public:
-  CsvWriter(std::ostream& out, bool excel) : out_(out), excel_(excel) {
-    buffer_.reserve(kFlushAt + 4096);
-    if (excel_) buffer_ += "\xEF\xBB\xBF";
-  }
+using Type = ExportColumn::Type;
 
-  // A text cell. In Excel output, text that Excel would run as a formula gets a leading '.
-  void Text(std::string_view cell) {
-    Separator();
-    bool guard = excel_ && !cell.empty() && IsFormulaStart(cell.front()) && !IsNumber(cell);
-    bool quote = NeedsQuotes(cell);
-    if (!quote && !guard) {
-      buffer_ += cell;
-      return;
-    }
-    if (quote) buffer_ += '"';
-    if (guard) buffer_ += '\'';
-    for (char c : cell) {
-      if (c == '"') buffer_ += '"';
-      buffer_ += c;
-    }
-    if (quote) buffer_ += '"';
-  }
-  // A cell that is a number (or empty): never guarded, never quoted.
-  void Number(std::string_view cell) {
-    Separator();
-    buffer_ += cell;
-  }
-  void EndRow() {
-    buffer_ += "\r\n";
-    first_in_row_ = true;
-    if (buffer_.size() >= kFlushAt) Flush();
-  }
-  void Flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-    if (!out_) throw StoreError("writing the export failed");
-  }
-
- private:
-  static constexpr size_t kFlushAt = 1 << 16;
-
-  void Separator() {
-    if (!first_in_row_) buffer_ += ',';
-    first_in_row_ = false;
-  }
-  static bool NeedsQuotes(std::string_view cell) {
-    return cell.find_first_of(",\"\r\n") != std::string_view::npos;
-  }
-  static bool IsFormulaStart(char c) {
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-  }
-  // "-8", "+1036", "3.5": a number cannot be a formula, so it is left as it is.
-  static bool IsNumber(std::string_view cell) {
-    if (cell.front() == '+') cell.remove_prefix(1);
-    if (cell.empty() || cell.front() == '+') return false;
-    double value = 0;
-    auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-    return ec == std::errc() && end == cell.data() + cell.size();
-  }
-
-  std::ostream& out_;
-  bool excel_;
-  bool first_in_row_ = true;
-  std::string buffer_;
-};
-
-// The cursor's columns.
-enum Column {
-  kSnapshotId,
-  kUrl,
-  kIssuer,
-  kYear,
-  kTemplate,
-  kVersion,
-  kFetchedAt,
-  kTitle,
-  kPublished,
-  kFieldId,
-  kFieldName,
-  kListed,
-  kValue,
-  kRaw,
-  kFormat,
-};
-
-constexpr const char* kLatestSql =
-    "SELECT s.id, src.url, s.issuer, s.year, s.template, s.version, f.fetched_at, s.title, "
-    "s.published, v.field_id, n.name, v.listed, v.value, v.raw, s.format "
-    "FROM reports r JOIN snapshots s ON s.id = r.latest_snapshot_id "
-    "JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id "
-    "LEFT JOIN field_values v ON v.snapshot_id = s.id LEFT JOIN field_names n ON n.id = v.field_id "
-    "WHERE (?1 IS NULL OR s.template = ?1) AND (?2 IS NULL OR s.year = ?2) "
-    "AND (?3 IS NULL OR instr(s.issuer, ?3) > 0) ORDER BY r.id, v.ordinal";
-
-constexpr const char* kAllVersionsSql =
-    "SELECT s.id, src.url, s.issuer, s.year, s.template, s.version, f.fetched_at, s.title, "
-    "s.published, v.field_id, n.name, v.listed, v.value, v.raw, s.format "
-    "FROM reports r JOIN snapshots s ON s.report_id = r.id "
-    "JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id "
-    "LEFT JOIN field_values v ON v.snapshot_id = s.id LEFT JOIN field_names n ON n.id = v.field_id "
-    "WHERE (?1 IS NULL OR s.template = ?1) AND (?2 IS NULL OR s.year = ?2) "
-    "AND (?3 IS NULL OR instr(s.issuer, ?3) > 0) ORDER BY r.id, s.version, v.ordinal";
-
-// One report version's metadata, read once per version rather than once per field.
-struct Metadata {
-  std::string url, issuer, year, template_id, version, fetched_at, title, published;
-  std::string format;  // the source document's format; "" when stored before formats
-};
-
-Metadata ReadMetadata(SQLite::Statement& row) {
-  auto text = [&](int column) {
-    return row.getColumn(column).isNull() ? std::string() : row.getColumn(column).getString();
-  };
-  return Metadata{text(kUrl),      text(kIssuer),    text(kYear),
-                  text(kTemplate), text(kVersion),   IsoTime(row.getColumn(kFetchedAt).getInt64()),
-                  text(kTitle),    text(kPublished), text(kFormat)};
+std::string VersionsSql(const ExportOptions& options) {
+  return std::string("SELECT ") + kVersionColumnsSql + " FROM reports r JOIN snapshots s ON " +
+         (options.all_versions ? "s.report_id = r.id" : "s.id = r.latest_snapshot_id") +
+         " JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id WHERE " +
+         kVersionFiltersSql + " ORDER BY r.id, s.version";
 }
 
-std::string ValueText(SQLite::Statement& row) {
-  SQLite::Column value = row.getColumn(kValue);
+// A version's listed values in field order, with the label as printed on the page.
+constexpr const char* kValuesSql =
+    "SELECT v.field_id, n.name, v.value, v.raw, l.text FROM field_values v "
+    "JOIN field_names n ON n.id = v.field_id LEFT JOIN labels l ON l.id = v.label_id "
+    "WHERE v.snapshot_id = ? AND v.listed = 1 ORDER BY v.ordinal";
+
+std::string ValueText(SQLite::Statement& row, int column) {
+  SQLite::Column value = row.getColumn(column);
   return value.isNull() ? std::string() : FormatValue(value.getDouble());
 }
 
-// Units by (template, field), and by field alone for a template the catalogue lacks.
-class Units {
+// The official label of a field: "row label | column label", the way the page's label is stored.
+std::string OfficialLabel(const FieldSpec& spec) {
+  if (spec.column_label.empty()) return spec.row_label;
+  if (spec.row_label.empty()) return spec.column_label;
+  return spec.row_label + " | " + spec.column_label;
+}
+
+// The catalogue by (template, field), and by field alone for a template the catalogue lacks.
+class Catalogue {
  public:
-  explicit Units(const std::vector<FieldSpec>& catalogue) {
-    for (const auto& spec : catalogue) {
-      by_template_.emplace(spec.template_id + '\t' + spec.field, spec.unit);
-      by_field_.emplace(spec.field, spec.unit);
+  explicit Catalogue(const std::vector<FieldSpec>& specs) {
+    for (const auto& spec : specs) {
+      by_template_.emplace(spec.template_id + '\t' + spec.field, &spec);
+      by_field_.emplace(spec.field, &spec);
     }
   }
-  const std::string& Of(const std::string& template_id, const std::string& field) const {
+  const FieldSpec* Of(const std::string& template_id, const std::string& field) const {
     if (auto it = by_template_.find(template_id + '\t' + field); it != by_template_.end()) {
       return it->second;
     }
     if (auto it = by_field_.find(field); it != by_field_.end()) return it->second;
-    return empty_;
+    return nullptr;
   }
 
  private:
-  std::unordered_map<std::string, std::string> by_template_, by_field_;
-  std::string empty_;
+  std::unordered_map<std::string, const FieldSpec*> by_template_, by_field_;
 };
+
+std::vector<ExportColumn> LongColumns() {
+  std::vector<ExportColumn> columns = {
+      {"url", Type::kString, "", "", "the report's address (file: and a path when imported)"},
+      {"issuer", Type::kString, "", "", "the issuing body, as printed"},
+      {"year", Type::kInteger, "", "", "the report year"},
+      {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
+      {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
+      {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
+      {"field", Type::kString, "", "", "the field id (rules/fields.tsv)"},
+      {"value", Type::kNumber, "", "", "the value; empty: not reported"},
+      {"raw", Type::kString, "", "", "the cell as printed"},
+      {"unit", Type::kString, "", "", "the field's unit"},
+      {"format", Type::kString, "", "", "source format: html, text, pdf, docx, xlsx, ocr, ..."},
+      {"label", Type::kString, "", "", "the row and column label as printed on the page"},
+      {"label_zh", Type::kString, "", "", "the official row and column label (rules/fields.tsv)"},
+      {"published", Type::kDate, "", "", "the publication date printed on the page"},
+  };
+  for (ExportColumn& column : QualityColumns()) columns.push_back(std::move(column));
+  return columns;
+}
+
+std::vector<ExportColumn> WideMetadataColumns() {
+  return {
+      {"url", Type::kString, "", "", "the report's address (file: and a path when imported)"},
+      {"issuer", Type::kString, "", "", "the issuing body, as printed"},
+      {"year", Type::kInteger, "", "", "the report year"},
+      {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
+      {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
+      {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
+      {"title", Type::kString, "", "", "the report's title"},
+      {"published", Type::kDate, "", "", "the publication date printed on the page"},
+  };
+}
 
 }  // namespace
 
 ExportStats SqliteStore::Export(const ExportOptions& options, std::ostream& out) {
-  return Read("exporting", [&] {
-    // Not a cached statement: an export is one long cursor, run once.
-    std::unique_ptr<SQLite::Statement> cursor =
-        Prepare(options.all_versions ? kAllVersionsSql : kLatestSql);
-    SQLite::Statement& row = *cursor;
-    BindOptional(row, 1, options.template_id);
-    if (options.year) {
-      row.bind(2, *options.year);
-    } else {
-      row.bind(2);
-    }
-    BindOptional(row, 3, options.issuer);
+  CsvSink csv(out, options.guard, options.excel);
+  return Export(options, csv);
+}
 
-    CsvWriter csv(out, options.excel);
-    ExportStats stats;
+ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) {
+  if (options.layout == ExportOptions::Layout::kPanel) return ExportPanel(options, sink);
+  return Read("exporting", [&] {
+    // Not cached statements: an export is one long cursor, run once.
+    std::string versions_sql = VersionsSql(options);
+    std::unique_ptr<SQLite::Statement> cursor = Prepare(versions_sql.c_str());
+    BindExportFilters(*cursor, options);
+    std::unique_ptr<SQLite::Statement> values = Prepare(kValuesSql);
     const bool wide = options.layout == ExportOptions::Layout::kWide;
-    static const char* const kLongHeader[] = {"url",     "issuer",     "year",  "template",
-                                              "version", "fetched_at", "field", "value",
-                                              "raw",     "unit",       "format"};
-    static const char* const kWideMetadata[] = {"url",     "issuer",     "year",  "template",
-                                                "version", "fetched_at", "title", "published"};
+    Catalogue catalogue(options.catalogue);
 
     // Wide columns: the catalogue's field ids (of the template asked for, else of all templates,
-    // each id once), in fields.tsv order.
-    std::vector<std::string> columns;
+    // each id once), in fields.tsv order, between the metadata and the format and quality.
+    std::vector<ExportColumn> columns = wide ? WideMetadataColumns() : LongColumns();
     std::unordered_map<std::string, size_t> column_of;
     if (wide) {
       for (const auto& spec : options.catalogue) {
         if (options.template_id && spec.template_id != *options.template_id) continue;
-        if (column_of.emplace(spec.field, columns.size()).second) columns.push_back(spec.field);
+        if (!column_of.emplace(spec.field, columns.size()).second) continue;
+        columns.push_back({spec.field, Type::kNumber, spec.unit, OfficialLabel(spec), ""});
       }
-      for (const char* name : kWideMetadata) csv.Text(name);
-      for (const auto& field : columns) csv.Text(field);
-      csv.Text("format");  // appended after the fields: existing columns keep their places
-    } else {
-      for (const char* name : kLongHeader) csv.Text(name);
+      columns.push_back(
+          {"format", Type::kString, "", "", "source format: html, text, pdf, docx, xlsx, ocr"});
+      for (ExportColumn& column : QualityColumns()) columns.push_back(std::move(column));
     }
-    csv.EndRow();
+    sink.Begin(columns);
+    const size_t wide_values_end = columns.size() - 1 - QualityColumns().size();
 
-    Units units(options.catalogue);
+    ExportStats stats;
+    ExportRow row;
+    row.reserve(columns.size());
     std::unordered_map<int64_t, int64_t> column_by_field_id;  // -1: not a column
-    std::vector<std::string> cells(columns.size());
-    int64_t current = -1;
-    Metadata metadata;
-    auto flush_wide_row = [&] {
-      csv.Text(metadata.url);
-      csv.Text(metadata.issuer);
-      csv.Number(metadata.year);
-      csv.Text(metadata.template_id);
-      csv.Number(metadata.version);
-      csv.Text(metadata.fetched_at);
-      csv.Text(metadata.title);
-      csv.Text(metadata.published);
-      for (auto& cell : cells) {
-        csv.Number(cell);
-        cell.clear();
+    while (cursor->executeStep()) {
+      ExportedVersion version = ReadExportedVersion(*cursor);
+      if (options.only_clean && !version.Clean()) {
+        ++stats.not_clean;
+        continue;
       }
-      csv.Text(metadata.format);
-      csv.EndRow();
-      ++stats.rows;
-    };
-
-    while (row.executeStep()) {
-      int64_t snapshot = row.getColumn(kSnapshotId).getInt64();
-      if (snapshot != current) {
-        if (wide && current != -1) flush_wide_row();
-        current = snapshot;
-        metadata = ReadMetadata(row);
-        ++stats.snapshots;
-      }
-      if (row.getColumn(kFieldId).isNull()) continue;      // a version without fields
-      if (row.getColumn(kListed).getInt() == 0) continue;  // a cell of a field not extracted
+      ++stats.snapshots;
+      values->reset();
+      values->bind(1, version.snapshot_id);
       if (wide) {
-        int64_t field_id = row.getColumn(kFieldId).getInt64();
-        auto known = column_by_field_id.find(field_id);
-        if (known == column_by_field_id.end()) {
-          auto column = column_of.find(row.getColumn(kFieldName).getString());
-          int64_t index = column == column_of.end() ? -1 : static_cast<int64_t>(column->second);
-          known = column_by_field_id.emplace(field_id, index).first;
+        row = {version.url,     version.issuer,     version.year,  version.template_id,
+               version.version, version.fetched_at, version.title, version.published};
+        row.resize(wide_values_end);
+      }
+      while (values->executeStep()) {
+        if (wide) {
+          int64_t field_id = values->getColumn(0).getInt64();
+          auto known = column_by_field_id.find(field_id);
+          if (known == column_by_field_id.end()) {
+            auto column = column_of.find(values->getColumn(1).getString());
+            int64_t index = column == column_of.end() ? -1 : static_cast<int64_t>(column->second);
+            known = column_by_field_id.emplace(field_id, index).first;
+          }
+          if (known->second >= 0) row[known->second] = ValueText(*values, 2);
+          continue;
         }
-        if (known->second >= 0) cells[known->second] = ValueText(row);
-      } else {
-        std::string field = row.getColumn(kFieldName).getString();
-        csv.Text(metadata.url);
-        csv.Text(metadata.issuer);
-        csv.Number(metadata.year);
-        csv.Text(metadata.template_id);
-        csv.Number(metadata.version);
-        csv.Text(metadata.fetched_at);
-        csv.Text(field);
-        csv.Number(ValueText(row));
-        SQLite::Column raw = row.getColumn(kRaw);
-        csv.Text(raw.isNull() ? std::string_view()
-                              : std::string_view(raw.getText(), raw.getBytes()));
-        csv.Text(units.Of(metadata.template_id, field));
-        csv.Text(metadata.format);
-        csv.EndRow();
+        std::string field = values->getColumn(1).getString();
+        const FieldSpec* spec = catalogue.Of(version.template_id, field);
+        SQLite::Column raw = values->getColumn(3), label = values->getColumn(4);
+        row = {version.url,
+               version.issuer,
+               version.year,
+               version.template_id,
+               version.version,
+               version.fetched_at,
+               field,
+               ValueText(*values, 2),
+               raw.isNull() ? std::string() : raw.getString(),
+               spec ? spec->unit : std::string(),
+               version.format,
+               label.isNull() ? std::string() : label.getString(),
+               spec ? OfficialLabel(*spec) : std::string(),
+               version.published};
+        AppendQuality(version, row);
+        sink.Row(row);
+        ++stats.rows;
+      }
+      if (wide) {
+        row.push_back(version.format);
+        AppendQuality(version, row);
+        sink.Row(row);
         ++stats.rows;
       }
     }
-    if (wide && current != -1) flush_wide_row();
-    csv.Flush();
-    out.flush();
-    if (!out) throw StoreError("writing the export failed");
+    sink.End();
     return stats;
   });
 }

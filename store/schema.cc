@@ -350,11 +350,18 @@ CREATE VIEW coverage AS
   LEFT JOIN deadlines d ON d.ordinal = dt.deadline_ordinal;
 )sql";
 
+// Version 9 (export): the panel export reads a few fields of every report; this index finds them
+// without scanning each report's values. Covering (listed, value), so the table is not visited.
+constexpr const char* kVersionExport = R"sql(
+CREATE INDEX field_values_by_field ON field_values(field_id, snapshot_id, listed, value);
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> migrations = {kVersion1,         kVersion2,
                                                       kVersionDiscovery, kVersionChecks,
                                                       kVersionDocuments, kVersionCrawlReliability,
-                                                      kVersionDataset,   kVersionBodies};
+                                                      kVersionDataset,   kVersionBodies,
+                                                      kVersionExport};
   return migrations;
 }
 

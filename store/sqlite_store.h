@@ -1,7 +1,7 @@
 // SqliteStore: the one implementation of Store. Its methods live in several files by concern:
 // open.cc (opening, checking, migrating), write.cc (fetches, documents, snapshots, frontier),
-// read.cc (history, diff, show, status), cross_year.cc (checks), schedule.cc (seeds and crawls),
-// export.cc (CSV). Internal to store/.
+// read.cc (history, diff, show, status), cross_year.cc (checks), bodies.cc and coverage.cc,
+// schedule.cc (seeds and crawls), export*.cc (long, wide and panel exports). Internal to store/.
 #ifndef NIANBAO_STORE_SQLITE_STORE_H_
 #define NIANBAO_STORE_SQLITE_STORE_H_
 
@@ -59,6 +59,7 @@ class SqliteStore final : public Store {
   VersionDiff Diff(const std::string& url, std::optional<int> from, std::optional<int> to) override;
   StoredExtraction Show(const std::string& url, std::optional<int> version) override;
   ExportStats Export(const ExportOptions& options, std::ostream& out) override;
+  ExportStats Export(const ExportOptions& options, ExportSink& sink) override;
 
   void UpsertSeed(const std::string& url, const std::string& schedule) override;
   void RetainSeeds(const std::vector<std::string>& urls) override;
@@ -119,6 +120,8 @@ class SqliteStore final : public Store {
   // Within a read transaction: each report's latest version that names a body (containing `body`
   // when given) and a year, with the fields the cross-year checks read (cross_year.cc).
   std::vector<YearSnapshot> YearSnapshots(const std::optional<std::string>& body);
+  // The panel layout (export_panel.cc).
+  ExportStats ExportPanel(const ExportOptions& options, ExportSink& sink);
   // Loads one stored snapshot (inside a read transaction).
   StoredExtraction LoadSnapshot(int64_t report_id, int version, const std::string& url);
 

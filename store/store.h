@@ -27,6 +27,8 @@
 #include "extract/map/rules.h"
 #include "store/coverage.h"
 #include "store/cross_year.h"
+#include "store/crosswalk.h"
+#include "store/export_sink.h"
 
 namespace nianbao {
 
@@ -162,13 +164,18 @@ struct StoredExtraction {
 };
 
 struct ExportOptions {
-  enum class Layout { kLong, kWide };
+  // long: a row per report version and field; wide: a row per report version; panel: a row per
+  // (body, year) of harmonised indicators (store/export_panel.cc).
+  enum class Layout { kLong, kWide, kPanel };
   Layout layout = Layout::kLong;
   std::optional<std::string> template_id;  // only reports of this template
   std::optional<int> year;                 // only reports of this year
   std::optional<std::string> issuer;       // only reports whose issuer contains this text
   bool all_versions = false;               // every version, not only each report's latest
-  bool excel = false;  // --bom: a UTF-8 BOM, and text cells starting with = + - @ prefixed with '
+  bool excel = false;  // --bom: a UTF-8 BOM (CSV)
+  bool guard = true;   // CSV: text cells starting with = + - @ prefixed with ' (--no-guard: off)
+  bool only_clean = false;  // only report versions with no failed check and no unmatched label
+  std::vector<CrosswalkEntry> crosswalk;  // the panel's indicators (rules/harmonised.tsv)
   // The field catalogue (RuleSet::Fields()): the wide layout's columns and both layouts' units.
   std::vector<FieldSpec> catalogue;
 };
@@ -176,6 +183,9 @@ struct ExportOptions {
 struct ExportStats {
   int64_t rows = 0;       // data rows written (the header not counted)
   int64_t snapshots = 0;  // report versions written
+  int64_t not_clean = 0;  // report versions left out by only_clean
+  int64_t panel_duplicates = 0;  // panel: other reports of a (body, year) already written
+  int64_t panel_unkeyed = 0;     // panel: reports without issuer or year, left out
 };
 
 struct SeedState {
@@ -311,6 +321,8 @@ class Store {
   // Writes the CSV described by `options` to `out`, streaming from a cursor (memory does not grow
   // with the number of rows). Throws StoreError; a failing stream throws StoreError too.
   virtual ExportStats Export(const ExportOptions& options, std::ostream& out) = 0;
+  // The same rows and columns handed to `sink` (store/export_sink.h: CSV, JSON Lines, XLSX).
+  virtual ExportStats Export(const ExportOptions& options, ExportSink& sink) = 0;
 
   // --- the daemon's schedule (state survives restarts) ---
   // Adds the seed or updates its schedule; its crawl history and next due time are kept.

@@ -190,15 +190,15 @@ TEST_F(StoreCliTest, ExportWritesCsvToStdoutOrFile) {
   CliRun run = Nianbao(dir_, {"export", "--db", db_});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(run.out.starts_with(
-      "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format\r\n"))
+      "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format,label,label_zh,"))
       << run.out;
   EXPECT_NE(run.out.find(std::string(kUrl) +
                          ",平潭综合实验区管理委员会,2024,v2021,2,2025-03-12T17:20:00Z,"
-                         "requests.new.total,219,219,件,\r\n"),
+                         "requests.new.total,219,219,件,,"),
             std::string::npos)
       << run.out;
-  EXPECT_NE(run.out.find(",active.fees.amount,18651.06,18651.06,万元,\r\n"), std::string::npos);
-  EXPECT_NE(run.out.find(",review.total,,,件,\r\n"), std::string::npos);
+  EXPECT_NE(run.out.find(",active.fees.amount,18651.06,18651.06,万元,,"), std::string::npos);
+  EXPECT_NE(run.out.find(",review.total,,,件,,"), std::string::npos);
 
   std::string out = dir_.File("wide.csv");
   run = Nianbao(dir_, {"export", "--db", db_, "--layout", "wide", "--template", "v2021", "--bom",
@@ -218,7 +218,10 @@ TEST_F(StoreCliTest, ExportWritesCsvToStdoutOrFile) {
 
   run = Nianbao(dir_, {"export", "--db", db_, "--year", "2019"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out, "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format\r\n");
+  EXPECT_EQ(run.out,
+            "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format,label,label_zh,"
+            "published,checks_failed,checks_failed_ids,checks_not_assessable,unmatched,warnings,"
+            "rules_sha256\r\n");
 }
 
 }  // namespace

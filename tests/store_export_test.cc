@@ -145,9 +145,18 @@ class ExportTest : public ::testing::Test {
 };
 
 TEST_F(ExportTest, LongRoundTripsEveryValue) {
-  std::string csv = Export({});
+  ExportOptions unguarded;
+  unguarded.guard = false;  // the text exactly as stored
+  std::string csv = Export(unguarded);
   ASSERT_FALSE(csv.starts_with("\xEF\xBB\xBF"));
   Rows rows = ParseCsv(csv);
+  // Columns after format (label, label_zh, published, the quality columns) are checked below.
+  ASSERT_EQ(rows.size(), 6u);
+  ASSERT_EQ(rows[0].size(), 20u);
+  EXPECT_EQ(rows[0][11], "label");
+  EXPECT_EQ(rows[0][12], "label_zh");
+  EXPECT_EQ(rows[0][14], "checks_failed");
+  for (Rows::value_type& row : rows) row.resize(11);
   Rows expected = {
       {"url", "issuer", "year", "template", "version", "fetched_at", "field", "value", "raw",
        "unit", "format"},
@@ -168,7 +177,16 @@ TEST_F(ExportTest, LongRoundTripsEveryValue) {
 TEST_F(ExportTest, WideHasCatalogueColumnsAndBlanksWhereAFieldDoesNotApply) {
   ExportOptions options;
   options.layout = ExportOptions::Layout::kWide;
+  options.guard = false;  // the text exactly as stored
   Rows rows = ParseCsv(Export(options));
+  // After format: the quality columns (no failed check, no unmatched label in these reports).
+  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows[0].size(), 19u);
+  EXPECT_EQ(rows[0][13], "checks_failed");
+  EXPECT_EQ(rows[0][18], "rules_sha256");
+  EXPECT_EQ(rows[1][13], "0");
+  EXPECT_EQ(rows[2][16], "0");  // unmatched
+  for (Rows::value_type& row : rows) row.resize(13);
   Rows expected = {
       {"url", "issuer", "year", "template", "version", "fetched_at", "title", "published",
        "requests.new.total", "active.fees.amount", "active.licensing.change", "requests.received",
@@ -187,10 +205,10 @@ TEST_F(ExportTest, WideWithTemplateHasOnlyThatTemplatesColumns) {
   options.template_id = "legacy";
   Rows rows = ParseCsv(Export(options));
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 8, rows[0].end()),
+  EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 8, rows[0].begin() + 11),
             (std::vector<std::string>{"requests.received", "requests.new.total", "format"}));
   EXPECT_EQ(rows[1][0], kUrlB);
-  EXPECT_EQ(std::vector<std::string>(rows[1].begin() + 8, rows[1].end()),
+  EXPECT_EQ(std::vector<std::string>(rows[1].begin() + 8, rows[1].begin() + 11),
             (std::vector<std::string>{"12", "", "pdf"}));
 }
 
@@ -212,6 +230,19 @@ TEST_F(ExportTest, ExcelOutputHasBomAndGuardsTextFormulasButNotNumbers) {
   EXPECT_EQ(rows[1][6], "'" + *ReportA().title);
   EXPECT_EQ(rows[2][6], "'+某县2015年报");
   EXPECT_EQ(rows[1][10], "-8");
+}
+
+TEST_F(ExportTest, FormulaGuardIsOnWithoutBomAndOffWithGuardFalse) {
+  ExportOptions options;  // no BOM: the guard is on by default
+  std::string csv = Export(options);
+  ASSERT_FALSE(csv.starts_with("\xEF\xBB\xBF"));
+  Rows rows = ParseCsv(csv);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[4][1], "'@某县人民政府办公室");
+  options.guard = false;  // --no-guard
+  rows = ParseCsv(Export(options));
+  EXPECT_EQ(rows[4][1], "@某县人民政府办公室");
+  EXPECT_EQ(rows[3][7], "-8");
 }
 
 TEST_F(ExportTest, FiltersByTemplateYearAndIssuer) {
@@ -279,7 +310,9 @@ TEST_F(ExportTest, EmptyDatabaseExportsTheHeaderOnly) {
   ExportStats stats = empty->Export(options, out);
   EXPECT_EQ(stats.rows, 0);
   EXPECT_EQ(out.str(),
-            "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format\r\n");
+            "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format,label,label_zh,"
+            "published,checks_failed,checks_failed_ids,checks_not_assessable,unmatched,warnings,"
+            "rules_sha256\r\n");
 }
 
 }  // namespace
