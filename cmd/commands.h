@@ -16,6 +16,7 @@ void AddCrawlCommands(CLI::App& app, int* exit_code);      // fetch, crawl
 void AddDaemonCommands(CLI::App& app, int* exit_code);     // daemon, status
 void AddReextractCommands(CLI::App& app, int* exit_code);  // reextract
 void AddDatasetCommands(CLI::App& app, int* exit_code);    // import, fields
+void AddWebCommands(CLI::App& app, int* exit_code);        // web
 
 }  // namespace nianbao
 

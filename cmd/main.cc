@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   nianbao::AddDaemonCommands(app, &exit_code);
   nianbao::AddReextractCommands(app, &exit_code);
   nianbao::AddDatasetCommands(app, &exit_code);
+  nianbao::AddWebCommands(app, &exit_code);
   nianbao::AddHelpCommand(app, &exit_code);  // last: it documents every subcommand above
   if (auto status = nianbao::UnknownCommand(app, argc, argv, std::cerr)) return *status;
   try {
