@@ -38,7 +38,7 @@ std::string Chromium() {
 }
 
 // Runs `argv` and waits; its output goes to `out_path`. Returns the exit status.
-int Run(const std::vector<std::string>& argv, const std::string& out_path) {
+int RunProgram(const std::vector<std::string>& argv, const std::string& out_path) {
   pid_t child = fork();
   if (child == 0) {
     FILE* out = freopen(out_path.c_str(), "w", stdout);
@@ -102,15 +102,15 @@ class Browser {
 
   std::string Dom(const std::string& url) {
     std::string out = dir_.File("dom.html");
-    int status = Run(Args({"--dump-dom", url}), out);
+    int status = RunProgram(Args({"--dump-dom", url}), out);
     EXPECT_EQ(status, 0) << ReadFile(out + ".err");
     return ReadFile(out);
   }
 
   void Screenshot(const std::string& url, const std::string& png, const std::string& size) {
     std::filesystem::remove(png);
-    int status =
-        Run(Args({"--window-size=" + size, "--screenshot=" + png, url}), dir_.File("shot.out"));
+    int status = RunProgram(Args({"--window-size=" + size, "--screenshot=" + png, url}),
+                            dir_.File("shot.out"));
     EXPECT_EQ(status, 0) << ReadFile(dir_.File("shot.out.err"));
     std::string bytes = ReadFile(png);
     EXPECT_EQ(bytes.substr(0, 8), "\x89PNG\r\n\x1a\n") << png;
@@ -193,9 +193,9 @@ TEST(WebBrowser, PagesShowStoredValuesFailedIdentityAndTheChangedCell) {
                   "工作年度报告</a></li></ul></body></html>"));
   site.Serve("/robots.txt", testing::Respond(404));
   std::string nianbao = testing::NianbaoBinary();
-  ASSERT_EQ(Run({nianbao, "crawl", "--db", db, "--seed", site.Url("/nb/"), "--delay", "0",
-                 "--allow-private-addresses"},
-                dir.File("crawl.out")),
+  ASSERT_EQ(RunProgram({nianbao, "crawl", "--db", db, "--seed", site.Url("/nb/"), "--delay", "0",
+                        "--allow-private-addresses"},
+                       dir.File("crawl.out")),
             0)
       << ReadFile(dir.File("crawl.out.err"));
   std::string url = site.Url("/nb/2024.htm");
@@ -205,9 +205,9 @@ TEST(WebBrowser, PagesShowStoredValuesFailedIdentityAndTheChangedCell) {
   ASSERT_FALSE(changed.empty()) << "no uniquely printed number on the page";
   std::string reprinted = std::to_string(std::stoll(raw) + 1);
   current.replace(current.find(">" + raw + "<"), raw.size() + 2, ">" + reprinted + "<");
-  ASSERT_EQ(
-      Run({nianbao, "fetch", "--db", db, "--allow-private-addresses", url}, dir.File("fetch.out")),
-      0)
+  ASSERT_EQ(RunProgram({nianbao, "fetch", "--db", db, "--allow-private-addresses", url},
+                       dir.File("fetch.out")),
+            0)
       << ReadFile(dir.File("fetch.out.err"));
   StoredExtraction stored = Store::OpenForReading(db)->Show(url);
   ASSERT_EQ(stored.version, 2);
@@ -239,7 +239,9 @@ TEST(WebBrowser, PagesShowStoredValuesFailedIdentityAndTheChangedCell) {
   EXPECT_TRUE(failed_fields.contains(changed));
   for (const auto& [field, value] : stored.extraction.fields) {
     bool highlighted = CellOf(dom, field).classes.find("fail") != std::string::npos;
-    if (failed_fields.contains(field)) EXPECT_TRUE(highlighted) << field;
+    if (failed_fields.contains(field)) {
+      EXPECT_TRUE(highlighted) << field;
+    }
   }
   browser.Screenshot(report, std::string(NIANBAO_SCREENSHOT_DIR) + "/report-page.png", "1280,2600");
 

@@ -4,6 +4,7 @@
 // read with a real HTTP client. Security: escaping, headers, traversal, oversized and body-carrying
 // requests, the token, loopback-only without one, connection cap and idle timeout.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -210,10 +211,10 @@ TEST_F(WebView, DiffMarksExactlyTheChangedCell) {
 TEST_F(WebView, ScriptInTitlesLabelsWarningsAndUrlsIsText) {
   Fixture& f = *fixture_;
   auto server = f.Serve();
-  for (std::string target :
-       {"/", "/reports", "/reports?body=" + Q("机关"), "/report?url=" + Q(kEvil),
-        "/history?url=" + Q(kEvil), "/coverage?year=2024", "/errors",
-        "/report?url=" + Q("<script>alert(7)</script>"), "/reports?body=" + Q("<script>x")}) {
+  for (std::string target : std::vector<std::string>{
+           "/", "/reports", "/reports?body=" + Q("机关"), "/report?url=" + Q(kEvil),
+           "/history?url=" + Q(kEvil), "/coverage?year=2024", "/errors",
+           "/report?url=" + Q("<script>alert(7)</script>"), "/reports?body=" + Q("<script>x")}) {
     HttpReply reply = HttpGet(server->port(), target);
     std::string lower = reply.body;
     std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);

@@ -65,7 +65,11 @@ std::string Html(std::string_view text) {
   return out;
 }
 
-std::string Html(const std::optional<std::string>& text) { return text ? Html(*text) : ""; }
+std::string Html(const std::string& text) { return Html(std::string_view(text)); }
+std::string Html(const char* text) { return Html(std::string_view(text)); }
+std::string Html(const std::optional<std::string>& text) {
+  return text ? Html(std::string_view(*text)) : "";
+}
 
 std::string QueryEscape(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";

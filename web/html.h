@@ -13,6 +13,8 @@ namespace nianbao::web {
 
 // & < > " ' escaped (safe in text and in a quoted attribute); invalid UTF-8 becomes U+FFFD.
 std::string Html(std::string_view text);
+std::string Html(const std::string& text);
+std::string Html(const char* text);
 std::string Html(const std::optional<std::string>& text);  // nullopt: ""
 
 // A URL query component: everything but A-Z a-z 0-9 - _ . ~ percent-encoded (UTF-8 bytes).
