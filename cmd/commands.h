@@ -19,6 +19,7 @@ void AddDatasetCommands(CLI::App& app, int* exit_code);    // import, fields
 void AddCoverageCommands(CLI::App& app, int* exit_code);   // coverage, reports, errors, changes
 void AddChecksCommands(CLI::App& app, int* exit_code);     // checks
 void AddExportCommand(CLI::App& app, int* exit_code);      // export (by AddStoreCommands)
+void AddWebCommands(CLI::App& app, int* exit_code);        // web
 
 }  // namespace nianbao
 

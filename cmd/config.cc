@@ -14,6 +14,7 @@
 
 #include "cmd/common.h"
 #include "rules/embedded_rules.h"
+#include "web/server.h"
 
 namespace nianbao {
 namespace {
@@ -299,6 +300,21 @@ Config ParseTable(const toml::table& root, const std::string& source) {
       n.connect_timeout_seconds = *t;
     if (auto t = network.Number("timeout_seconds", 0.1, 3600)) n.timeout_seconds = *t;
     network.RejectUnknownKeys();
+  }
+
+  if (const toml::node* node = reader.Node("web")) {
+    if (!node->is_table()) reader.Fail(*node, "\"web\" must be a table");
+    TableReader web_table(*node->as_table(), source, "web.");
+    config.web.listen = web_table.String("listen").value_or("");
+    config.web.token = web_table.String("token").value_or("");
+    web_table.RejectUnknownKeys();
+    if (!config.web.listen.empty()) {
+      try {
+        web::CheckListen(config.web.listen, config.web.token);
+      } catch (const web::WebError& e) {
+        reader.Fail(*node->as_table()->get("listen"), std::string("[web] ") + e.what());
+      }
+    }
   }
 
   if (const toml::node* node = reader.Node("seed")) {

@@ -57,6 +57,13 @@ struct NetworkConfig {
   bool operator==(const NetworkConfig&) const = default;
 };
 
+// The [web] table: the daemon serves the web view (web/server.h) when `listen` is set.
+struct WebConfig {
+  std::string listen;  // "ADDR:PORT"; empty: no web view
+  std::string token;   // required for a non-loopback `listen`
+  bool operator==(const WebConfig&) const = default;
+};
+
 struct Config {
   std::string source;    // the file it came from, or "<embedded default>"
   std::string database;  // path of the SQLite file
@@ -65,6 +72,7 @@ struct Config {
   std::string rules_dir;  // empty: the rules compiled into the binary
   PolitenessConfig politeness;
   NetworkConfig network;
+  WebConfig web;
   Schedule recheck;               // conditional re-fetch of every known report
   double season_factor = 0.5;     // intervals are multiplied by it from January to April
   std::vector<SeedConfig> seeds;  // [[seed]] entries, then those of seeds_file

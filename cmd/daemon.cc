@@ -22,6 +22,7 @@
 #include "cmd/common.h"
 #include "crawler/crawler.h"
 #include "store/store.h"
+#include "web/server.h"
 
 namespace nianbao {
 namespace {
@@ -272,6 +273,9 @@ class Daemon {
   void Shutdown();
   void Reload();
   void SyncSeeds();
+  // Starts, restarts or stops the web view as the config's [web] says; a failure is logged (at
+  // start it stops the daemon: a listen address it cannot serve is a config mistake).
+  void ApplyWebConfig(bool at_start);
   // The due job, if any, from the seeds' crawl records and the reports' fetch times.
   std::optional<Job> DueJob(TimePoint now);
   void StartJob(Job job);
@@ -298,6 +302,8 @@ class Daemon {
   std::unique_ptr<Store> store_;  // lent to worker_ while it runs; see Worker
   bool seeds_need_sync_ = false;  // a reload changed the seeds while a job held the Store
   std::unique_ptr<Worker> worker_;
+  std::unique_ptr<web::WebServer> web_;  // its own threads and read-only connections
+  WebConfig web_config_;                 // what web_ was started with
   bool stopping_ = false;
   steady_clock::time_point next_watchdog_{};
   steady_clock::time_point next_recheck_probe_{};
@@ -343,6 +349,7 @@ void Daemon::Start() {
   store_ = Store::Open(config.database);
   SyncSeeds();
   store_->SyncBodies(*settings_.bodies);
+  ApplyWebConfig(true);
   logger_.Info(
       "nianbao " NIANBAO_VERSION " daemon started: config " + config.source + ", database " +
       config.database + ", " + std::to_string(config.seeds.size()) + " seeds, " +
@@ -583,6 +590,26 @@ std::string Daemon::IdleStatus() {
   return status;
 }
 
+void Daemon::ApplyWebConfig(bool at_start) {
+  const WebConfig& wanted = settings_.config.web;
+  if (!at_start && wanted == web_config_ && (web_ != nullptr) == !wanted.listen.empty()) return;
+  web_.reset();
+  web_config_ = wanted;
+  if (wanted.listen.empty()) return;
+  web::WebOptions options;
+  options.database = settings_.config.database;
+  options.listen = wanted.listen;
+  options.token = wanted.token;
+  options.rules = settings_.rules;
+  try {
+    web_ = web::WebServer::Start(std::move(options));
+    logger_.Info("web view on " + web_->Origin() + (wanted.token.empty() ? "" : " (token required)"));
+  } catch (const std::exception& e) {
+    if (at_start) throw;
+    logger_.Error(std::string("web view not served: ") + e.what());
+  }
+}
+
 void Daemon::Reload() {
   notifier_.Reloading();
   std::string name = options_.config_path.empty() ? "<embedded default>" : options_.config_path;
@@ -596,6 +623,7 @@ void Daemon::Reload() {
     }
     settings_ = std::move(fresh);
     logger_.set_level(settings_.config.log_level);
+    ApplyWebConfig(false);
     if (worker_) {
       seeds_need_sync_ = true;
     } else {
@@ -633,6 +661,7 @@ void Daemon::Shutdown() {
     }
     FinishJob();
   }
+  web_.reset();
   store_.reset();
   logger_.Info("stopped");
 }

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   nianbao::AddDatasetCommands(app, &exit_code);
   nianbao::AddCoverageCommands(app, &exit_code);
   nianbao::AddChecksCommands(app, &exit_code);
+  nianbao::AddWebCommands(app, &exit_code);
   nianbao::AddHelpCommand(app, &exit_code);  // last: it documents every subcommand above
   if (auto status = nianbao::UnknownCommand(app, argc, argv, std::cerr)) return *status;
   try {

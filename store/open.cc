@@ -257,6 +257,10 @@ void SqliteStore::ResetStatements() noexcept {
   for (auto& [sql, statement] : statements_) statement->tryReset();
 }
 
+std::unique_ptr<SQLite::Database> ReadOnlyConnection(const std::string& path) {
+  return OpenReadOnly(path);
+}
+
 }  // namespace store_internal
 
 namespace {

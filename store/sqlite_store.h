@@ -20,6 +20,10 @@
 
 namespace nianbao::store_internal {
 
+// A read-only connection to the existing database at `path` (checked by Store::OpenForReading
+// first): mode=ro, or immutable=1 where the -wal and -shm files cannot be made.
+std::unique_ptr<SQLite::Database> ReadOnlyConnection(const std::string& path);
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db);

@@ -1,0 +1,295 @@
+// bench/web: the web view under load while a crawl writes. Builds a database of 10,000 reports (the
+// real Pingtan 2024 extraction, each with its own URL, title and issuer), then
+//   1. crawls an in-process loopback site for 30 s without the web view (pages/s),
+//   2. starts the web view on it and runs 50 concurrent keep-alive clients for 30 s — report pages,
+//      report lists, the overview and the JSON API of random reports — while the same crawl runs.
+// Prints requests/s, p50/p99 latency per kind, and both crawls' pages/s.
+// Target: report page p99 < 50 ms; crawl pages/s with the web view within 10 % of without.
+// Usage: build/bench/web [--reports N] [--seconds S] [--clients C]
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "crawler/crawler.h"
+#include "extract/extract.h"
+#include "extract/map/rules.h"
+#include "store/store.h"
+#include "tests/support/http_server.h"
+#include "web/html.h"
+#include "web/server.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string ReportUrl(int i) {
+  return "https://www.example" + std::to_string(i % 97) + ".gov.cn/zfxxgk/nb/" + std::to_string(i) +
+         ".htm";
+}
+
+void BuildDatabase(const std::string& path, int reports, const nianbao::RuleSet& rules,
+                   const std::string& page) {
+  nianbao::ExtractedPage extracted;
+  nianbao::Extraction base = nianbao::Extract(page, rules, {}, &extracted);
+  auto store = nianbao::Store::Open(path);
+  const int batch = 250;
+  for (int start = 0; start < reports; start += batch) {
+    store->Batch([&] {
+      for (int i = start; i < std::min(reports, start + batch); ++i) {
+        nianbao::Extraction e = base;
+        e.title = "第" + std::to_string(i) + "号 " + base.title.value_or("");
+        e.issuer = "某某县第" + std::to_string(i % 400) + "局";
+        e.year = 2019 + i % 6;
+        nianbao::FetchRecord fetch;
+        fetch.url = fetch.final_url = ReportUrl(i);
+        fetch.fetched_at = 1741600000 + i;
+        fetch.status = 200;
+        int64_t id = store->RecordFetch(fetch);
+        std::string sha = store->PutDocument(page, "text/html", fetch.url, id);
+        store->SaveExtraction(fetch.url, id, e, extracted.text + std::to_string(i),
+                              nianbao::SnapshotOrigin{fetch.url, sha, rules.sha256()});
+      }
+    });
+  }
+}
+
+// Crawls fresh seeds of `site` one after the other until `seconds` have passed; pages/s.
+double CrawlFor(const std::string& db, nianbao::testing::HttpServer& site, double seconds,
+                int* round) {
+  auto store = nianbao::Store::Open(db);
+  auto rules = nianbao::RuleSet::LoadEmbedded();
+  int64_t fetched = 0;
+  auto start = Clock::now();
+  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    nianbao::CrawlOptions options;
+    options.delay_seconds = 0;
+    options.allow_private_addresses = true;
+    options.max_connections_per_host = 4;
+    options.max_connections = 4;
+    options.max_pages = 1000;
+    options.max_depth = 2;
+    nianbao::Crawler crawler(*store, rules, options);
+    std::atomic<bool> stop{false};
+    std::thread timer([&] {
+      while (!stop && std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      stop = true;
+    });
+    nianbao::CrawlSummary summary =
+        crawler.Crawl({site.Url("/list" + std::to_string((*round)++) + ".html")}, stop,
+                      [](const nianbao::CrawlProgress&) {});
+    stop = true;
+    timer.join();
+    fetched += summary.fetched;
+  }
+  return static_cast<double>(fetched) / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// One keep-alive HTTP/1.1 connection.
+class Client {
+ public:
+  explicit Client(int port) : port_(port) {}
+  ~Client() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  // Status of GET `target`, or 0 on a failure (the connection is then reopened next time).
+  int Get(const std::string& target) {
+    if (fd_ < 0 && !Connect()) return 0;
+    std::string request =
+        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(request.size())) {
+      return Reset();
+    }
+    buffer_.clear();
+    size_t header_end;
+    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Receive()) return Reset();
+    }
+    int status = std::atoi(buffer_.c_str() + 9);
+    std::string head = buffer_.substr(0, header_end);
+    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    size_t at = head.find("content-length:");
+    size_t length = at == std::string::npos ? 0 : std::strtoul(head.c_str() + at + 15, nullptr, 10);
+    while (buffer_.size() < header_end + 4 + length) {
+      if (!Receive()) return Reset();
+    }
+    if (head.find("connection: close") != std::string::npos) Reset();
+    return status;
+  }
+
+ private:
+  bool Connect() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port_));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return true;
+    Reset();
+    return false;
+  }
+  bool Receive() {
+    char chunk[65536];
+    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+  int Reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    return 0;
+  }
+  int port_;
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+double Percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int reports = 10000, clients = 50;
+  double seconds = 30;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--reports") == 0) reports = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
+    if (std::strcmp(argv[i], "--clients") == 0) clients = std::atoi(argv[i + 1]);
+  }
+  std::string page =
+      ReadFile(std::string(NIANBAO_SOURCE_DIR) + "/tests/data/corpus/pingtan-2024.html");
+  auto rules = nianbao::RuleSet::LoadEmbedded();
+  auto dir =
+      std::filesystem::temp_directory_path() / ("nianbao-bench-web-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string db = (dir / "bench.db").string();
+  auto build_start = Clock::now();
+  BuildDatabase(db, reports, *rules, page);
+  std::printf("database        %d reports built in %.1f s (%s)\n", reports,
+              std::chrono::duration<double>(Clock::now() - build_start).count(), db.c_str());
+
+  // The crawl's site: list pages of 20 report links each, every report a new URL (a new version).
+  nianbao::testing::HttpServer site;
+  site.SetDefault([&](const nianbao::testing::HttpRequest& request) {
+    int list = 0, n = 0;
+    if (std::sscanf(request.path.c_str(), "/list%d.html", &list) == 1) {
+      std::string html = "<html><body><ul>";
+      for (int i = 0; i < 20; ++i) {
+        int id = list * 20 + i;
+        html += "<li><a href=\"/r" + std::to_string(id) +
+                ".html\">某某县2024年政府信息公开工作年度报告" + std::to_string(id) + "</a></li>";
+      }
+      return nianbao::testing::Respond(200, html + "</ul></body></html>",
+                                       {{"Content-Type", "text/html; charset=utf-8"}});
+    }
+    if (std::sscanf(request.path.c_str(), "/r%d.html", &n) == 1) {
+      std::string body = page;
+      size_t title = body.find("<title>");
+      if (title != std::string::npos) body.insert(title + 7, "第" + std::to_string(n) + "号 ");
+      return nianbao::testing::Respond(200, body, {{"Content-Type", "text/html; charset=utf-8"}});
+    }
+    return nianbao::testing::Respond(404, "not found");
+  });
+
+  int round = 0;
+  double alone = CrawlFor(db, site, seconds, &round);
+  std::printf("crawl alone     %.1f pages/s over %.0f s\n", alone, seconds);
+
+  nianbao::web::WebOptions options;
+  options.database = db;
+  options.listen = "127.0.0.1:0";
+  options.rules = rules;
+  auto server = nianbao::web::WebServer::Start(options);
+  const int port = server->port();
+  std::mutex mutex;
+  std::map<std::string, std::vector<double>> latencies;  // kind → milliseconds
+  std::atomic<int64_t> failures{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      Client client(port);
+      std::mt19937 random(static_cast<unsigned>(c));
+      std::map<std::string, std::vector<double>> mine;
+      while (!done) {
+        int r = static_cast<int>(random() % static_cast<unsigned>(reports));
+        int pick = static_cast<int>(random() % 10);
+        std::string kind, target;
+        if (pick < 6) {
+          kind = "report page";
+          target = "/report?url=" + nianbao::web::QueryEscape(ReportUrl(r));
+        } else if (pick < 8) {
+          kind = "reports list";
+          target = "/reports?year=" + std::to_string(2019 + r % 6) +
+                   "&page=" + std::to_string(1 + r % 20);
+        } else if (pick < 9) {
+          kind = "api report";
+          target = "/api/report?url=" + nianbao::web::QueryEscape(ReportUrl(r));
+        } else {
+          kind = "overview";
+          target = "/";
+        }
+        auto start = Clock::now();
+        int status = client.Get(target);
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        if (status != 200) ++failures;
+        mine[kind].push_back(ms);
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      for (auto& [kind, values] : mine) {
+        latencies[kind].insert(latencies[kind].end(), values.begin(), values.end());
+      }
+    });
+  }
+  auto load_start = Clock::now();
+  double with_web = CrawlFor(db, site, seconds, &round);
+  done = true;
+  for (auto& t : threads) t.join();
+  double load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();
+  size_t total = 0;
+  for (const auto& [kind, values] : latencies) total += values.size();
+  std::printf("web             %d clients, %.0f s, %zu requests, %.1f requests/s, %lld failed\n",
+              clients, load_seconds, total, static_cast<double>(total) / load_seconds,
+              static_cast<long long>(failures.load()));
+  for (const auto& [kind, values] : latencies) {
+    std::printf("  %-13s %7zu requests  p50 %6.1f ms  p99 %6.1f ms%s\n", kind.c_str(),
+                values.size(), Percentile(values, 0.5), Percentile(values, 0.99),
+                kind == "report page" ? (Percentile(values, 0.99) < 50 ? "  (target < 50: met)"
+                                                                       : "  (target < 50: MISSED)")
+                                      : "");
+  }
+  double change = alone > 0 ? (with_web - alone) / alone * 100 : 0;
+  std::printf("crawl with web  %.1f pages/s (%+.1f %% against alone; target within 10 %%: %s)\n",
+              with_web, change, std::abs(change) <= 10 ? "met" : "MISSED");
+  server.reset();
+  std::filesystem::remove_all(dir);
+  return 0;
+}

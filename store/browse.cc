@@ -1,0 +1,202 @@
+// Browser's queries: every listing of the web view, read in one transaction per call.
+#include "store/browse.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include "store/sqlite_store.h"
+#include "store/sqlite_util.h"
+#include "store/store.h"
+
+namespace nianbao {
+namespace store_internal {
+namespace {
+
+// What a latest-version row is made of (the reports_latest view plus its failed checks).
+constexpr const char* kReportColumns =
+    "s.url, sn.version, f.fetched_at, sn.template, sn.year, sn.issuer, sn.title, sn.published, "
+    "coalesce(sn.format, ''), (SELECT count(*) FROM check_failures c WHERE c.snapshot_id = sn.id)";
+
+ReportRow ReadReportRow(SQLite::Statement& q) {
+  ReportRow row;
+  row.url = q.getColumn(0).getString();
+  row.version = q.getColumn(1).getInt();
+  row.fetched_at = q.getColumn(2).getInt64();
+  row.template_id = OptionalText(q.getColumn(3));
+  row.year = OptionalInt(q.getColumn(4));
+  row.issuer = OptionalText(q.getColumn(5));
+  row.title = OptionalText(q.getColumn(6));
+  row.published = OptionalText(q.getColumn(7));
+  row.format = q.getColumn(8).getString();
+  row.failed_checks = q.getColumn(9).getInt();
+  return row;
+}
+
+// LIKE with the user's text taken literally (\ escapes % and _).
+std::string LikeLiteral(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// A failed attempt: a fetch error, or an HTTP status of 400 or more.
+constexpr const char* kFailedFetch = "(f.error != '' OR f.status >= 400)";
+
+class SqliteBrowser final : public Browser {
+ public:
+  SqliteBrowser(std::string path, std::unique_ptr<SQLite::Database> db)
+      : path_(std::move(path)), db_(std::move(db)) {}
+
+  Overview GetOverview(int64_t now, int crawls, int newest) override {
+    return Read("reading the overview", [&] {
+      Overview o;
+      SQLite::Statement counts(*db_,
+                               "SELECT sn.year, sn.template, count(*) FROM reports r JOIN "
+                               "snapshots sn ON sn.id = r.latest_snapshot_id GROUP BY 1, 2 "
+                               "ORDER BY 1 DESC, 2");
+      while (counts.executeStep()) {
+        o.counts.push_back({OptionalInt(counts.getColumn(0)), OptionalText(counts.getColumn(1)),
+                            counts.getColumn(2).getInt64()});
+        o.reports += o.counts.back().reports;
+      }
+      o.versions = db_->execAndGet("SELECT count(*) FROM snapshots").getInt64();
+      SQLite::Statement last(*db_,
+                             "SELECT seed, started_at, finished_at, summary FROM crawls "
+                             "ORDER BY id DESC LIMIT ?");
+      last.bind(1, crawls);
+      while (last.executeStep()) {
+        o.crawls.push_back({last.getColumn(0).getString(), last.getColumn(1).getInt64(),
+                            last.getColumn(2).getInt64(), last.getColumn(3).getString()});
+      }
+      SQLite::Statement errors(*db_, std::string("SELECT count(*) FROM fetches f WHERE ") +
+                                         kFailedFetch + " AND f.fetched_at >= ?");
+      errors.bind(1, static_cast<int64_t>(now - 86400));
+      errors.executeStep();
+      o.errors_last_day = errors.getColumn(0).getInt64();
+      SQLite::Statement fresh(*db_, std::string("SELECT ") + kReportColumns +
+                                        " FROM snapshots sn JOIN reports r ON r.id = sn.report_id "
+                                        "JOIN sources s ON s.id = r.source_id JOIN fetches f ON "
+                                        "f.id = sn.fetch_id ORDER BY sn.id DESC LIMIT ?");
+      fresh.bind(1, newest);
+      while (fresh.executeStep()) o.newest.push_back(ReadReportRow(fresh));
+      return o;
+    });
+  }
+
+  ReportList Reports(const ReportFilter& filter, int64_t offset, int64_t limit) override {
+    return Read("listing reports", [&] {
+      std::string where = " WHERE 1";
+      if (filter.year) where += " AND sn.year = :year";
+      if (filter.template_id) where += " AND sn.template = :template";
+      if (!filter.body.empty()) where += " AND sn.issuer LIKE :body ESCAPE '\\'";
+      if (!filter.province.empty()) where += " AND sn.issuer LIKE :province ESCAPE '\\'";
+      if (filter.level == "government") where += " AND sn.issuer LIKE '%政府'";
+      if (filter.level == "department") {
+        where += " AND sn.issuer IS NOT NULL AND sn.issuer NOT LIKE '%政府'";
+      }
+      if (filter.failed_only) {
+        where += " AND EXISTS (SELECT 1 FROM check_failures c WHERE c.snapshot_id = sn.id)";
+      }
+      const std::string from =
+          " FROM reports r JOIN sources s ON s.id = r.source_id JOIN snapshots sn ON sn.id = "
+          "r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id";
+      auto bind = [&](SQLite::Statement& q) {
+        if (filter.year) q.bind(":year", *filter.year);
+        if (filter.template_id) q.bind(":template", *filter.template_id);
+        if (!filter.body.empty()) q.bind(":body", "%" + LikeLiteral(filter.body) + "%");
+        if (!filter.province.empty()) q.bind(":province", LikeLiteral(filter.province) + "%");
+      };
+      ReportList list;
+      SQLite::Statement count(*db_, "SELECT count(*)" + from + where);
+      bind(count);
+      count.executeStep();
+      list.total = count.getColumn(0).getInt64();
+      SQLite::Statement rows(*db_, std::string("SELECT ") + kReportColumns + from + where +
+                                       " ORDER BY f.fetched_at DESC, r.id DESC LIMIT :limit "
+                                       "OFFSET :offset");
+      bind(rows);
+      rows.bind(":limit", static_cast<int64_t>(limit));
+      rows.bind(":offset", static_cast<int64_t>(offset));
+      while (rows.executeStep()) list.rows.push_back(ReadReportRow(rows));
+      return list;
+    });
+  }
+
+  std::vector<FetchErrorRow> Errors(int64_t since, const std::string& kind,
+                                    int64_t limit) override {
+    return Read("listing fetch errors", [&] {
+      // The kind as the row shows it; grouped per URL, the latest failure's.
+      const std::string kind_sql =
+          "CASE WHEN f.error != '' THEN f.error ELSE 'http_' || f.status END";
+      SQLite::Statement q(
+          *db_, "SELECT s.url, max(f.fetched_at), f.status, " + kind_sql +
+                    ", count(*) FROM fetches f JOIN sources s ON s.id = f.source_id WHERE " +
+                    kFailedFetch + " AND f.fetched_at >= :since" +
+                    (kind.empty() ? "" : " AND " + kind_sql + " = :kind") +
+                    " GROUP BY s.id ORDER BY 2 DESC, s.url LIMIT :limit");
+      q.bind(":since", static_cast<int64_t>(since));
+      if (!kind.empty()) q.bind(":kind", kind);
+      q.bind(":limit", static_cast<int64_t>(limit));
+      std::vector<FetchErrorRow> rows;
+      while (q.executeStep()) {
+        rows.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(),
+                        q.getColumn(2).getInt(), q.getColumn(3).getString(),
+                        q.getColumn(4).getInt64()});
+      }
+      return rows;
+    });
+  }
+
+  std::vector<BodyReport> BodyReports() override {
+    return Read("reading the bodies' reports", [&] {
+      SQLite::Statement q(
+          *db_,
+          "SELECT sn.issuer, sn.year, s.url, sn.published, s.first_seen, (SELECT count(*) FROM "
+          "check_failures c WHERE c.snapshot_id = sn.id) FROM reports r JOIN sources s ON s.id = "
+          "r.source_id JOIN snapshots sn ON sn.id = r.latest_snapshot_id WHERE sn.issuer IS NOT "
+          "NULL AND sn.year IS NOT NULL ORDER BY sn.issuer, sn.year, s.first_seen");
+      std::vector<BodyReport> rows;
+      while (q.executeStep()) {
+        rows.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt(),
+                        q.getColumn(2).getString(), OptionalText(q.getColumn(3)),
+                        q.getColumn(4).getInt64(), q.getColumn(5).getInt()});
+      }
+      return rows;
+    });
+  }
+
+ private:
+  // One read transaction, retried while busy; SQLite errors become StoreError naming the file.
+  template <typename Body>
+  auto Read(const char* what, Body&& body) -> decltype(body()) {
+    try {
+      return RetryWhileBusy([&] {
+        ReadTransaction transaction(*db_);
+        return body();
+      });
+    } catch (const SQLite::Exception& e) {
+      throw StoreError(path_ + ": " + what + ": " + e.what());
+    }
+  }
+
+  std::string path_;
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace
+}  // namespace store_internal
+
+std::unique_ptr<Browser> Browser::Open(const std::string& path) {
+  Store::OpenForReading(path);  // every check, and a clear error for what is not ours
+  try {
+    return std::make_unique<store_internal::SqliteBrowser>(
+        path, store_internal::ReadOnlyConnection(path));
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(path + ": cannot open the database for reading: " + e.what());
+  }
+}
+
+}  // namespace nianbao
