@@ -17,8 +17,8 @@ constexpr const char* kReportColumns =
     "s.url, sn.version, f.fetched_at, sn.template, sn.year, sn.issuer, sn.title, sn.published, "
     "coalesce(sn.format, ''), (SELECT count(*) FROM check_failures c WHERE c.snapshot_id = sn.id)";
 
-ReportRow ReadReportRow(SQLite::Statement& q) {
-  ReportRow row;
+ListedReport ReadListedReport(SQLite::Statement& q) {
+  ListedReport row;
   row.url = q.getColumn(0).getString();
   row.version = q.getColumn(1).getInt();
   row.fetched_at = q.getColumn(2).getInt64();
@@ -81,7 +81,7 @@ class SqliteBrowser final : public Browser {
                                         "JOIN sources s ON s.id = r.source_id JOIN fetches f ON "
                                         "f.id = sn.fetch_id ORDER BY sn.id DESC LIMIT ?");
       fresh.bind(1, newest);
-      while (fresh.executeStep()) o.newest.push_back(ReadReportRow(fresh));
+      while (fresh.executeStep()) o.newest.push_back(ReadListedReport(fresh));
       return o;
     });
   }
@@ -120,7 +120,7 @@ class SqliteBrowser final : public Browser {
       bind(rows);
       rows.bind(":limit", static_cast<int64_t>(limit));
       rows.bind(":offset", static_cast<int64_t>(offset));
-      while (rows.executeStep()) list.rows.push_back(ReadReportRow(rows));
+      while (rows.executeStep()) list.rows.push_back(ReadListedReport(rows));
       return list;
     });
   }

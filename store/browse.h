@@ -27,7 +27,7 @@ struct CrawlRecord {
 };
 
 // A report's latest version (or, for Overview::newest, one new version).
-struct ReportRow {
+struct ListedReport {
   std::string url;
   int version = 0;
   int64_t fetched_at = 0;  // the fetch that produced this version
@@ -51,7 +51,7 @@ struct ReportFilter {
 
 struct ReportList {
   int64_t total = 0;  // rows matching the filter, all pages
-  std::vector<ReportRow> rows;
+  std::vector<ListedReport> rows;
 };
 
 // The latest failed attempt of one URL.
@@ -67,7 +67,7 @@ struct Overview {
   std::vector<YearTemplateCount> counts;  // year descending, then template
   std::vector<CrawlRecord> crawls;        // newest first
   int64_t errors_last_day = 0;            // failed fetch attempts since now - 86400
-  std::vector<ReportRow> newest;          // the newest versions, newest first
+  std::vector<ListedReport> newest;          // the newest versions, newest first
   int64_t reports = 0, versions = 0;
 };
 

@@ -22,7 +22,7 @@ Response JsonResponse(const Json& json) {
   return response;
 }
 
-Json ReportJson(const ReportRow& r) {
+Json ReportJson(const ListedReport& r) {
   return {{"url", r.url},
           {"version", r.version},
           {"fetched_at", IsoTime(r.fetched_at)},

@@ -59,4 +59,34 @@ CoverageFactory SeenBodiesCoverageFactory() {
   };
 }
 
+std::vector<CoverageRow> StoreCoverage::Rows(const CoverageQuery& query) {
+  nianbao::CoverageQuery store_query;
+  store_query.year = query.year;
+  store_query.province = query.province;
+  store_query.level = query.level;
+  std::vector<nianbao::CoverageRow> found = store_.Coverage(store_query);
+  if (found.empty()) return seen_.Rows(query);
+  std::vector<CoverageRow> rows;
+  rows.reserve(found.size());
+  for (const nianbao::CoverageRow& f : found) {
+    CoverageRow row;
+    row.body = f.body;
+    row.province = f.province;
+    row.level = f.level;
+    row.status = f.status == "not_found" ? "missing" : f.status;
+    row.url = f.url;
+    if (!f.published.empty()) row.published = f.published;
+    row.deadline = f.deadline;
+    row.failed_checks = f.checks_failed;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+CoverageFactory StoreCoverageFactory() {
+  return [](Store& store, Browser& browser) -> std::unique_ptr<CoverageSource> {
+    return std::make_unique<StoreCoverage>(store, browser);
+  };
+}
+
 }  // namespace nianbao::web

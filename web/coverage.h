@@ -62,6 +62,21 @@ class SeenBodiesCoverage final : public CoverageSource {
 // The factory of SeenBodiesCoverage.
 CoverageFactory SeenBodiesCoverageFactory();
 
+// Coverage as `nianbao coverage` gives it (Store::Coverage: body records, seeds, deadlines.tsv);
+// SeenBodiesCoverage for a database that has no body records yet (made before bodies existed).
+class StoreCoverage final : public CoverageSource {
+ public:
+  StoreCoverage(Store& store, Browser& browser) : store_(store), seen_(browser) {}
+  std::vector<CoverageRow> Rows(const CoverageQuery& query) override;
+
+ private:
+  Store& store_;
+  SeenBodiesCoverage seen_;
+};
+
+// The factory of StoreCoverage: the web view's default.
+CoverageFactory StoreCoverageFactory();
+
 }  // namespace nianbao::web
 
 #endif  // NIANBAO_WEB_COVERAGE_H_

@@ -249,7 +249,7 @@ std::string FilterForm(const ReportFilter& f) {
   return h.str();
 }
 
-std::string ReportsCsv(const std::vector<ReportRow>& rows) {
+std::string ReportsCsv(const std::vector<ListedReport>& rows) {
   std::string csv =
       "url,version,fetched_at,template,year,issuer,title,published,format,failed_checks\n";
   for (const auto& r : rows) {
@@ -700,6 +700,7 @@ std::string StatusLabel(const std::string& status) {
   if (status == "on_time") return "按时 on time";
   if (status == "late") return "逾期 late";
   if (status == "missing") return "缺失 missing";
+  if (status == "no_deadline") return "无期限 no deadline";
   return status;
 }
 

@@ -216,7 +216,7 @@ std::unique_ptr<WebServer> WebServer::Start(WebOptions options) {
   impl->address = ParseListen(options.listen);
   CheckListen(options.listen, options.token);
   if (!options.rules) throw WebError("the web view needs the rules (fields.tsv) for its tables");
-  if (!options.coverage) options.coverage = SeenBodiesCoverageFactory();
+  if (!options.coverage) options.coverage = StoreCoverageFactory();
   impl->pool = std::make_unique<ReaderPool>(options.database, options.coverage);
   try {
     impl->pool->Give(impl->pool->Take());  // the database is readable, or a clear error now

@@ -40,7 +40,7 @@ struct WebOptions {
   std::string listen = kDefaultListen;   // "ADDR:PORT", "[V6]:PORT"; port 0: any free port
   std::string token;                     // required for any non-loopback address
   std::shared_ptr<const RuleSet> rules;  // the table layouts (fields.tsv)
-  CoverageFactory coverage;              // empty: SeenBodiesCoverageFactory()
+  CoverageFactory coverage;              // empty: StoreCoverageFactory()
   int threads = 4;
   int max_connections = 128;
   int timeout_seconds = 10;
