@@ -52,7 +52,7 @@ int StartServerProcess(pid_t* child, int* keep_alive) {
     ::close(port_pipe[0]);
     ::close(alive_pipe[1]);
     {
-      HttpServer server(/*any_loopback_address=*/true);
+      HttpServer server(HttpServer::kAnyLoopback);
       server.SetDefault([](const HttpRequest& request) {
         int n = 0;
         char tail[8] = {0};
