@@ -66,7 +66,7 @@ const std::vector<std::string>& FieldNames() {
     std::vector<std::string> out;
     for (int i = 0; static_cast<int>(out.size()) < kFields; ++i) {
       out.push_back(std::string(rows[i / 7 % 10]) + "." + columns[i % 7] +
-                    (i >= 70 ? "." + std::to_string(i / 70) : ""));
+                    (i >= 70 ? std::string(".").append(std::to_string(i / 70)) : ""));
     }
     return out;
   }();

@@ -227,7 +227,7 @@ std::vector<std::string> ShortNames(const std::vector<std::string>& names) {
     if (safe.size() > kMax) safe = safe.substr(0, 15) + "_" + safe.substr(safe.size() - 16);
     std::string candidate = safe;
     for (int n = 2; taken.count(Lower(candidate)); ++n) {
-      std::string suffix = "_" + std::to_string(n);
+      std::string suffix = std::string("_").append(std::to_string(n));
       candidate = safe.substr(0, std::min(safe.size(), kMax - suffix.size())) + suffix;
     }
     taken.insert(Lower(candidate));

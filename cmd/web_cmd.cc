@@ -80,7 +80,8 @@ void AddWebCommands(CLI::App& app, int* exit_code) {
                   "bearer token every request must carry (default: $NIANBAO_WEB_TOKEN)");
   cmd->add_option("--rules", args->rules_dir,
                   "rules directory for the table layouts (default: the built-in rules)");
-  cmd->add_option("--threads", args->threads, "request threads")->check(CLI::Range(1, 64));
+  cmd->add_option("--threads", args->threads, "request threads")
+      ->check(CLI::Range(1, 64).description(""));
   SetExample(cmd, {"nianbao web --db var/nianbao.db --listen 127.0.0.1:8047"});
   cmd->callback([args, exit_code] { *exit_code = RunWeb(*args); });
 }

@@ -625,8 +625,11 @@ struct Crawler::Impl {
     if (job.api) {  // a list mechanism's reply: rows and the next request, nothing to extract
       Decoded decoded = DecodeToUtf8(
           response.body, CharsetHints{std::nullopt, extract_options.http_charset, std::nullopt});
-      if (job.api->kind == "detail")
-        return AnalyseDetail(job, decoded.utf8, rules, link_rules, cancel);
+      if (job.api->kind == "detail") {
+        PageAnalysis detail = AnalyseDetail(job, decoded.utf8, rules, link_rules, cancel);
+        detail.document = std::move(analysis.document);  // the reply is archived as it came
+        return detail;
+      }
       auto base = job.api->vars.find("_base");
       analysis.links =
           DiscoverReply(*job.api, decoded.utf8,
@@ -1023,10 +1026,9 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
       std::lock_guard<std::mutex> lock(results->mutex);
       ready.swap(results->ready);
     }
-    // Group commit: the entries analysed meanwhile are stored in one transaction, one commit for
-    // all. Each entry stays all-or-nothing (its records, its links and its frontier update
-    // commit together); a kill loses at most this group, whose entries are still pending in the
-    // frontier and are fetched again.
+    // One transaction per entry (its records, its links and its frontier update), never a group
+    // of entries: a kill then repeats at most the transfers in flight. (A group commit made the
+    // killed crawl fetch again every entry of the group, and was no faster here.)
     auto store_ready = [&] {
       for (std::shared_ptr<Analysed>& item : ready) {
         running.erase(std::find(running.begin(), running.end(), item));
@@ -1051,10 +1053,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
         });
       }
     };
-    if (ready.size() > 1)
-      m.store.Batch(store_ready);
-    else
-      store_ready();
+    store_ready();
   };
 
   while (!stop.load()) {

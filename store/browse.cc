@@ -106,7 +106,8 @@ class SqliteBrowser final : public Browser {
       auto bind = [&](SQLite::Statement& q) {
         if (filter.year) q.bind(":year", *filter.year);
         if (filter.template_id) q.bind(":template", *filter.template_id);
-        if (!filter.body.empty()) q.bind(":body", "%" + LikeLiteral(filter.body) + "%");
+        if (!filter.body.empty())
+          q.bind(":body", std::string("%").append(LikeLiteral(filter.body)).append("%"));
         if (!filter.province.empty()) q.bind(":province", LikeLiteral(filter.province) + "%");
       };
       ReportList list;

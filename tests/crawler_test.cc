@@ -91,7 +91,7 @@ void ServeSite(HttpServer& server) {
   auto links = [](int from, int to) {
     std::vector<ListLink> out;
     for (int i = from; i <= to; ++i)
-      out.push_back({"r" + std::to_string(i) + ".html", ReportTitle(i)});
+      out.push_back({std::string("r").append(std::to_string(i)).append(".html"), ReportTitle(i)});
     return out;
   };
   std::vector<ListLink> first = links(1, 10);
@@ -400,7 +400,7 @@ TEST_F(CrawlerTest, KilledCrawlResumesWithoutRefetching) {
   HttpServer site;
   std::vector<ListLink> links;
   for (int i = 1; i <= 30; ++i) {
-    links.push_back({"k" + std::to_string(i) + ".html", ReportTitle(i)});
+    links.push_back({std::string("k").append(std::to_string(i)).append(".html"), ReportTitle(i)});
     site.Serve("/k" + std::to_string(i) + ".html",
                Html(ReportPageHtml(TemplateFor(i), YearFor(i), i)));
   }

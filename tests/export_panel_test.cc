@@ -4,7 +4,7 @@
 //     second address (two reports of one body and year);
 //   平潭综合实验区 2019 (v2019): corpus/shanghai-2019-condensed.html with its issuer
 //     上海市人民政府办公厅 replaced by 平潭综合实验区 everywhere (the numbers are Shanghai's);
-//   平潭综合实验区 2018 (legacy): pages/pingtan-2018.html, the real Pingtan page, its issuer
+//   平潭综合实验区 2018 (legacy): corpus/pingtan-2018.html, the real Pingtan page, its issuer
 //     平潭综合实验区管委会 shortened to 平潭综合实验区 (the panel's body is still the issuer as
 //     printed; body aliases will make this edit unneeded);
 //   上海市人民政府办公厅 2019: the Shanghai page as it is;
@@ -150,7 +150,7 @@ class ExportPanelTest : public ::testing::Test {
         {"/pt/2024-copy.html", pingtan_2024},
         {"/pt/2019.html", ReplaceAll(shanghai, "上海市人民政府办公厅", "平潭综合实验区")},
         {"/pt/2018.html",
-         ReplaceAll(Data("pages/pingtan-2018.html"), "平潭综合实验区管委会", "平潭综合实验区")},
+         ReplaceAll(Data("corpus/pingtan-2018.html"), "平潭综合实验区管委会", "平潭综合实验区")},
         {"/sh/2019.html", shanghai},
         {"/cl/2023.html", BreakNewRequestsTotal(changle)},
     };

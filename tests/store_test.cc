@@ -118,7 +118,7 @@ TEST_F(StoreTest, MigratesFromEveryEarlierVersion) {
   const std::string expected_schema = SchemaText(fresh);
   for (int version = 0; version < store_internal::kSchemaVersion; ++version) {
     SCOPED_TRACE("from schema version " + std::to_string(version));
-    std::string path = dir_.File("v" + std::to_string(version) + ".db");
+    std::string path = dir_.File(std::string("v").append(std::to_string(version)).append(".db"));
     BuildDatabaseAtVersion(path, version);
     if (version >= 1) {  // data written by that version survives the migration
       SQLite::Database db(path, SQLite::OPEN_READWRITE);

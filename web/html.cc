@@ -131,7 +131,7 @@ std::string CsvCell(std::string_view text) {
   if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
     bool number = cell.size() > 1 && cell[0] == '-' &&
                   cell.find_first_not_of("0123456789.", 1) == std::string::npos;
-    if (!number) cell.insert(0, "'");
+    if (!number) cell = std::string("'").append(cell);
   }
   if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
   std::string out = "\"";
