@@ -130,8 +130,8 @@ TEST_F(StoreTest, MigratesFromEveryEarlierVersion) {
           "last_modified, content_type, charset, bytes, body_sha256, duration_seconds) VALUES "
           "(1, 1, 'https://a.gov.cn/r.htm', 1700000000, 200, '', '[]', 'e1', '', 'text/html', "
           "'UTF-8', 10, 'abc', 0.1);"
-          "INSERT INTO reports VALUES (1, 1, 1);"
           // Columns named: later versions add columns to these tables.
+          "INSERT INTO reports (id, source_id, latest_snapshot_id) VALUES (1, 1, 1);"
           "INSERT INTO snapshots (id, report_id, version, fetch_id, data_sha256, template, year, "
           "issuer, title, published) VALUES (1, 1, 1, 1, 'hash', 'legacy', 2017, '某局', 't', NULL);"
           "INSERT INTO field_names VALUES (1, 'requests.received');"
