@@ -1,6 +1,7 @@
 #include "crawler/report_sources.h"
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 
 namespace nianbao {

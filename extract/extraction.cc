@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 
 namespace nianbao {
 namespace {
@@ -130,12 +131,11 @@ Extraction FromJson(const nlohmann::json& json) {
   }
   for (const auto& c : json.at("checks")) {
     const auto& found = c.at("found");
-    e.checks.push_back(
-        CheckFailure{c.at("identity").get<std::string>(), c.at("total_field").get<std::string>(),
-                     c.at("fields").get<std::vector<std::string>>(), c.at("expected").get<double>(),
-                     found.is_null() ? Value() : Value(found.get<double>()),
-                     c.value("kind", std::string("sum")), c.value("document", std::string()),
-                     c.value("document_sha256", std::string())});
+    e.checks.push_back(CheckFailure{
+        c.at("identity").get<std::string>(), c.at("total_field").get<std::string>(),
+        c.at("fields").get<std::vector<std::string>>(), c.at("expected").get<double>(),
+        found.is_null() ? Value() : Value(found.get<double>()), c.value("kind", std::string("sum")),
+        c.value("document", std::string()), c.value("document_sha256", std::string())});
   }
   // Absent in documents written before statuses and narrative facts.
   for (const auto& s : json.value("check_status", nlohmann::json::array())) {

@@ -5,7 +5,7 @@
 #define NIANBAO_EXTRACT_EXTRACTION_H_
 
 #include <map>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <utility>
