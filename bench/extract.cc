@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bench/measure.h"
+#include "extract/extraction_json.h"
 #include "extract/map/rules.h"
 #include "extract/read/decode.h"
 #include "extract/read/page.h"
@@ -143,9 +144,7 @@ int main(int argc, char** argv) {
     };
     auto with_json = [&] {
       nianbao::Extraction extraction = nianbao::Extract(page.bytes, *rules);
-      sink += nianbao::ToJson(extraction)
-                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                  .size();
+      sink += nianbao::ToJsonText(extraction).size();
     };
     std::vector<double> best =
         BestSeconds(iterations, bare_gumbo, grid_layer, full_extract, with_json);

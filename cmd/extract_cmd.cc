@@ -6,11 +6,14 @@
 // Files are read, extracted and rendered by --jobs workers (default: one per core), at most
 // 2 x jobs at a time, and printed in input order as soon as the next one is done: the output is the
 // same for any --jobs, and memory does not grow with the number of files.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -28,6 +31,7 @@
 #include "cmd/help.h"
 #include "crawler/worker_pool.h"
 #include "extract/extract.h"
+#include "extract/extraction_json.h"
 
 namespace nianbao {
 namespace {
@@ -49,6 +53,8 @@ struct FileOutput {
   std::string text;  // its JSON or CSV
 };
 
+// A file is read with one read(2) per chunk into the string that keeps it (sized from fstat), not
+// through a stream buffer and a copy.
 bool ReadInput(const std::string& name, std::string* bytes, std::string* error) {
   if (name == "-") {
     std::ostringstream out;
@@ -56,18 +62,31 @@ bool ReadInput(const std::string& name, std::string* bytes, std::string* error) 
     *bytes = out.str();
     return true;
   }
-  std::ifstream in(name, std::ios::binary);
-  if (!in) {
+  int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     *error = std::strerror(errno);
     return false;
   }
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) {
-    *error = "read error";
-    return false;
+  struct stat info {};
+  size_t expected =
+      ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) ? static_cast<size_t>(info.st_size) : 0;
+  bytes->clear();
+  bytes->resize(expected + 1);  // one byte more: the read that sees the end needs room
+  size_t length = 0;
+  while (true) {
+    if (length == bytes->size()) bytes->resize(bytes->size() * 2 + 4096);
+    ssize_t got = ::read(fd, bytes->data() + length, bytes->size() - length);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      *error = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (got == 0) break;
+    length += static_cast<size_t>(got);
   }
-  *bytes = out.str();
+  ::close(fd);
+  bytes->resize(length);
   return true;
 }
 
@@ -93,7 +112,7 @@ void WriteCsv(const Extraction& e, const std::string* file, std::ostream& out) {
 }
 
 // Reads (unless `bytes` is given: standard input is read in order by the main thread), extracts
-// and renders one file. Never throws: Extract does not, and the dump replaces bad UTF-8.
+// and renders one file. Never throws: Extract does not, and the JSON text replaces bad UTF-8.
 FileOutput Process(const std::string& file, std::optional<std::string> bytes, const RuleSet& rules,
                    const ExtractOptions& options, bool csv, bool several) {
   FileOutput output;
@@ -107,16 +126,11 @@ FileOutput Process(const std::string& file, std::optional<std::string> bytes, co
     std::ostringstream out;
     WriteCsv(e, several ? &file : nullptr, out);
     output.text = std::move(out).str();
-  } else if (several) {
-    // "file" first, then ToJson's members moved (not copied, as update() would) after it.
-    using Object = nlohmann::ordered_json::object_t;
-    nlohmann::ordered_json json = nlohmann::ordered_json::object(), rest = ToJson(e);
-    json["file"] = file;
-    for (auto& [key, value] : rest.get_ref<Object&>())
-      json.get_ref<Object&>().emplace(key, std::move(value));
-    output.text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
-    output.text = ToJson(e).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    // One line with "file" first for several files, pretty for one (ToJson's text, written
+    // without the nlohmann tree).
+    AppendJsonText(e, several ? -1 : 1, several ? &file : nullptr, &output.text);
+    output.text += '\n';
   }
   return output;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 
 namespace nianbao {
@@ -54,6 +55,18 @@ constexpr Outcome kOutcomes[] = {
     {"其他结果" NIANBAO_NUM "(?:件|起|宗|个)", "other", true},
     {"尚未审结" NIANBAO_NUM "(?:件|起|宗|个)", "pending", false},
 };
+
+// The patterns of kPhrases and kOutcomes, compiled once per process (compiling them on every page
+// cost more than matching them). Never destroyed: a detached analysis may still match at exit.
+template <typename T, size_t N>
+const std::vector<std::unique_ptr<const RE2>>& Compiled(const T (&items)[N]) {
+  static const auto* patterns = [&] {
+    auto* out = new std::vector<std::unique_ptr<const RE2>>;
+    for (const T& item : items) out->push_back(std::make_unique<const RE2>(item.pattern));
+    return out;
+  }();
+  return *patterns;
+}
 
 // The text without blanks and line breaks (pdftotext breaks sentences and puts blanks around
 // numbers), with the offset in the original of each byte: kept as runs (where each run of kept
@@ -206,8 +219,9 @@ std::vector<NarrativeFact> FindNarrativeFacts(std::string_view text,
     }
     return false;
   };
-  for (const Phrase& phrase : kPhrases) {
-    RE2 pattern(phrase.pattern);
+  for (size_t p = 0; p < std::size(kPhrases); ++p) {
+    const Phrase& phrase = kPhrases[p];
+    const RE2& pattern = *Compiled(kPhrases)[p];
     std::string field = legacy ? phrase.legacy : phrase.modern;
     finder.Scan(pattern, 0, joined.text.size(),
                 [&](auto before, auto number, auto after, size_t match_end) {
@@ -238,8 +252,9 @@ std::vector<NarrativeFact> FindNarrativeFacts(std::string_view text,
                          joined.text.compare(clause_end, 12, "行政诉讼") != 0 &&
                          joined.text.compare(clause_end, 12, "行政复议") != 0)
                     ++clause_end;
-                  for (const Outcome& outcome : kOutcomes) {
-                    RE2 outcome_pattern(outcome.pattern);
+                  for (size_t o = 0; o < std::size(kOutcomes); ++o) {
+                    const Outcome& outcome = kOutcomes[o];
+                    const RE2& outcome_pattern = *Compiled(kOutcomes)[o];
                     finder.Scan(outcome_pattern, match_end, clause_end,
                                 [&](auto b, auto n, auto a, size_t end) {
                                   size_t at = static_cast<size_t>(b.data() - joined.text.data());
