@@ -247,15 +247,18 @@ void MapPage(Page& page, const RuleSet& rules, const ExtractOptions& options, Ex
   std::unordered_set<std::string> unreadable;
   values.reserve(match.cells.size());
   for (const MatchedCell& matched : match.cells) {
+    // A check quantity (the 小计 of 法人或其他组织) is no field: its value serves the checks only.
     auto unit = tmpl->field_units.find(matched.field);
-    out->cells[matched.field] = matched.cell;
+    bool field = unit != tmpl->field_units.end();
+    const std::string& unit_name = field ? unit->second : tmpl->check_units.at(matched.field);
+    if (field) out->cells[matched.field] = matched.cell;
     if (glued.unreadable.contains({matched.cell.table, matched.cell.row, matched.cell.column})) {
       values[matched.field] = std::nullopt;  // a glued run that cannot be split (warned above)
       unreadable.insert(matched.field);
       continue;
     }
     size_t warnings_before = out->warnings.size();
-    values[matched.field] = ReadValue(matched, unit->second, &out->warnings);
+    values[matched.field] = ReadValue(matched, unit_name, &out->warnings);
     if (out->warnings.size() > warnings_before) unreadable.insert(matched.field);
   }
   out->fields.reserve(tmpl->fields.size());

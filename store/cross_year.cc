@@ -169,9 +169,14 @@ std::string BodyKey(std::string_view issuer) {
   return std::string(issuer);
 }
 
+std::string CrossYearGroup(const YearSnapshot& snapshot) {
+  if (snapshot.body_id) return "body:" + std::to_string(*snapshot.body_id);
+  return "issuer:" + BodyKey(snapshot.body);
+}
+
 std::vector<CrossYearCheck> CheckAcrossYears(std::vector<YearSnapshot> snapshots) {
   std::vector<std::pair<std::string, const YearSnapshot*>> order;
-  for (const auto& s : snapshots) order.emplace_back(BodyKey(s.body), &s);
+  for (const auto& s : snapshots) order.emplace_back(CrossYearGroup(s), &s);
   std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
     // By body and year; within a year the latest fetch (then the latest snapshot) first.
     const YearSnapshot &a = *x.second, &b = *y.second;
@@ -194,16 +199,25 @@ namespace store_internal {
 namespace {
 
 constexpr const char* kLatestSnapshots =
-    "SELECT s.url, sn.id, sn.version, sn.template, sn.year, sn.issuer, f.fetched_at "
-    "FROM reports r JOIN sources s ON s.id = r.source_id "
+    "SELECT s.url, sn.id, sn.version, sn.template, sn.year, sn.issuer, f.fetched_at, r.body_id, "
+    "b.name FROM reports r JOIN sources s ON s.id = r.source_id "
     "JOIN snapshots sn ON sn.id = r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id "
+    "LEFT JOIN bodies b ON b.id = r.body_id "
     "ORDER BY sn.issuer, sn.year, s.url";
 
-bool Wanted(const ChecksOptions& options, const std::optional<std::string>& body,
-            const std::optional<int>& year) {
+// Whether `text` names the body: a part of the issuer or of the body record's name.
+bool NamesBody(const std::string& text, const std::optional<std::string>& issuer,
+               const std::optional<std::string>& body_name) {
+  for (const auto* name : {&issuer, &body_name}) {
+    if (*name && (*name)->find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool Wanted(const ChecksOptions& options, const std::optional<std::string>& issuer,
+            const std::optional<std::string>& body_name, const std::optional<int>& year) {
   if (options.year && year != options.year) return false;
-  if (options.body && (!body || body->find(*options.body) == std::string::npos)) return false;
-  return true;
+  return !options.body || NamesBody(*options.body, issuer, body_name);
 }
 
 }  // namespace
@@ -219,7 +233,7 @@ std::vector<ReportChecks> SqliteStore::LatestReportChecks(const ChecksOptions& o
       report.template_id = OptionalText(list.getColumn(3));
       report.year = OptionalInt(list.getColumn(4));
       report.body = OptionalText(list.getColumn(5));
-      if (!Wanted(options, report.body, report.year)) continue;
+      if (!Wanted(options, report.body, OptionalText(list.getColumn(8)), report.year)) continue;
       reports.emplace_back(list.getColumn(1).getInt64(), std::move(report));
     }
     list.reset();
@@ -264,16 +278,26 @@ std::vector<YearSnapshot> SqliteStore::YearSnapshots(const std::optional<std::st
     auto issuer = OptionalText(list.getColumn(5));
     auto year = OptionalInt(list.getColumn(4));
     if (!issuer || !year) continue;
-    if (body && issuer->find(*body) == std::string::npos) continue;
     YearSnapshot snapshot;
     snapshot.url = list.getColumn(0).getString();
     snapshot.snapshot_id = list.getColumn(1).getInt64();
     snapshot.body = *issuer;
     snapshot.year = *year;
     snapshot.fetched_at = list.getColumn(6).getInt64();
+    if (!list.getColumn(7).isNull()) snapshot.body_id = list.getColumn(7).getInt64();
+    snapshot.body_name = OptionalText(list.getColumn(8)).value_or("");
     snapshots.push_back(std::move(snapshot));
   }
   list.reset();
+  if (body) {
+    // Whole bodies: a report of the body whose issuer is printed otherwise stays in.
+    std::set<std::string> wanted;
+    for (const YearSnapshot& s : snapshots) {
+      if (NamesBody(*body, s.body, s.body_name)) wanted.insert(CrossYearGroup(s));
+    }
+    std::erase_if(snapshots,
+                  [&](const YearSnapshot& s) { return !wanted.contains(CrossYearGroup(s)); });
+  }
   for (auto& snapshot : snapshots) {
     auto& fields = Prepared(
         "SELECT n.name, v.value FROM field_values v JOIN field_names n ON n.id = v.field_id "

@@ -2,9 +2,11 @@
 // years, and the per-report checks as `nianbao checks` lists them. Plain data and one pure
 // function; Store::CrossYearChecks reads the snapshots and calls it.
 //
-// The checks, for each body (its issuer, BodyKey: 平潭综合实验区 and 平潭综合实验区管委会 are one
-// body) and each reported year Y, on the latest version of its report for Y (when several reports
-// name the same body and year, the one fetched last; the others are compared with it):
+// The checks, for each body (CrossYearGroup: the report's body record, reports.body_id, made by
+// Store::SyncBodies from rules/bodies.tsv and regions.tsv; for a report without one, its issuer
+// without an organ word, BodyKey) and each reported year Y, on the latest version of its report
+// for Y (when several reports name the same body and year, the one fetched last; the others are
+// compared with it):
 //   cross_year.carried_over.COLUMN   Y's requests.carried_over.COLUMN = Y−1's
 //                                    requests.carried_forward.COLUMN, for the 7 applicant columns.
 //                                    "fail" when they differ.
@@ -18,7 +20,8 @@
 // whose fields one of the two templates lacks (legacy has no carried-over row), is
 // "not_assessable". Nothing is emitted for a year whose previous year is not reported (the first
 // year, or after a missing year, which is its own failure). Reports without an issuer or a year
-// cannot be placed and are left out.
+// cannot be placed and are left out. `--body TEXT` selects whole bodies: those of which some
+// report's issuer or body record name contains TEXT.
 #ifndef NIANBAO_STORE_CROSS_YEAR_H_
 #define NIANBAO_STORE_CROSS_YEAR_H_
 
@@ -43,7 +46,9 @@ struct ChecksOptions {
 // One report's latest version as the cross-year checks read it.
 struct YearSnapshot {
   std::string url;
-  std::string body;
+  std::string body;                // the issuer the report prints (what the checks show)
+  std::optional<int64_t> body_id;  // reports.body_id: its body record, when it has one
+  std::string body_name;           // that record's canonical name; "" without one
   int year = 0;
   int64_t fetched_at = 0;
   int64_t snapshot_id = 0;  // breaks ties of fetched_at: the later snapshot wins
@@ -90,10 +95,14 @@ struct ReportChecks {
 // (carried_over columns, in_force, duplicate; missing in its year's place).
 std::vector<CrossYearCheck> CheckAcrossYears(std::vector<YearSnapshot> snapshots);
 
-// The body an issuer names: the issuer without a final organ word (管委会, 管理委员会, 人民政府,
-// 政府) when a place of two characters or more is left; 南昌市人民政府 and 南昌市 are one body,
-// 南昌市教育局 another.
+// The body an issuer names, for a report without a body record: the issuer without a final organ
+// word (管委会, 管理委员会, 人民政府, 政府) when a place of two characters or more is left;
+// 南昌市人民政府 and 南昌市 are one body, 南昌市教育局 another.
 std::string BodyKey(std::string_view issuer);
+
+// The body a snapshot's report belongs to, as the checks group reports: "body:ID" for a report
+// linked to a body record, else "issuer:" + BodyKey(issuer). The one grouping of the checks.
+std::string CrossYearGroup(const YearSnapshot& snapshot);
 
 // Whether YearSnapshot::fields should hold `field`.
 bool CrossYearField(const std::string& field);

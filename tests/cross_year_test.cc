@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "extract/map/bodies.h"
 #include "store/store.h"
 #include "tests/support/paths.h"
 #include "tests/support/store_fixtures.h"
@@ -174,6 +175,30 @@ TEST(CrossYear, AnIssuerWithItsOrganWordIsTheSameBody) {
   EXPECT_EQ(Counts(checks)["pass"], 9);
 }
 
+TEST(CrossYear, ReportsAreGroupedByTheirBodyRecordBeforeTheirIssuer) {
+  // One body record, two issuers that the organ-word key keeps apart (平潭县 / 平潭综合实验区).
+  YearSnapshot county = Snapshot("平潭县人民政府", 2022, 0, 2);
+  YearSnapshot zone = Snapshot("平潭综合实验区管委会", 2023, 2, 0);
+  EXPECT_NE(CrossYearGroup(county), CrossYearGroup(zone));
+  EXPECT_TRUE(CheckAcrossYears({county, zone}).empty());
+  county.body_id = zone.body_id = 7;
+  EXPECT_EQ(CrossYearGroup(county), "body:7");
+  auto checks = CheckAcrossYears({county, zone});
+  ASSERT_EQ(checks.size(), 9u);
+  EXPECT_EQ(checks[0].body, "平潭综合实验区管委会");  // the checked year's own issuer
+  EXPECT_EQ(Counts(checks)["pass"], 9);
+  // Different records are different bodies, whatever the issuers' organ-word key says.
+  YearSnapshot city = Snapshot("南昌市人民政府", 2022, 0, 2), town = Snapshot("南昌市", 2023, 2, 0);
+  EXPECT_EQ(CheckAcrossYears({city, town}).size(), 9u);  // no records: by the issuer's key
+  city.body_id = 1;
+  town.body_id = 2;
+  EXPECT_TRUE(CheckAcrossYears({city, town}).empty());
+  // A report without a record falls back to its issuer's key, apart from the linked ones.
+  town.body_id.reset();
+  EXPECT_TRUE(CheckAcrossYears({city, town}).empty());
+  EXPECT_EQ(CrossYearGroup(town), "issuer:南昌市");
+}
+
 // --- the Store, on a real SQLite file ---
 
 Extraction V2021(int year, const std::string& issuer, double carried_over, double carried_forward) {
@@ -233,6 +258,29 @@ TEST(CrossYearStore, ChecksTheLatestVersionOfEachReport) {
   ASSERT_EQ(reports[1].failures.size(), 1u);
   EXPECT_EQ(reports[1].failures[0].expected, 18);
   EXPECT_EQ(store->LatestReportChecks({2022, std::nullopt}).size(), 1u);
+}
+
+TEST(CrossYearStore, GroupsByTheBodyRecordsThatSyncBodiesMade) {
+  TempDir dir;
+  auto store = Store::Open(dir.File("nianbao.db"));
+  const std::string a = "https://example.gov.cn/2022.htm", b = "https://example.gov.cn/2023.htm";
+  // rules/bodies.tsv: 平潭县人民政府 and 平潭综合实验区管委会 are both the body 平潭综合实验区.
+  store->SaveExtraction(a, RecordOkFetch(*store, a, 1700000000),
+                        V2021(2022, "平潭县人民政府", 0, 3), "a");
+  store->SaveExtraction(b, RecordOkFetch(*store, b, 1700000100),
+                        V2021(2023, "平潭综合实验区管委会", 3, 0), "b");
+  EXPECT_TRUE(store->CrossYearChecks({}).empty());  // not linked yet: two issuers, two bodies
+  store->SyncBodies(*BodyRules::Load(""));
+  auto checks = store->CrossYearChecks({});
+  ASSERT_EQ(checks.size(), 9u);
+  EXPECT_EQ(Counts(checks)["pass"], 9);
+  EXPECT_EQ(checks[0].body, "平潭综合实验区管委会");
+  EXPECT_EQ(checks[0].previous_url, a);
+  // --body selects whole bodies: by either issuer, or by the record's name.
+  EXPECT_EQ(store->CrossYearChecks({std::nullopt, "平潭县"}).size(), 9u);
+  EXPECT_EQ(store->CrossYearChecks({std::nullopt, "平潭综合实验区"}).size(), 9u);
+  EXPECT_TRUE(store->CrossYearChecks({std::nullopt, "南昌"}).empty());
+  EXPECT_EQ(store->LatestReportChecks({std::nullopt, "平潭综合实验区"}).size(), 2u);
 }
 
 // --- `nianbao checks` on the two-year Pingtan fixture, imported by the real binary ---

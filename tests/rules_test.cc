@@ -163,6 +163,37 @@ TEST_F(RulesTest, ChecksNameUnknownFields) {
   EXPECT_NE(error.find("requests.new.robots"), std::string::npos) << error;
 }
 
+// A check_only key forms quantities for the checks (with a sibling field's unit), not fields; an
+// identity may name them (checks.toml is read after the templates, whatever the file order).
+TEST_F(RulesTest, CheckOnlyKeysFormQuantitiesTheChecksMayName) {
+  std::string subtotal =
+      "[[table.dimension.rule]]\nkey = \"subtotal\"\ncheck_only = true\n"
+      "labels = [\"小计\"]\n[[table.dimension.rule]]\nkey = \"total\"";
+  Write("mini.toml", Replace(kGoodRules, "[[table.dimension.rule]]\nkey = \"total\"", subtotal));
+  Write("checks.toml",
+        "[[identity]]\nname = \"x\"\ntemplates = [\"mini\"]\nwhen_printed = true\n"
+        "total = \"requests.new.subtotal\"\nterms = [\"requests.new.natural_person\"]\n");
+  ASSERT_EQ(LoadError(), "");
+  auto rules = RuleSet::LoadDirectory(dir_.string());
+  const TemplateRules* mini = rules->FindTemplate("mini");
+  EXPECT_EQ(mini->check_units.size(), 1u);
+  EXPECT_EQ(mini->check_units.at("requests.new.subtotal"), "件");
+  EXPECT_EQ(mini->fields.size(), 3u);  // no field more
+  ASSERT_EQ(rules->identities().size(), 1u);
+  EXPECT_TRUE(rules->identities()[0].when_printed);
+  // A check_only key that forms nothing a field stands beside, and one that is also a group.
+  Write("checks.toml", "");
+  Write("mini.toml",
+        Replace(kGoodRules, "key = \"fees\"\n", "key = \"fees\"\ncheck_only = true\n"));
+  std::string error = LoadError();
+  EXPECT_NE(error.find("mini.toml:26:"), std::string::npos) << error;
+  EXPECT_NE(error.find("forms no quantity"), std::string::npos) << error;
+  Write("mini.toml", Replace(kGoodRules, "key = \"total\"\n",
+                             "key = \"total\"\ngroup = true\ncheck_only = true\n"));
+  error = LoadError();
+  EXPECT_NE(error.find("group or check_only"), std::string::npos) << error;
+}
+
 TEST_F(RulesTest, MissingRuleFileForATemplate) {
   std::string error = LoadError();
   EXPECT_NE(error.find("mini"), std::string::npos) << error;

@@ -6,8 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "extract/extract.h"
+#include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/truth.h"
 
 namespace nianbao {
 namespace {
@@ -115,17 +119,102 @@ TEST(TableVariants, SubtotalColumnOfLegalPersonsIsNoFieldAndShiftsNothing) {
   EXPECT_EQ(f["outcome.withheld.state_secret.total"], 2);
   EXPECT_EQ(f["outcome.total.total"], 10);
   EXPECT_EQ(e.cells.at("requests.new.total").column, 10);  // 3 label columns + 8 values, last
-  // 小计 stays unmatched (a column no field holds) and no identity fails.
-  ASSERT_FALSE(e.unmatched.empty());
-  for (const Unmatched& u : e.unmatched) {
-    EXPECT_EQ(u.kind, "column");
-    EXPECT_NE(u.label.find("小计"), std::string::npos) << u.label;
-  }
+  // 小计 is a check quantity: no field, no cell, not unmatched; its identities are checked.
+  EXPECT_FALSE(f.contains("requests.new.org_subtotal"));
+  EXPECT_FALSE(e.cells.contains("requests.new.org_subtotal"));
+  EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
   EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
-  // An unmatched column may hold a term of the row's sum: the row totals are not judged (never a
-  // false alarm); the column identities are.
-  EXPECT_EQ(StatusOf(e, "t3.row_total.requests.new"), "not_assessable");
+  EXPECT_EQ(StatusOf(e, "t3.org_subtotal.requests.new"), "pass");
+  EXPECT_EQ(StatusOf(e, "t3.org_subtotal.outcome.withheld.state_secret"), "pass");
+  EXPECT_EQ(StatusOf(e, "t3.row_total.requests.new"), "pass");
+  EXPECT_EQ(StatusOf(e, "t3.row_total.outcome.total"), "pass");
   EXPECT_EQ(StatusOf(e, "t3.column_total.natural_person.2021"), "pass");
+  // Rows the page does not print have no 小计 either: those identities are not listed.
+  EXPECT_EQ(StatusOf(e, "t3.org_subtotal.outcome.partial"), "absent");
+  // Without the column, no subtotal identity is listed at all.
+  Extraction plain = ExtractV2021(Header(false), Body("（七）总计", false));
+  for (const CheckStatus& s : plain.check_status)
+    EXPECT_FALSE(s.identity.starts_with("t3.org_subtotal")) << s.identity;
+}
+
+// The 小计 column against its five kinds and the 总计: a mismatch fails, and no value moves.
+TEST(TableVariants, SubtotalThatDisagreesFailsItsIdentityAndMovesNothing) {
+  std::vector<Row> body = Body("（七）总计", true);
+  Row& new_requests = body[0];                    // 一、: 8 | 2 0 0 0 0 | 小计 2 | 10
+  new_requests[new_requests.size() - 2] = {"3"};  // 小计 3 ≠ 2 + 0 + 0 + 0 + 0
+  Extraction e = ExtractV2021(Header(true), body);
+  auto f = Fields(e);
+  EXPECT_EQ(f["requests.new.commercial"], 2);
+  EXPECT_EQ(f["requests.new.total"], 10);
+  ASSERT_EQ(e.checks.size(), 1u) << e.checks.back().identity;
+  EXPECT_EQ(e.checks[0].identity, "t3.org_subtotal.requests.new");
+  EXPECT_EQ(e.checks[0].kind, "sum");
+  EXPECT_EQ(e.checks[0].expected, 2);
+  EXPECT_EQ(e.checks[0].found, 3);
+  EXPECT_EQ(StatusOf(e, "t3.row_total.requests.new"), "pass");  // 8 + the five kinds = 10
+
+  // A 总计 that is neither 自然人 + the kinds nor 自然人 + 小计 fails the row total.
+  body = Body("（七）总计", true);
+  body[0].back() = {"11"};
+  e = ExtractV2021(Header(true), body);
+  ASSERT_EQ(e.checks.size(), 2u);  // the row total, and (一 + 二 = 三(七) + 四) of 总计
+  EXPECT_EQ(e.checks[0].identity, "t3.row_total.requests.new");
+  EXPECT_EQ(StatusOf(e, "t3.org_subtotal.requests.new"), "pass");
+
+  // Only 小计 printed, its kinds blank: the row total is 自然人 + 小计.
+  body = Body("（七）总计", true);
+  for (size_t c = 2; c <= 6; ++c) body[0][c] = {"&nbsp;"};  // after the label and 自然人
+  e = ExtractV2021(Header(true), body);
+  f = Fields(e);
+  EXPECT_EQ(f["requests.new.commercial"], std::nullopt);
+  EXPECT_EQ(StatusOf(e, "t3.row_total.requests.new"), "pass");
+  EXPECT_EQ(StatusOf(e, "t3.org_subtotal.requests.new"), "not_assessable");  // all terms blank
+}
+
+// The real Pingtan 2024 page with a 小计 column added (tests/data/variants/make.py): every field
+// as its truth file says, every identity assessable, and a changed 小计 fails exactly its check.
+TEST(TableVariants, RealPageWithASubtotalColumn) {
+  auto rules = RuleSet::LoadEmbedded();
+  std::string page =
+      testing::ReadFileBytes(testing::DataDir() + "/variants/pingtan-2024-subtotal.html");
+  Extraction e = Extract(page, *rules);
+  ASSERT_EQ(e.template_id, "v2021");
+  auto truth = nlohmann::json::parse(
+      testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html.truth.json"));
+  EXPECT_TRUE(testing::ExpectFieldsAsTruth(e, truth, *rules).empty());
+  EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
+  Extraction original =
+      Extract(testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html"), *rules);
+  std::map<std::string, std::string> before, after;
+  for (const CheckStatus& s : original.check_status) before[s.identity] = s.status;
+  int subtotals = 0;
+  for (const CheckStatus& s : e.check_status) {
+    if (s.identity.starts_with("t3.org_subtotal.")) {
+      ++subtotals;
+      EXPECT_EQ(s.status, "pass") << s.identity;
+    } else {
+      after[s.identity] = s.status;
+    }
+  }
+  EXPECT_EQ(subtotals, 25);  // every value row of the page's 表三
+  EXPECT_EQ(after, before);  // the other identities as on the page without the column
+  EXPECT_EQ(before["t3.row_total.outcome.total"], "pass");
+
+  // （七）总计's 小计: 1 → 2.
+  size_t row = page.find("（七）总计");
+  ASSERT_NE(row, std::string::npos);
+  size_t row_end = page.find("</tr>", row);
+  size_t total_cell = page.rfind("<td", row_end);
+  size_t subtotal_value = page.rfind(">1<", total_cell);
+  ASSERT_GT(subtotal_value, row);
+  page.replace(subtotal_value, 3, ">2<");
+  Extraction broken = Extract(page, *rules);
+  EXPECT_TRUE(testing::ExpectFieldsAsTruth(broken, truth, *rules).empty());
+  ASSERT_EQ(broken.checks.size(), 1u) << broken.checks.back().identity;
+  EXPECT_EQ(broken.checks[0].identity, "t3.org_subtotal.outcome.total");
+  EXPECT_EQ(broken.checks[0].expected, 1);
+  EXPECT_EQ(broken.checks[0].found, 2);
 }
 
 TEST(TableVariants, TransposedTableThreeIsReadByItsLabels) {

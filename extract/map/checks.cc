@@ -63,6 +63,7 @@ CheckResults RunChecks(const std::vector<Identity>& identities, std::string_view
         identity.templates.end()) {
       continue;
     }
+    if (identity.when_printed && !values.contains(identity.total)) continue;  // no such column
     results.statuses.push_back({identity.name, IdentityTable(identity.name), "not_assessable"});
     CheckStatus& status = results.statuses.back();
     Terms terms = CollectTerms(identity, values, unreadable);

@@ -7,7 +7,8 @@
 // `values` holds the fields that have a cell on the page (nullopt: the cell is blank). A total
 // without a cell — its row is not on the page — is not_assessable, never total_missing. A field in
 // `unreadable` (a cell whose number could not be read; a warning says why) makes every identity
-// it is part of not_assessable: counting it as 0 would raise a false alarm.
+// it is part of not_assessable: counting it as 0 would raise a false alarm. An identity marked
+// when_printed (of an optional column) is listed only when its total has a cell.
 #ifndef NIANBAO_EXTRACT_MAP_CHECKS_H_
 #define NIANBAO_EXTRACT_MAP_CHECKS_H_
 

@@ -246,7 +246,8 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
   std::string by_labels;
   if (all_keys && result.row_ok && result.column_ok) {
     by_labels = join();
-    if (!tmpl.field_units.count(by_labels)) by_labels.clear();
+    // A check quantity (小计) is read by its labels only, never by position.
+    if (!tmpl.field_units.count(by_labels) && !tmpl.check_units.count(by_labels)) by_labels.clear();
   }
   if (positional_first && !positional.empty()) {
     result.field = positional;

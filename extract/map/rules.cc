@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "rules/embedded_rules.h"
@@ -107,6 +110,8 @@ LabelRule ParseRule(const toml::table& table, const std::string& file, const Nor
   rule.source = Where(file, *table.get("key"));  // messages about the rule point at its key
   rule.key = *key;
   rule.group = table["group"].value_or(false);
+  rule.check_only = table["check_only"].value_or(false);
+  if (rule.group && rule.check_only) Fail(rule.source, "a rule is a group or check_only, not both");
   for (const std::string& label : StringArray(table.get("labels"), file, "labels")) {
     std::string text = normalizer.ParseLabel(label).text;
     if (text.empty()) Fail(rule.source, "label \"" + label + "\" is empty once normalised");
@@ -236,6 +241,14 @@ void ValidateTemplate(const TemplateRules& tmpl, const std::string& file, const 
     // Every non-group key must take part in at least one field of the catalogue.
     for (size_t d = 0; d < table.dimensions.size(); ++d) {
       for (const LabelRule& rule : table.dimensions[d].rules) {
+        if (rule.check_only) {
+          bool forms =
+              std::any_of(tmpl.check_units.begin(), tmpl.check_units.end(), [&](const auto& entry) {
+                return ("." + entry.first + ".").find("." + rule.key + ".") != std::string::npos;
+              });
+          if (!forms) Fail(rule.source, "check_only key " + rule.key + " forms no quantity");
+          continue;
+        }
         if (!rule.group && !used[d].count(rule.key)) {
           Fail(rule.source, "unknown field id: key " + rule.key + " forms no field of " + tmpl.id +
                                 " in fields.tsv");
@@ -247,6 +260,38 @@ void ValidateTemplate(const TemplateRules& tmpl, const std::string& file, const 
     if (!formed.count(field)) {
       Fail(Where(file, *root.get("template")),
            "field " + field + " of fields.tsv is covered by no rule");
+    }
+  }
+}
+
+// The ids formed with a check_only key, each with the unit of the catalogue field that a sibling
+// key of the same dimension forms in its place (R.org_subtotal: the unit of R.commercial).
+void AddCheckQuantities(TemplateRules* tmpl) {
+  for (const TableRules& table : tmpl->tables) {
+    std::vector<Product> products;
+    Products(table.dimensions, 0, Product{}, &products);
+    std::map<std::string, std::set<std::string>> check_keys;  // dimension name → its keys
+    for (const Dimension& dim : table.dimensions) {
+      for (const LabelRule& rule : dim.rules) {
+        if (rule.check_only) check_keys[dim.name].insert(rule.key);
+      }
+    }
+    for (const Product& product : products) {
+      for (size_t d = 0; d < product.keys.size(); ++d) {
+        const Dimension& dim = table.dimensions[d];
+        if (!check_keys[dim.name].contains(product.keys[d])) continue;
+        for (const LabelRule& sibling : dim.rules) {
+          if (sibling.group || sibling.check_only) continue;
+          std::vector<std::string> keys = product.keys;
+          keys[d] = sibling.key;
+          std::string id;
+          for (const std::string& key : keys) id += (id.empty() ? "" : ".") + key;
+          auto unit = tmpl->field_units.find(id);
+          if (unit == tmpl->field_units.end()) continue;
+          tmpl->check_units.emplace(product.id, unit->second);
+          break;
+        }
+      }
     }
   }
 }
@@ -284,6 +329,7 @@ TemplateRules ParseTemplate(const toml::table& root, const std::string& file,
     if (table["transposed"].value_or(false))
       tmpl.tables.push_back(ParseTable(table, file, normalizer, /*transpose=*/true));
   }
+  AddCheckQuantities(&tmpl);
   ValidateTemplate(tmpl, file, root);
   return tmpl;
 }
@@ -307,10 +353,15 @@ Term ParseTerm(const toml::node& node, const std::string& file) {
   return term;
 }
 
+// `templates`: to name, besides the catalogue's fields, each template's check quantities.
 std::vector<Identity> ParseChecks(const toml::table& root, const std::string& file,
-                                  const std::vector<FieldSpec>& fields) {
+                                  const std::vector<FieldSpec>& fields,
+                                  const std::vector<TemplateRules>& templates) {
   std::set<std::pair<std::string, std::string>> catalogue;
   for (const FieldSpec& spec : fields) catalogue.insert({spec.template_id, spec.field});
+  for (const TemplateRules& tmpl : templates) {
+    for (const auto& [id, unit] : tmpl.check_units) catalogue.insert({tmpl.id, id});
+  }
   std::vector<Identity> identities;
   std::set<std::string> names;
   const toml::array* nodes = ArrayOfTables(root, "identity", file);
@@ -329,6 +380,7 @@ std::vector<Identity> ParseChecks(const toml::table& root, const std::string& fi
       Fail(where, "identity " + identity.name + " needs templates, total and terms");
     }
     for (const toml::node& term : *terms) identity.terms.push_back(ParseTerm(term, file));
+    identity.when_printed = table["when_printed"].value_or(false);
     for (const std::string& tmpl : identity.templates) {
       auto check = [&](const std::string& id) {
         if (!catalogue.count({tmpl, id}))
@@ -415,6 +467,7 @@ std::shared_ptr<const RuleSet> RuleSet::LoadFiles(const std::map<std::string, st
   auto fields_file = files.find("fields.tsv");
   if (fields_file == files.end()) throw RuleError("fields.tsv: missing");
   rules->fields_ = ParseFields(fields_file->second);
+  std::optional<toml::table> checks;
   for (const auto& [name, content] : files) {
     if (name.size() < 5 || name.compare(name.size() - 5, 5, ".toml") != 0) continue;
     toml::table root;
@@ -426,7 +479,7 @@ std::shared_ptr<const RuleSet> RuleSet::LoadFiles(const std::map<std::string, st
     }
     if (name == "checks.toml") {
       shaping.insert(name);
-      rules->identities_ = ParseChecks(root, name, rules->fields_);
+      checks = std::move(root);  // read once the templates are (it may name their quantities)
     } else if (root["template"].is_string()) {
       TemplateRules tmpl = ParseTemplate(root, name, rules->fields_, rules->normalizer_);
       if (rules->FindTemplate(tmpl.id))
@@ -436,6 +489,8 @@ std::shared_ptr<const RuleSet> RuleSet::LoadFiles(const std::map<std::string, st
     }
     // Any other .toml (e.g. the crawler's) is not ours.
   }
+  if (checks)
+    rules->identities_ = ParseChecks(*checks, "checks.toml", rules->fields_, rules->templates_);
   std::string hashed;
   for (const auto& [name, content] : files) {
     if (name != "fields.tsv" && !shaping.contains(name)) continue;

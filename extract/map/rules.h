@@ -41,6 +41,9 @@ enum class Axis { kRow, kColumn, kAny };
 struct LabelRule {
   std::string key;     // a part of field ids ("outcome.withheld.state_secret", "natural_person")
   bool group = false;  // context only (e.g. 三、本年度办理结果): gives no field of its own
+  // Its ids are no fields of the catalogue: values read for the checks only (the 小计 column of
+  // 法人或其他组织), never output. TemplateRules::check_units lists them.
+  bool check_only = false;
   std::set<std::string> labels;                // normalised label texts that match exactly
   std::vector<std::unique_ptr<RE2>> patterns;  // full match on the normalised text
   int under = -1;  // index of the rule (same dimension) some ancestor label must match, or -1
@@ -87,6 +90,9 @@ struct TemplateRules {
   std::vector<TableRules> tables;
   std::vector<std::string> fields;                           // its field ids, in fields.tsv order
   std::unordered_map<std::string, std::string> field_units;  // field id → unit, from fields.tsv
+  // Ids formed with a check_only key → unit (that of the field formed with a sibling key instead):
+  // quantities the identities of checks.toml may name, read from the page, never output.
+  std::unordered_map<std::string, std::string> check_units;
 };
 
 struct Term {  // one term of an identity: a field, or alternatives (the first that has a value)
@@ -99,6 +105,9 @@ struct Identity {
   std::vector<std::string> templates;
   std::string total;
   std::vector<Term> terms;
+  // Listed only when its total has a cell on the page: an identity of an optional column
+  // (`when_printed = true`, the 小计 of 法人或其他组织).
+  bool when_printed = false;
 };
 
 class RuleSet {
