@@ -1,5 +1,6 @@
 #include "extract/extraction_json.h"
 
+#include <nlohmann/json.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
