@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -281,8 +282,10 @@ class Daemon {
   void StartJob(Job job);
   void FinishJob();
   // Links the job's reports to their bodies, and logs the URL of each new version and of each
-  // fetch error since `since` (unix seconds), at most kMaxEventLines of each.
-  void LogNewVersionsAndErrors(int64_t since);
+  // fetch error since `since` (unix seconds), at most kMaxEventLines of each. The fetch errors of
+  // `failed_seeds` are left out: the seed's own warning line already said it (one line a crawl).
+  void LogNewVersionsAndErrors(int64_t since,
+                               const std::map<std::string, std::string>& failed_seeds);
   int PreviousSeedFailures(const std::string& seed);  // failed crawls in a row before this one
   void PingWatchdogIfDue();
   void UpdateStatus();
@@ -498,7 +501,7 @@ void Daemon::FinishJob() {
   } else {
     logger_.Info(what + " finished in " + took.str() + " s: " + SummaryText(outcome.summary));
   }
-  LogNewVersionsAndErrors(UnixSeconds(outcome.started));
+  LogNewVersionsAndErrors(UnixSeconds(outcome.started), outcome.summary.seed_errors);
   if (!job.seed) return;  // the reports' fetch times are the re-check's state
 
   // A failed crawl counts as a run, so a broken seed is retried on its schedule, not in a loop.
@@ -529,7 +532,8 @@ void Daemon::FinishJob() {
   logger_.Info("next crawl of " + job.id + " at " + FormatTime(next));
 }
 
-void Daemon::LogNewVersionsAndErrors(int64_t since) {
+void Daemon::LogNewVersionsAndErrors(int64_t since,
+                                     const std::map<std::string, std::string>& failed_seeds) {
   constexpr size_t kMaxEventLines = 50;
   try {
     store_->SyncBodies(*settings_.bodies);
@@ -549,6 +553,7 @@ void Daemon::LogNewVersionsAndErrors(int64_t since) {
                    " more new versions (nianbao changes)");
     }
     std::vector<ErrorRow> errors = store_->Errors(since);
+    std::erase_if(errors, [&](const ErrorRow& e) { return failed_seeds.count(e.url) > 0; });
     for (size_t i = 0; i < errors.size() && i < kMaxEventLines; ++i) {
       logger_.Warning("fetch error " + errors[i].error + ": " + errors[i].url);
     }
@@ -603,7 +608,8 @@ void Daemon::ApplyWebConfig(bool at_start) {
   options.rules = settings_.rules;
   try {
     web_ = web::WebServer::Start(std::move(options));
-    logger_.Info("web view on " + web_->Origin() + (wanted.token.empty() ? "" : " (token required)"));
+    logger_.Info("web view on " + web_->Origin() +
+                 (wanted.token.empty() ? "" : " (token required)"));
   } catch (const std::exception& e) {
     if (at_start) throw;
     logger_.Error(std::string("web view not served: ") + e.what());

@@ -218,6 +218,9 @@ struct ListRules::Rule {
     std::string record = "record";
     std::string items;
     std::vector<std::string> html, title, url, date;  // paths: the first non-empty wins
+    // A detail reply's attachment records: paths to arrays (every one read), and in each record the
+    // paths of its URL and its name (first non-empty wins).
+    std::vector<std::string> attachments, attachment_url, attachment_name;
     Vars vars;  // variable → XML element name or JSON path in the reply
   };
   std::string name;
@@ -401,6 +404,13 @@ std::unique_ptr<ListRules::Rule> ParseRule(const toml::table& entry, const std::
   r.url = Strings(*reader, "url", where, source);
   r.date = Strings(*reader, "date", where, source);
   r.vars = StringTable(*reader, "vars", where, source);
+  r.attachments = Strings(*reader, "attachments", where, source);
+  r.attachment_url = Strings(*reader, "attachment_url", where, source);
+  r.attachment_name = Strings(*reader, "attachment_name", where, source);
+  if (!r.attachments.empty() && (!detail || r.type != "json" || r.attachment_url.empty())) {
+    throw RuleError(source + ":" + Line(*reader) + ": " + where +
+                    ": `attachments` belong to a json detail reader, with `attachment_url` paths");
+  }
   if (r.type == "json" && r.items.empty() && r.html.empty()) {
     throw RuleError(source + ":" + Line(*reader) + ": " + where +
                     ": a json reader needs `items` (with `url`) or `html`");
@@ -418,6 +428,39 @@ std::unique_ptr<ListRules::Rule> ParseRule(const toml::table& entry, const std::
     throw RuleError(source + ":" + Line(entry) + ": " + where + ": `inline_reader` is html or xml");
   }
   return rule;
+}
+
+std::string EscapeHtml(std::string_view text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '<')
+      escaped += "&lt;";
+    else if (c == '&')
+      escaped += "&amp;";
+    else if (c == '"')
+      escaped += "&quot;";
+    else
+      escaped.push_back(c);
+  }
+  return escaped;
+}
+
+// A detail reply as the report's HTML document: its title, its body, and a link to each attachment
+// record (which the crawler's attachment discovery then follows, as on any page).
+std::string DetailDocument(const std::string& title, const std::string& body,
+                           const std::vector<ListItem>& attachments) {
+  const std::string escaped = EscapeHtml(title);
+  std::string document = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + escaped +
+                         "</title></head><body><h1>" + escaped + "</h1>\n" + body + "\n";
+  if (!attachments.empty()) {
+    document += "<ul class=\"attachments\">\n";
+    for (const ListItem& record : attachments) {
+      document += "<li><a href=\"" + EscapeHtml(record.url) + "\">" +
+                  EscapeHtml(record.title.empty() ? record.url : record.title) + "</a></li>\n";
+    }
+    document += "</ul>\n";
+  }
+  return document + "</body></html>";
 }
 
 void Capture(const std::vector<std::unique_ptr<RE2>>& patterns, std::string_view text, Vars* vars) {
@@ -489,14 +532,35 @@ bool ReadXml(std::string_view body, const ListRules::Rule::Reader& reader, std::
   return true;
 }
 
+// The attachment records of a detail reply (reader.attachments): every record with a URL, resolved
+// against `base`, its name as the title.
+std::vector<ListItem> ReadAttachmentRecords(const nlohmann::json& root,
+                                            const ListRules::Rule::Reader& reader,
+                                            const std::string& base) {
+  std::vector<ListItem> records;
+  for (const std::string& path : reader.attachments) {
+    std::optional<nlohmann::json> array = JsonAt(root, path);
+    if (!array || !array->is_array()) continue;
+    for (const nlohmann::json& record : *array) {
+      std::string href = FirstText(record, reader.attachment_url);
+      std::optional<std::string> url = href.empty() ? std::nullopt : ResolveUrl(base, href);
+      if (url) records.push_back({FirstText(record, reader.attachment_name), *url, ""});
+    }
+  }
+  return records;
+}
+
 bool ReadJson(std::string_view body, const ListRules::Rule::Reader& reader, const std::string& base,
               std::vector<ListItem>* items, std::string* html, Vars* vars, std::string* error,
-              std::string* title = nullptr) {
+              std::string* title = nullptr, std::vector<ListItem>* attachments = nullptr) {
   nlohmann::json root = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) {
     *error = "not JSON";
     return false;
   }
+  if (attachments) *attachments = ReadAttachmentRecords(root, reader, base);
+  // A reply whose report is only an attachment may leave out the body.
+  const bool attached = attachments && !attachments->empty();
   if (!reader.html.empty()) {
     bool found = false;
     for (const std::string& path : reader.html) {
@@ -508,7 +572,7 @@ bool ReadJson(std::string_view body, const ListRules::Rule::Reader& reader, cons
         break;
       }
     }
-    if (!found) {
+    if (!found && !attached) {
       *error = "no HTML text at '" + reader.html.front() + "'";
       for (size_t i = 1; i < reader.html.size(); ++i) *error += " or '" + reader.html[i] + "'";
       return false;
@@ -783,11 +847,13 @@ ListReply ListRules::ReadReply(const ListRequest& request, std::string_view body
   }
   Vars vars = request.vars;
   std::string html, error, title;
+  std::vector<ListItem> attachments;
   bool ok = true;
   if (rule.reader.type == "xml") {
     ok = ReadXml(body, rule.reader, &html, &vars, &error);
   } else if (rule.reader.type == "json") {
-    ok = ReadJson(body, rule.reader, request.url, &reply.items, &html, &vars, &error, &title);
+    ok = ReadJson(body, rule.reader, request.url, &reply.items, &html, &vars, &error, &title,
+                  &attachments);
   } else {
     html = std::string(body);
   }
@@ -796,23 +862,12 @@ ListReply ListRules::ReadReply(const ListRequest& request, std::string_view body
     return reply;
   }
   if (rule.detail) {
-    if (html.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (html.find_first_not_of(" \t\r\n") == std::string::npos && attachments.empty()) {
       reply.error = what + ": no report body in the reply";
     } else if (rule.reader.type == "html") {
       reply.document = std::move(html);
     } else {
-      std::string escaped;
-      for (char c : title) {
-        if (c == '<')
-          escaped += "&lt;";
-        else if (c == '&')
-          escaped += "&amp;";
-        else
-          escaped.push_back(c);
-      }
-      reply.document = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + escaped +
-                       "</title></head><body><h1>" + escaped + "</h1>\n" + html +
-                       "\n</body></html>";
+      reply.document = DetailDocument(title, html, attachments);
     }
     return reply;
   }

@@ -13,7 +13,9 @@
 // script fetches from a detail API (Epoint `getGovInfoDetail`, the Shanghai districts'
 // `/html/info/detail`). Recognised and parameterised the same way, they request the body once; the
 // reply's `html` (and `title`) become the report's document (ListReply::document), which the
-// crawler extracts as the report of the shell page.
+// crawler extracts as the report of the shell page. The reply's attachment records (`attachments`,
+// e.g. Epoint's pdflist of a PDF-only article) become links of that document, so the crawler's
+// attachment discovery follows them as on any page; a reply with neither is an `error`.
 //
 // Errors: Parse throws RuleError ("SOURCE:LINE: …") for an invalid entry; ReadPage and ReadReply
 // never throw: a reply that does not parse comes back as `error`, naming the rule and the URL.

@@ -726,6 +726,19 @@ TEST_F(DaemonTest, DeadAndBlockedSeedsLogOneLineAndAreBackedOff) {
             1u)
       << log;
   EXPECT_EQ(count("crawl of " + live.SeedUrl() + ": the seed page failed"), 0u) << log;
+  // …and that warning is the only warning or error line naming the seed (its fetch error is not
+  // listed again among the crawl's fetch errors).
+  auto alarms = [&](const std::string& url) {
+    size_t n = 0;
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+      bool alarm = line.rfind("<4>", 0) == 0 || line.rfind("<3>", 0) == 0;
+      n += alarm && line.find(url) != std::string::npos;
+    }
+    return n;
+  };
+  EXPECT_EQ(alarms(dead_url), 1u) << log;
+  EXPECT_EQ(alarms(blocked_url), 1u) << log;
 
   // `nianbao status`: the seed_error column, the next crawl hours away (6 h for a first failure).
   CommandResult status = RunNianbao({"status", "--db", db_.string(), "--format", "json"}, dir_);

@@ -523,6 +523,67 @@ TEST_F(ListMechanismsTest, EpointShellReadsItsReportFromGetGovInfoDetail) {
                NotFoundError);
 }
 
+// A PDF-only article: the reply's infocontent is empty and the report is the file its pdflist
+// names (as the public importer cited in tests/data/SOURCE.md reads it: infotype "pdf",
+// pdflist records with attachname, attachtype, attachurl). A second article's body is only a
+// link to its PDF. Both PDFs are the real corpus/huaian-2024.pdf: each is fetched as its shell's
+// attachment and made the shell page's report.
+TEST_F(ListMechanismsTest, EpointShellWhoseReplyHoldsOnlyAPdfGetsThePdfsReport) {
+  constexpr char kTitle[] = "淮安市人民政府2024年政府信息公开工作年度报告";
+  const std::string listed = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+  const std::string linked = "1c2d3e4f-5061-4b7c-9d8e-0f1a2b3c4d5e";
+  const std::string shell_path = "/shhk-zwgk/showinfo/showinfo.html";
+  const std::string api = "/shhk-zwgk/rest/shhkZwgkFrontAppNotNeedLoginAction/getGovInfoDetail";
+  const std::string listed_pdf = "/shhk-zwgk/attach/2025/0b1c2d3e.pdf";
+  const std::string linked_pdf = "/shhk-zwgk/attach/2025/1c2d3e4f.pdf";
+  server_.Serve("/shhk-zwgk/zfxxgk/zfxxgknb/",
+                Html("<ul><li><a href=\"" + shell_path + "?infoGuid=" + listed + "\">" + kTitle +
+                     "</a></li><li><a href=\"" + shell_path + "?infoGuid=" + linked +
+                     "\">淮安市人民政府2023年政府信息公开工作年度报告</a></li></ul>"));
+  server_.Serve(shell_path, Html(ShellPage("epoint-showinfo.html")));
+  const std::string pdf = testing::ReadFileBytes(testing::CorpusDir() + "/huaian-2024.pdf");
+  ASSERT_FALSE(pdf.empty());
+  for (const std::string& path : {listed_pdf, linked_pdf})
+    server_.Serve(path, Respond(200, pdf, {{"Content-Type", "application/pdf"}}));
+  server_.Handle(api, [&](const HttpRequest& request) {
+    nlohmann::json params = nlohmann::json::parse(Field(Fields(request.body), "params"), nullptr,
+                                                  /*allow_exceptions=*/false);
+    std::string id = params.is_object() ? params.value("infoid", "") : "";
+    nlohmann::json custom = {{"title", kTitle}, {"infodate", "2025-01-20"}};
+    if (id == listed) {
+      custom["infotype"] = "pdf";
+      custom["infocontent"] = "";
+      custom["pdflist"] = {{{"attachname", std::string(kTitle) + ".pdf"},
+                            {"attachtype", "pdf"},
+                            {"attachurl", listed_pdf}}};
+    } else {
+      custom["infotype"] = "html";
+      custom["infocontent"] =
+          "<p>详见附件：<a href=\"" + linked_pdf + "\">" + kTitle + ".pdf</a></p>";
+      custom["pdflist"] = nlohmann::json::array();
+    }
+    return Json({{"custom", custom}, {"status", {{"code", 1}, {"text", ""}}}});
+  });
+  CrawlSummary summary = Crawl(server_.Url("/shhk-zwgk/zfxxgk/zfxxgknb/"));
+
+  EXPECT_TRUE(summary.errors.empty()) << summary.errors.begin()->first;
+  EXPECT_EQ(RequestsTo(api).size(), 2u);
+  EXPECT_EQ(RequestsTo(listed_pdf).size(), 1u);
+  EXPECT_EQ(RequestsTo(linked_pdf).size(), 1u);
+  EXPECT_EQ(summary.new_versions, 2);
+  std::unique_ptr<Store> store = Store::Open(dir_.File("nianbao.db"));
+  nlohmann::json truth = nlohmann::json::parse(
+      testing::ReadFileBytes(testing::CorpusDir() + "/huaian-2024.pdf.truth.json"));
+  for (const auto& [guid, pdf_path] :
+       {std::pair{listed, listed_pdf}, std::pair{linked, linked_pdf}}) {
+    StoredExtraction report = store->Show(server_.Url(shell_path + "?infoGuid=" + guid));
+    EXPECT_EQ(report.origin.document_url, server_.Url(pdf_path));
+    EXPECT_EQ(report.extraction.format, "pdf");
+    EXPECT_EQ(report.extraction.year, 2024);
+    EXPECT_TRUE(testing::ExpectFieldsAsTruth(report.extraction, truth, *rules_).empty()) << guid;
+  }
+}
+
 TEST_F(ListMechanismsTest, ShanghaiDistrictShellReadsItsReportFromHtmlInfoDetail) {
   const std::string report = "/art/info/7195/i20200131-a1b2c3d4e5f6g7";
   const std::string explanation = "/art/info/7195/i20200131-z9y8x7w6v5u4t3";
@@ -616,6 +677,20 @@ TEST(ListRulesTest, DetailRulesFireOnlyOnTheirShells) {
   ListReply empty =
       links->lists().ReadReply(*matches[0].next, R"({"custom":{"status":"false"}})", 50);
   EXPECT_NE(empty.error.find("getGovInfoDetail"), std::string::npos) << empty.error;
+  // A reply with no body but an attachment record is the attachment's link.
+  ListReply attached = links->lists().ReadReply(
+      *matches[0].next,
+      R"({"custom":{"title":"年报","infocontent":"","pdflist":[{"attachname":"a&b.pdf","attachurl":"/f/a.pdf?x=1&y=2"}]}})",
+      50);
+  EXPECT_EQ(attached.error, "");
+  EXPECT_NE(attached.document.find(
+                "<a href=\"https://www.shhk.gov.cn/f/a.pdf?x=1&amp;y=2\">a&amp;b.pdf</a>"),
+            std::string::npos)
+      << attached.document;
+  ListReply no_file = links->lists().ReadReply(
+      *matches[0].next,
+      R"({"custom":{"title":"年报","infotype":"pdf","pdflist":[{"attachname":"a.pdf"}]}})", 50);
+  EXPECT_NE(no_file.error.find("no HTML text"), std::string::npos) << no_file.error;
   ListReply good = links->lists().ReadReply(
       *matches[0].next, R"({"custom":{"title":"某区<2019>年报","infocontent":"<p>正文</p>"}})", 50);
   EXPECT_EQ(good.error, "");

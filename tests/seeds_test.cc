@@ -56,6 +56,7 @@ TEST(SeedsTest, EveryLineIsACompleteNormalisedSeed) {
   std::set<std::string> urls;
   int line_number = 1, seeds = 0;
   std::set<std::string> prefectures;  // region codes of prefecture-level governments
+  std::set<std::string> provincial;   // provinces with a line for their government
   int national = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
@@ -81,6 +82,7 @@ TEST(SeedsTest, EveryLineIsACompleteNormalisedSeed) {
       EXPECT_EQ(parsed->PathAndQuery(), "/") << url;
     }
     if (level == "prefecture") prefectures.insert(code);
+    if (level == "provincial") provincial.insert(province);
     national += level == "national";
     EXPECT_TRUE(checked == "unverified" || checked == "verified") << checked;
     if (level == "national") {
@@ -94,7 +96,8 @@ TEST(SeedsTest, EveryLineIsACompleteNormalisedSeed) {
   }
   EXPECT_GE(seeds, 490);
   EXPECT_GE(prefectures.size(), 310u);  // of the 333 prefecture-level divisions
-  EXPECT_GE(national, 21);
+  EXPECT_GE(national, 64);
+  EXPECT_EQ(provincial, provinces);  // every one of the 31 provinces' governments
 }
 
 }  // namespace
