@@ -55,8 +55,8 @@ class SqliteBrowser final : public Browser {
     return Read("reading the overview", [&] {
       Overview o;
       SQLite::Statement counts(*db_,
-                               "SELECT sn.year, sn.template, count(*) FROM reports r JOIN "
-                               "snapshots sn ON sn.id = r.latest_snapshot_id GROUP BY 1, 2 "
+                               "SELECT latest_year, latest_template, count(*) FROM reports "
+                               "WHERE latest_fetched_at IS NOT NULL GROUP BY 1, 2 "
                                "ORDER BY 1 DESC, 2");
       while (counts.executeStep()) {
         o.counts.push_back({OptionalInt(counts.getColumn(0)), OptionalText(counts.getColumn(1)),
@@ -89,8 +89,8 @@ class SqliteBrowser final : public Browser {
 
   ReportList Reports(const ReportFilter& filter, int64_t offset, int64_t limit) override {
     return Read("listing reports", [&] {
-      // Filters on the reports table alone (kVersionWeb's copies of the latest version's year
-      // and fetch time), then on the latest snapshot, joined only when a filter needs it.
+      // Filters on the reports table alone (kVersionWeb's copies of the latest version's fetch
+      // time, year and template), then on the latest snapshot, joined only when a filter needs it.
       std::string where = " WHERE r.latest_fetched_at IS NOT NULL";
       if (filter.year) where += " AND r.latest_year = :year";
       bool snapshot = false;
@@ -98,7 +98,7 @@ class SqliteBrowser final : public Browser {
         where += " AND " + condition;
         snapshot = true;
       };
-      if (filter.template_id) on_snapshot("sn.template = :template");
+      if (filter.template_id) where += " AND r.latest_template = :template";
       if (!filter.body.empty()) on_snapshot("sn.issuer LIKE :body ESCAPE '\\'");
       if (!filter.province.empty()) on_snapshot("sn.issuer LIKE :province ESCAPE '\\'");
       if (filter.level == "government") on_snapshot("sn.issuer LIKE '%政府'");
@@ -106,8 +106,9 @@ class SqliteBrowser final : public Browser {
         on_snapshot("sn.issuer IS NOT NULL AND sn.issuer NOT LIKE '%政府'");
       }
       if (filter.failed_only) {
-        where += " AND EXISTS (SELECT 1 FROM check_failures c WHERE c.snapshot_id = "
-                 "r.latest_snapshot_id)";
+        where +=
+            " AND EXISTS (SELECT 1 FROM check_failures c WHERE c.snapshot_id = "
+            "r.latest_snapshot_id)";
       }
       const std::string from =
           std::string(" FROM reports r") +
@@ -128,8 +129,8 @@ class SqliteBrowser final : public Browser {
       // then the columns and failed-check counts of those rows only.
       constexpr const char* kOrder = " ORDER BY r.latest_fetched_at DESC, r.id DESC";
       SQLite::Statement rows(
-          *db_, std::string("SELECT ") + kReportColumns +
-                    " FROM (SELECT r.id AS id" + from + where + kOrder +
+          *db_, std::string("SELECT ") + kReportColumns + " FROM (SELECT r.id AS id" + from +
+                    where + kOrder +
                     " LIMIT :limit OFFSET :offset) page JOIN reports r ON r.id = page.id JOIN "
                     "sources s ON s.id = r.source_id JOIN snapshots sn ON sn.id = "
                     "r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id" +

@@ -67,7 +67,7 @@ struct Overview {
   std::vector<YearTemplateCount> counts;  // year descending, then template
   std::vector<CrawlRecord> crawls;        // newest first
   int64_t errors_last_day = 0;            // failed fetch attempts since now - 86400
-  std::vector<ListedReport> newest;          // the newest versions, newest first
+  std::vector<ListedReport> newest;       // the newest versions, newest first
   int64_t reports = 0, versions = 0;
 };
 

@@ -3,13 +3,14 @@
 // repeats a report, checked against the order worked out here from what was stored. And the
 // migration that gives reports their list order (kVersionWeb): a database of the version before
 // it lists its stored reports in that order once opened.
+#include "store/browse.h"
+
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <tuple>
 
-#include "store/browse.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "tests/support/store_fixtures.h"
@@ -168,8 +169,8 @@ TEST(BrowseReports, MigrationGivesStoredReportsTheirListOrder) {
   auto browser = Browser::Open(db);
   ReportList all = browser->Reports({}, 0, 10);
   EXPECT_EQ(all.total, 2);
-  EXPECT_EQ(Urls(all.rows), (std::vector<std::string>{"https://a.gov.cn/1.htm",
-                                                      "https://a.gov.cn/2.htm"}));
+  EXPECT_EQ(Urls(all.rows),
+            (std::vector<std::string>{"https://a.gov.cn/1.htm", "https://a.gov.cn/2.htm"}));
   ReportFilter year;
   year.year = 2023;  // report 1's first version only: not its latest
   EXPECT_EQ(browser->Reports(year, 0, 10).total, 0);

@@ -7,10 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <condition_variable>
-#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <mutex>
