@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "store/codec.h"
 #include "store/sqlite_store.h"
 #include "store/sqlite_util.h"
 #include "store/store.h"
@@ -54,8 +55,8 @@ class SqliteBrowser final : public Browser {
     return Read("reading the overview", [&] {
       Overview o;
       SQLite::Statement counts(*db_,
-                               "SELECT sn.year, sn.template, count(*) FROM reports r JOIN "
-                               "snapshots sn ON sn.id = r.latest_snapshot_id GROUP BY 1, 2 "
+                               "SELECT latest_year, latest_template, count(*) FROM reports "
+                               "WHERE latest_fetched_at IS NOT NULL GROUP BY 1, 2 "
                                "ORDER BY 1 DESC, 2");
       while (counts.executeStep()) {
         o.counts.push_back({OptionalInt(counts.getColumn(0)), OptionalText(counts.getColumn(1)),
@@ -88,21 +89,30 @@ class SqliteBrowser final : public Browser {
 
   ReportList Reports(const ReportFilter& filter, int64_t offset, int64_t limit) override {
     return Read("listing reports", [&] {
-      std::string where = " WHERE 1";
-      if (filter.year) where += " AND sn.year = :year";
-      if (filter.template_id) where += " AND sn.template = :template";
-      if (!filter.body.empty()) where += " AND sn.issuer LIKE :body ESCAPE '\\'";
-      if (!filter.province.empty()) where += " AND sn.issuer LIKE :province ESCAPE '\\'";
-      if (filter.level == "government") where += " AND sn.issuer LIKE '%政府'";
+      // Filters on the reports table alone (kVersionWeb's copies of the latest version's fetch
+      // time, year and template), then on the latest snapshot, joined only when a filter needs it.
+      std::string where = " WHERE r.latest_fetched_at IS NOT NULL";
+      if (filter.year) where += " AND r.latest_year = :year";
+      bool snapshot = false;
+      auto on_snapshot = [&](const std::string& condition) {
+        where += " AND " + condition;
+        snapshot = true;
+      };
+      if (filter.template_id) where += " AND r.latest_template = :template";
+      if (!filter.body.empty()) on_snapshot("sn.issuer LIKE :body ESCAPE '\\'");
+      if (!filter.province.empty()) on_snapshot("sn.issuer LIKE :province ESCAPE '\\'");
+      if (filter.level == "government") on_snapshot("sn.issuer LIKE '%政府'");
       if (filter.level == "department") {
-        where += " AND sn.issuer IS NOT NULL AND sn.issuer NOT LIKE '%政府'";
+        on_snapshot("sn.issuer IS NOT NULL AND sn.issuer NOT LIKE '%政府'");
       }
       if (filter.failed_only) {
-        where += " AND EXISTS (SELECT 1 FROM check_failures c WHERE c.snapshot_id = sn.id)";
+        where +=
+            " AND EXISTS (SELECT 1 FROM check_failures c WHERE c.snapshot_id = "
+            "r.latest_snapshot_id)";
       }
       const std::string from =
-          " FROM reports r JOIN sources s ON s.id = r.source_id JOIN snapshots sn ON sn.id = "
-          "r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id";
+          std::string(" FROM reports r") +
+          (snapshot ? " JOIN snapshots sn ON sn.id = r.latest_snapshot_id" : "");
       auto bind = [&](SQLite::Statement& q) {
         if (filter.year) q.bind(":year", *filter.year);
         if (filter.template_id) q.bind(":template", *filter.template_id);
@@ -115,9 +125,16 @@ class SqliteBrowser final : public Browser {
       bind(count);
       count.executeStep();
       list.total = count.getColumn(0).getInt64();
-      SQLite::Statement rows(*db_, std::string("SELECT ") + kReportColumns + from + where +
-                                       " ORDER BY f.fetched_at DESC, r.id DESC LIMIT :limit "
-                                       "OFFSET :offset");
+      // The page's ids first (an index walk newest first, stopping after offset + limit rows),
+      // then the columns and failed-check counts of those rows only.
+      constexpr const char* kOrder = " ORDER BY r.latest_fetched_at DESC, r.id DESC";
+      SQLite::Statement rows(
+          *db_, std::string("SELECT ") + kReportColumns + " FROM (SELECT r.id AS id" + from +
+                    where + kOrder +
+                    " LIMIT :limit OFFSET :offset) page JOIN reports r ON r.id = page.id JOIN "
+                    "sources s ON s.id = r.source_id JOIN snapshots sn ON sn.id = "
+                    "r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id" +
+                    kOrder);
       bind(rows);
       rows.bind(":limit", static_cast<int64_t>(limit));
       rows.bind(":offset", static_cast<int64_t>(offset));
@@ -148,6 +165,17 @@ class SqliteBrowser final : public Browser {
                         q.getColumn(4).getInt64()});
       }
       return rows;
+    });
+  }
+
+  int Versions(const std::string& url) override {
+    return Read("counting versions", [&] {
+      SQLite::Statement q(*db_,
+                          "SELECT max(sn.version) FROM sources s JOIN reports r ON r.source_id = "
+                          "s.id JOIN snapshots sn ON sn.report_id = r.id WHERE s.url = ?");
+      q.bind(1, UrlKey(url));
+      q.executeStep();
+      return q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
     });
   }
 

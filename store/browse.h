@@ -67,7 +67,7 @@ struct Overview {
   std::vector<YearTemplateCount> counts;  // year descending, then template
   std::vector<CrawlRecord> crawls;        // newest first
   int64_t errors_last_day = 0;            // failed fetch attempts since now - 86400
-  std::vector<ListedReport> newest;          // the newest versions, newest first
+  std::vector<ListedReport> newest;       // the newest versions, newest first
   int64_t reports = 0, versions = 0;
 };
 
@@ -93,6 +93,8 @@ class Browser {
   // URLs whose fetches failed since `since`, latest failure first; `kind` ("" = any) filters.
   virtual std::vector<FetchErrorRow> Errors(int64_t since, const std::string& kind,
                                             int64_t limit) = 0;
+  // The number of versions stored for `url` (its latest version's number); 0 when none.
+  virtual int Versions(const std::string& url) = 0;
   // Every report's latest version that names an issuer and a year.
   virtual std::vector<BodyReport> BodyReports() = 0;
 };

@@ -356,12 +356,53 @@ constexpr const char* kVersionExport = R"sql(
 CREATE INDEX field_values_by_field ON field_values(field_id, snapshot_id, listed, value);
 )sql";
 
+// Version 10 (web): the web view's report list and overview counts without reading every
+// report's snapshot. Each report carries its latest version's fetch time, year and template,
+// copied by triggers whenever latest_snapshot_id is set (a snapshot's fetch, year and template
+// never change); indexes serve "newest fetch first" (all years or one), the counts by year and
+// template, and the recent failed fetches. Additive: three columns, filled here for the reports
+// already stored.
+constexpr const char* kVersionWeb = R"sql(
+ALTER TABLE reports ADD COLUMN latest_fetched_at INTEGER;  -- fetches.fetched_at of the latest
+ALTER TABLE reports ADD COLUMN latest_year INTEGER;        -- snapshots.year of the latest
+ALTER TABLE reports ADD COLUMN latest_template TEXT;       -- snapshots.template of the latest
+UPDATE reports SET
+  latest_fetched_at = (SELECT f.fetched_at FROM snapshots sn JOIN fetches f ON f.id = sn.fetch_id
+                       WHERE sn.id = reports.latest_snapshot_id),
+  latest_year = (SELECT sn.year FROM snapshots sn WHERE sn.id = reports.latest_snapshot_id),
+  latest_template = (SELECT sn.template FROM snapshots sn WHERE sn.id = reports.latest_snapshot_id);
+CREATE TRIGGER reports_latest_on_update AFTER UPDATE OF latest_snapshot_id ON reports
+BEGIN
+  UPDATE reports SET
+    latest_fetched_at = (SELECT f.fetched_at FROM snapshots sn JOIN fetches f
+                         ON f.id = sn.fetch_id WHERE sn.id = NEW.latest_snapshot_id),
+    latest_year = (SELECT sn.year FROM snapshots sn WHERE sn.id = NEW.latest_snapshot_id),
+    latest_template = (SELECT sn.template FROM snapshots sn WHERE sn.id = NEW.latest_snapshot_id)
+  WHERE id = NEW.id;
+END;
+CREATE TRIGGER reports_latest_on_insert AFTER INSERT ON reports
+WHEN NEW.latest_snapshot_id IS NOT NULL
+BEGIN
+  UPDATE reports SET
+    latest_fetched_at = (SELECT f.fetched_at FROM snapshots sn JOIN fetches f
+                         ON f.id = sn.fetch_id WHERE sn.id = NEW.latest_snapshot_id),
+    latest_year = (SELECT sn.year FROM snapshots sn WHERE sn.id = NEW.latest_snapshot_id),
+    latest_template = (SELECT sn.template FROM snapshots sn WHERE sn.id = NEW.latest_snapshot_id)
+  WHERE id = NEW.id;
+END;
+CREATE INDEX reports_by_latest_fetch ON reports(latest_fetched_at, id);
+CREATE INDEX reports_by_year_and_latest_fetch ON reports(latest_year, latest_fetched_at, id);
+CREATE INDEX reports_by_year_and_template
+  ON reports(latest_year, latest_template, latest_fetched_at);
+CREATE INDEX fetches_failed_by_time ON fetches(fetched_at) WHERE error != '' OR status >= 400;
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> migrations = {kVersion1,         kVersion2,
                                                       kVersionDiscovery, kVersionChecks,
                                                       kVersionDocuments, kVersionCrawlReliability,
                                                       kVersionDataset,   kVersionBodies,
-                                                      kVersionExport};
+                                                      kVersionExport,    kVersionWeb};
   return migrations;
 }
 

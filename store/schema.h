@@ -14,7 +14,7 @@
 namespace nianbao::store_internal {
 
 // The version this nianbao writes. A database with a higher user_version is refused.
-constexpr int kSchemaVersion = 9;
+constexpr int kSchemaVersion = 10;
 
 // The DDL of migration N (1-based): the SQL that turns version N-1 into version N.
 const std::vector<const char*>& Migrations();

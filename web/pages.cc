@@ -360,21 +360,29 @@ std::string ColumnHeader(const SectionLayout& s) {
   return h.str();
 }
 
-std::string ValueCell(const std::string& field, const StoredExtraction& stored,
-                      const std::map<std::string, Value>& values, const CellMarks& marks) {
-  if (field.empty()) return "<td class=\"none\"></td>";
-  std::vector<std::string> classes;
-  std::string title;
+// One cell of a table, appended to `h` (a report page has hundreds: no stream per cell).
+void AppendValueCell(std::string& h, const std::string& field,
+                     const std::map<std::string, Value>& values, const CellMarks& marks) {
+  if (field.empty()) {
+    h += "<td class=\"none\"></td>";
+    return;
+  }
   auto value = values.find(field);
   bool present = value != values.end();
+  std::string cls;
+  auto add_class = [&](const char* name) {
+    if (!cls.empty()) cls += ' ';
+    cls += name;
+  };
   if (!present)
-    classes.push_back("absent");
+    add_class("absent");
   else if (!value->second)
-    classes.push_back("blank");
-  if (marks.failed.contains(field)) classes.push_back("fail");
+    add_class("blank");
+  if (marks.failed.contains(field)) add_class("fail");
+  std::string title;
   auto change = marks.changed.find(field);
   if (change != marks.changed.end()) {
-    classes.push_back("changed");
+    add_class("changed");
     const FieldChange& c = *change->second;
     title =
         "旧 old: " +
@@ -382,28 +390,26 @@ std::string ValueCell(const std::string& field, const StoredExtraction& stored,
         " → 新 new: " +
         (c.new_present ? (c.new_value ? NumberText(*c.new_value) : "空白 blank") : "无 absent");
   }
-  std::string cls;
-  for (const auto& c : classes) cls += (cls.empty() ? "" : " ") + c;
-  std::ostringstream h;
-  h << "<td data-field=\"" << Html(field) << "\"";
-  if (!cls.empty()) h << " class=\"" << cls << "\"";
-  if (present && value->second) h << " data-value=\"" << NumberText(*value->second) << "\"";
-  if (!title.empty()) h << " title=\"" << Html(title) << "\"";
-  h << ">";
-  if (!present) {
-    h << "";
-  } else if (!value->second) {
-    h << "<a href=\"#p-" << Html(field) << "\" title=\"空白（未填） blank\">—</a>";
-  } else {
-    h << "<a href=\"#p-" << Html(field) << "\">" << NumberText(*value->second) << "</a>";
+  const std::string name = Html(field);
+  h += "<td data-field=\"";
+  h += name;
+  h += '"';
+  if (!cls.empty()) h.append(" class=\"").append(cls).append("\"");
+  const bool valued = present && value->second.has_value();
+  std::string number = valued ? NumberText(*value->second) : "";
+  if (valued) h.append(" data-value=\"").append(number).append("\"");
+  if (!title.empty()) h.append(" title=\"").append(Html(title)).append("\"");
+  h += '>';
+  if (present && !value->second) {
+    h.append("<a href=\"#p-").append(name).append("\" title=\"空白（未填） blank\">—</a>");
+  } else if (present) {
+    h.append("<a href=\"#p-").append(name).append("\">").append(number).append("</a>");
   }
-  (void)stored;
-  h << "</td>";
-  return h.str();
+  h += "</td>";
 }
 
-std::string SectionTable(const SectionLayout& s, const StoredExtraction& stored,
-                         const std::map<std::string, Value>& values, const CellMarks& marks) {
+std::string SectionTable(const SectionLayout& s, const std::map<std::string, Value>& values,
+                         const CellMarks& marks) {
   std::ostringstream h;
   h << "<table class=\"form\" id=\"section-" << Html(s.section) << "\"><caption>" << Html(s.section)
     << "</caption>" << ColumnHeader(s) << "<tbody>";
@@ -422,8 +428,9 @@ std::string SectionTable(const SectionLayout& s, const StoredExtraction& stored,
     }
     previous = parts;
     h << "<tr><th class=\"g" << (parts.size() - 1) << "\">" << Html(Last(s.rows[r])) << "</th>";
-    for (const auto& field : s.cells[r]) h << ValueCell(field, stored, values, marks);
-    h << "</tr>";
+    std::string cells;
+    for (const auto& field : s.cells[r]) AppendValueCell(cells, field, values, marks);
+    h << cells << "</tr>";
   }
   h << "</tbody></table>";
   return h.str();
@@ -434,12 +441,11 @@ std::string Tables(View& view, const StoredExtraction& stored, const CellMarks& 
   if (!e.template_id) return "<p class=\"none\">无统计表 no statistics table</p>";
   std::map<std::string, Value> values(e.fields.begin(), e.fields.end());
   std::string html;
-  for (const auto& section : TemplateLayout(view.rules, *e.template_id)) {
-    html += SectionTable(section, stored, values, marks);
-  }
+  const std::vector<SectionLayout> layout = TemplateLayout(view.rules, *e.template_id);
+  for (const auto& section : layout) html += SectionTable(section, values, marks);
   // Fields stored but not in the catalogue's layout (an older catalogue) are listed, not lost.
   std::set<std::string> laid_out;
-  for (const auto& section : TemplateLayout(view.rules, *e.template_id)) {
+  for (const auto& section : layout) {
     for (const auto& row : section.cells) laid_out.insert(row.begin(), row.end());
   }
   std::string extra;
@@ -589,7 +595,7 @@ Response ReportPage(const Request& request, View& view) {
   std::string url = RequiredUrl(request);
   std::optional<int> version = ParseOptionalInt(request, "version", 1, 1000000000);
   StoredExtraction stored = view.store.Show(url, version);
-  int versions = static_cast<int>(view.store.History(url).size());
+  int versions = std::max(stored.version, view.browser.Versions(url));  // not the whole history
   const Extraction& e = stored.extraction;
   std::ostringstream h;
   h << "<h1>" << Html(e.title.value_or(url)) << "</h1>" << Metadata(stored, versions) << Checks(e)

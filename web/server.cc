@@ -3,8 +3,11 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <condition_variable>
@@ -113,6 +116,20 @@ class ReaderPool {
   std::vector<std::unique_ptr<Readers>> free_;
 };
 
+// Lowers the calling thread's scheduling priority by `increment` nice levels (at most to 19),
+// once per thread: libmicrohttpd makes its threads itself, so each does it on its first request.
+// Linux applies setpriority to one thread when given its thread id.
+void LowerThisThreadOnce(int increment) {
+  thread_local bool lowered = false;
+  if (lowered || increment <= 0) return;
+  lowered = true;
+  const id_t thread = static_cast<id_t>(::gettid());
+  errno = 0;
+  int nice = ::getpriority(PRIO_PROCESS, thread);
+  if (errno != 0) return;
+  ::setpriority(PRIO_PROCESS, thread, std::min(19, nice + increment));  // raising nice never fails
+}
+
 MHD_Result CollectValue(void* target, MHD_ValueKind, const char* key, const char* value) {
   auto* map = static_cast<std::map<std::string, std::string>*>(target);
   map->emplace(key ? key : "", value ? value : "");
@@ -167,6 +184,7 @@ struct WebServer::Impl {
                               const char* method, const char*, const char*,
                               size_t* upload_data_size, void** state) {
     auto* impl = static_cast<Impl*>(self);
+    LowerThisThreadOnce(impl->options.nice);
     static int marker;
     if (*state == nullptr) {
       *state = &marker;  // first call: the headers are in; answer now, never read a body

@@ -42,6 +42,10 @@ struct WebOptions {
   std::shared_ptr<const RuleSet> rules;  // the table layouts (fields.tsv)
   CoverageFactory coverage;              // empty: StoreCoverageFactory()
   int threads = 4;
+  // The request threads run this many nice levels below the thread that started the server (at
+  // most nice 19), so that a crawl in the same process or beside it takes the CPU first and the
+  // view serves on what is left: a crawl never waits for it. 0: the same priority.
+  int nice = 10;
   int max_connections = 128;
   int timeout_seconds = 10;
   size_t max_request_bytes = 32 * 1024;
