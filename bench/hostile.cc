@@ -14,6 +14,7 @@
 #include "extract/map/rules.h"
 #include "extract/read/decode.h"
 #include "extract/read/page.h"
+#include "tests/support/hostile_inputs.h"
 
 namespace {
 
@@ -62,8 +63,8 @@ int main() {
   });
   Measure("nested divs x100000: DiscoverLinks alone", nested,
           [&] { nianbao::DiscoverLinks(nested, url, *links); });
-  std::string stray = "<html><body>" +
-                      Repeat(Repeat("<div>", 300) + Repeat("</zz>", 300), 300) + "</body></html>";
+  std::string stray =
+      "<html><body>" + Repeat(Repeat("<div>", 300) + Repeat("</zz>", 300), 300) + "</body></html>";
   Measure("300 x (300 <div> + 300 stray </zz>): Extract", stray,
           [&] { nianbao::Extract(stray, *rules); });
 
@@ -72,8 +73,8 @@ int main() {
           [&] { nianbao::Extract(feeds, *rules); });
   std::string pages;
   for (int i = 0; i < 200000; ++i) {
-    pages += "政府信息公开工作年度报告\n  甲" + std::to_string(i) + "    " + std::to_string(i) +
-             "\n\f";
+    pages +=
+        "政府信息公开工作年度报告\n  甲" + std::to_string(i) + "    " + std::to_string(i) + "\n\f";
   }
   Measure("200,000 pages with a running header: Extract", pages,
           [&] { nianbao::Extract(pages, *rules); });
@@ -90,6 +91,19 @@ int main() {
     html.input = nianbao::ExtractOptions::Input::kHtml;
     Measure(("10 MB random bytes (seed " + std::to_string(seed) + "): Extract --html").c_str(),
             random, [&] { nianbao::Extract(random, *rules, html); });
+  }
+  // The "10 MB of any bytes" inputs (tests/support/hostile_inputs.h), by their bytes as the crawler
+  // reads a body, and forced as text and as HTML.
+  for (const auto& [name, bytes] : nianbao::testing::HostileInputs(10 << 20)) {
+    nianbao::ExtractOptions text, html;
+    text.input = nianbao::ExtractOptions::Input::kText;
+    html.input = nianbao::ExtractOptions::Input::kHtml;
+    Measure(("10 MB " + name + ": Extract").c_str(), bytes,
+            [&] { nianbao::Extract(bytes, *rules); });
+    Measure(("10 MB " + name + ": Extract --text").c_str(), bytes,
+            [&] { nianbao::Extract(bytes, *rules, text); });
+    Measure(("10 MB " + name + ": Extract --html").c_str(), bytes,
+            [&] { nianbao::Extract(bytes, *rules, html); });
   }
   std::string ascii_random = RandomBytes(10 << 20, 7);
   for (char& c : ascii_random) c = " \n\f\t|ab12-"[static_cast<unsigned char>(c) % 10];

@@ -3,13 +3,29 @@
 // is what fails when a path turns super-linear again; the assertions check that the result is
 // still right. bench/hostile prints the times.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "crawler/discovery.h"
 #include "extract/read/html_tree.h"
 #include "extract/read/page.h"
+#include "tests/support/hostile_inputs.h"
+#include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define NIANBAO_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NIANBAO_ASAN 1
+#endif
+#endif
 
 namespace nianbao {
 namespace {
@@ -83,6 +99,107 @@ TEST(HostileInputTest, RandomBytesAsTextAndHtml) {
       EXPECT_LE(static_cast<size_t>(grid.rows) * grid.columns, size_t{4} << 20);
     }
   }
+}
+
+// ---- any bytes, through the real binary ------------------------------------------------------
+
+struct BinaryRun {
+  int status = -1;
+  std::string out;
+};
+
+BinaryRun RunNianbao(const std::string& args) {
+  std::string command = testing::NianbaoBinary() + " " + args + " 2>/dev/null";
+  BinaryRun run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 65536> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  int raw = ::pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return run;
+}
+
+size_t CodePointCount(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Each input of the "10 MB of any bytes" target, read by `nianbao extract` as the crawler reads a
+// body (by its bytes), as text and as HTML: every one ends with a clear answer, no statistics table
+// (exit 3) and a JSON object per file, not a crash or a hang (ctest's TIMEOUT). bench/hostile
+// prints their CPU seconds at 10 MB.
+TEST(HostileInputTest, AMegabyteOfEachHostileInputThroughTheBinary) {
+#ifdef NIANBAO_ASAN
+  constexpr size_t kSize = 128 << 10;  // AddressSanitizer is ~10x slower; the shapes are the same
+#else
+  constexpr size_t kSize = 1 << 20;
+#endif
+  testing::TempDir dir;
+  std::vector<std::pair<std::string, std::string>> inputs = testing::HostileInputs(kSize);
+  std::string files;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::string file = dir.File("input" + std::to_string(i));
+    testing::WriteFileBytes(file, inputs[i].second);
+    files += " " + file;
+  }
+  // By its bytes: random bytes are binary data, form feeds alone an empty page, the rest text.
+  const std::vector<std::string> sniffed = {"binary", "empty", "text", "text",
+                                            "text",   "text",  "text"};
+  for (std::string mode : {"", "--text", "--html"}) {
+    SCOPED_TRACE("mode '" + mode + "'");
+    BinaryRun run = RunNianbao("extract --jobs 1 " + mode + files);
+    EXPECT_EQ(run.status, 3) << "no statistics table in any of them";
+    std::istringstream lines(run.out);
+    std::string line;
+    size_t index = 0;
+    for (; std::getline(lines, line); ++index) {
+      ASSERT_LT(index, inputs.size());
+      SCOPED_TRACE(inputs[index].first);
+      nlohmann::json json = nlohmann::json::parse(line);
+      EXPECT_EQ(json["file"], dir.File("input" + std::to_string(index)));
+      EXPECT_TRUE(json["template"].is_null());
+      EXPECT_TRUE(json["fields"].empty());
+      std::string expected = mode == "--text" ? "text" : mode == "--html" ? "html" : sniffed[index];
+      EXPECT_EQ(json["format"], expected);
+      // A page without a title line is titled by its first line, cut (was the whole 1 MB line).
+      if (json["title"].is_string()) {
+        EXPECT_LE(CodePointCount(json["title"].get<std::string>()), 200u);
+      }
+    }
+    EXPECT_EQ(index, inputs.size()) << "one JSON object per file";
+  }
+}
+
+TEST(HostileInputTest, FormattingTagsPastTheirLimitAreDroppedKeepingTheText) {
+  // Thousands of <b>s, each with other attributes (so HTML's "three alike" limit does not apply),
+  // closed by an end tag around them: Gumbo reopened all of them at every character after it.
+  std::string html = "<html><body>";
+  for (int i = 0; i < 20000; ++i)
+    html += "<div><b id=" + std::to_string(i) + ">w" + std::to_string(i) + "</div>";
+  html += "<p>年度报告</p></body></html>";
+  HtmlTree tree(html);
+  ASSERT_NE(tree.root(), nullptr);
+  EXPECT_TRUE(tree.warnings().empty()) << "formatting tags carry no text: nothing to warn about";
+  EXPECT_LE(Depth(tree.root()), 64 + 4 + 32);
+  Page page = ParseHtml(html);
+  EXPECT_NE(page.text.find("w19999"), std::string::npos);
+  EXPECT_NE(page.text.find("年度报告"), std::string::npos);
+  // Closed formatting elements are no part of the limit: a page of them all is untouched.
+  std::string closed =
+      "<html><body>" + Repeat("<p><b>x</b><font size=2>y</font></p>", 20000) + "</body></html>";
+  HtmlTree closed_tree(closed);
+  ASSERT_NE(closed_tree.root(), nullptr);
+  const GumboNode* body =
+      static_cast<const GumboNode*>(closed_tree.root()->v.element.children.data[1]);
+  ASSERT_EQ(body->v.element.tag, GUMBO_TAG_BODY);
+  const GumboNode* last_p = static_cast<const GumboNode*>(
+      body->v.element.children.data[body->v.element.children.length - 1]);
+  ASSERT_EQ(last_p->v.element.tag, GUMBO_TAG_P);
+  EXPECT_EQ(static_cast<const GumboNode*>(last_p->v.element.children.data[0])->v.element.tag,
+            GUMBO_TAG_B);
 }
 
 // ---- text: huge lines and huge tables -----------------------------------------------------

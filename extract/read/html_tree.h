@@ -1,9 +1,11 @@
 // The one way HTML is parsed in nianbao: Gumbo behind a nesting guard. Gumbo's tree construction
 // costs nesting depth × tag count (100,000 nested <div>s take ~45 s), so start tags that would open
 // elements deeper than kMaxHtmlNesting are dropped before parsing — with their end tags, and with a
-// warning. Real report pages nest a few dozen levels. The extractor (ParseHtml) and link discovery
-// both read an HtmlTree, so one page is parsed once. The tree and the UTF-8 source it points into
-// live as long as the HtmlTree. Never throws except std::bad_alloc.
+// warning. Real report pages nest a few dozen levels. Formatting start tags (<b>, <font> …, not
+// <a>) deeper than 64 levels or past 32 not yet ended are dropped too, without a warning: they
+// carry no text, and Gumbo pays their depth at every character after them. The extractor
+// (ParseHtml) and link discovery both read an HtmlTree, so one page is parsed once. The tree and
+// the UTF-8 source it points into live as long as the HtmlTree. Never throws except std::bad_alloc.
 #ifndef NIANBAO_EXTRACT_READ_HTML_TREE_H_
 #define NIANBAO_EXTRACT_READ_HTML_TREE_H_
 

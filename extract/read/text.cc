@@ -35,7 +35,8 @@ constexpr size_t kMaxGridSlots = 4u << 20;
 constexpr size_t kMaxFragmentLines = 8;
 constexpr size_t kMaxFragmentCells = 8;
 constexpr int kMaxWrappedLines = 8;
-constexpr size_t kMinGluedLineBytes = 600;  // a whole table saved in one line is longer
+constexpr size_t kMinGluedLineBytes = 600;   // a whole table saved in one line is longer
+constexpr size_t kMaxTitleCodePoints = 200;  // a page without a title line: its first line, cut
 
 // ---- UTF-8 helpers --------------------------------------------------------------------------
 
@@ -44,12 +45,18 @@ bool Cancelled(const std::atomic<bool>* cancel) {
   return cancel && cancel->load(std::memory_order_relaxed);
 }
 
+// Looks at the lead byte first: this runs once per byte of every line.
 size_t BlankAt(std::string_view s, size_t i) {
   if (i >= s.size()) return 0;
-  char c = s[i];
+  unsigned char c = static_cast<unsigned char>(s[i]);
   if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return 1;
-  if (s.substr(i, 2) == "\xC2\xA0") return 2;
-  if (s.substr(i, 3) == "\xE3\x80\x80") return 3;
+  if (c == 0xC2) return i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0 ? 2 : 0;
+  if (c == 0xE3) {
+    return i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                   static_cast<unsigned char>(s[i + 2]) == 0x80
+               ? 3
+               : 0;
+  }
   return 0;
 }
 
@@ -79,6 +86,14 @@ size_t CodePoints(std::string_view s) {
   size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
+}
+
+// The first `n` code points of `s` (a line of 10 MB is no title).
+std::string_view FirstCodePoints(std::string_view s, size_t n) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && n-- == 0) return s.substr(0, i);
+  }
+  return s;
 }
 
 // Display position in code points of byte offset `i` (pdftotext -layout places one character per
@@ -204,6 +219,13 @@ constexpr size_t kMaxTokenBytes = 64;
 // A number as printed, or a "not reported" mark, optionally followed by a unit.
 bool IsValueToken(std::string_view raw) {
   if (raw.size() > kMaxTokenBytes) return false;
+  // Exact first look, before any copy: every mark, sign and number below starts with one of
+  // these bytes (a digit, + - , . /, or the lead byte of — – ― － ／ ＋ ，．０–９ 无 不).
+  size_t first = 0;
+  while (size_t n = BlankAt(raw, first)) first += n;
+  if (first == raw.size()) return false;
+  static constexpr std::string_view kFirstBytes = "0123456789+-,./\xE2\xEF\xE6\xE4";
+  if (kFirstBytes.find(raw[first]) == std::string_view::npos) return false;
   std::string s = RemoveBlanks(raw);
   std::string_view t = s;
   static constexpr std::string_view kMarks[] = {"——", "—",  "－", "-",      "–",  "―",
@@ -1239,7 +1261,7 @@ Page ParseText(std::string_view text, const std::atomic<bool>* cancel) {
   if (page.title.empty()) {
     for (std::string_view line : lines) {
       if (std::string_view trimmed = Trim(line); !trimmed.empty()) {
-        page.title = std::string(trimmed);
+        page.title = std::string(FirstCodePoints(trimmed, kMaxTitleCodePoints));
         break;
       }
     }
