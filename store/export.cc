@@ -77,19 +77,21 @@ void AppendReportCells(const ExportedVersion& version, ExportRow& row) {
 std::vector<ExportColumn> LongColumns() {
   std::vector<ExportColumn> columns = ReportColumns();
   for (ExportColumn& column : std::vector<ExportColumn>{
-      {"year", Type::kInteger, "", "", "the report year"},
-      {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
-      {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
-      {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
-      {"field", Type::kString, "", "", "the field id (rules/fields.tsv)"},
-      {"value", Type::kNumber, "", "", "the value; empty: not reported"},
-      {"raw", Type::kString, "", "", "the cell as printed"},
-      {"unit", Type::kString, "", "", "the field's unit"},
-      {"format", Type::kString, "", "", "source format: html, text, pdf, docx, xlsx, ocr, ..."},
-      {"label", Type::kString, "", "", "the row and column label as printed on the page"},
-      {"label_zh", Type::kString, "", "", "the official row and column label (rules/fields.tsv)"},
-      {"published", Type::kDate, "", "", "the publication date printed on the page"},
-  })
+           {"year", Type::kInteger, "", "", "the report year"},
+           {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
+           {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
+           {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
+           {"field", Type::kString, "", "", "the field id (rules/fields.tsv)"},
+           {"value", Type::kNumber, "", "", "the value; empty: not reported"},
+           {"raw", Type::kString, "", "", "the cell as printed"},
+           {"unit", Type::kString, "", "", "the field's unit"},
+           {"format", Type::kString, "", "",
+            "source format: html, text, pdf, docx, xlsx, ocr, ..."},
+           {"label", Type::kString, "", "", "the row and column label as printed on the page"},
+           {"label_zh", Type::kString, "", "",
+            "the official row and column label (rules/fields.tsv)"},
+           {"published", Type::kDate, "", "", "the publication date printed on the page"},
+       })
     columns.push_back(std::move(column));
   for (ExportColumn& column : QualityColumns()) columns.push_back(std::move(column));
   return columns;
@@ -98,13 +100,13 @@ std::vector<ExportColumn> LongColumns() {
 std::vector<ExportColumn> WideMetadataColumns() {
   std::vector<ExportColumn> columns = ReportColumns();
   for (ExportColumn& column : std::vector<ExportColumn>{
-      {"year", Type::kInteger, "", "", "the report year"},
-      {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
-      {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
-      {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
-      {"title", Type::kString, "", "", "the report's title"},
-      {"published", Type::kDate, "", "", "the publication date printed on the page"},
-  })
+           {"year", Type::kInteger, "", "", "the report year"},
+           {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
+           {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
+           {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
+           {"title", Type::kString, "", "", "the report's title"},
+           {"published", Type::kDate, "", "", "the publication date printed on the page"},
+       })
     columns.push_back(std::move(column));
   return columns;
 }
@@ -186,13 +188,18 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
         SQLite::Column raw = values->getColumn(3), label = values->getColumn(4);
         row.clear();
         AppendReportCells(version, row);
-        for (std::string cell :
-             {version.year, version.template_id, version.version, version.fetched_at, field,
-              ValueText(*values, 2), raw.isNull() ? std::string() : raw.getString(),
-              spec ? spec->unit : std::string(), version.format,
-              label.isNull() ? std::string() : label.getString(),
-              spec ? OfficialLabel(*spec) : std::string(), version.published})
-          row.push_back(std::move(cell));
+        row.push_back(version.year);
+        row.push_back(version.template_id);
+        row.push_back(version.version);
+        row.push_back(version.fetched_at);
+        row.push_back(std::move(field));
+        row.push_back(ValueText(*values, 2));
+        row.push_back(raw.isNull() ? std::string() : raw.getString());
+        row.push_back(spec ? spec->unit : std::string());
+        row.push_back(version.format);
+        row.push_back(label.isNull() ? std::string() : label.getString());
+        row.push_back(spec ? OfficialLabel(*spec) : std::string());
+        row.push_back(version.published);
         AppendQuality(version, row);
         sink.Row(row);
         ++stats.rows;

@@ -5,10 +5,11 @@
 // as printed (with empty body cells). One cursor over the latest versions, ordered by body and
 // year and, within a (body, year), best first (fewest failed checks, fewest unmatched labels,
 // latest fetch): the first version of each (body, year) is its row (with --only-clean, the first
-// clean one, counting the cross-year checks), the others are counted in its `reports` column. Per row one statement
-// reads only the crosswalk's fields (the field_values_by_field index). A harmonised value is the
-// sum of its fields for the row's template; null when the template has no comparable field
-// (comparability none), or when any term is missing or blank — never a partial sum.
+// clean one, counting the cross-year checks), the others are counted in its `reports` column. Per
+// row one statement reads only the crosswalk's fields (the field_values_by_field index). A
+// harmonised value is the sum of its fields for the row's template; null when the template has no
+// comparable field (comparability none), or when any term is missing or blank — never a partial
+// sum.
 #include <functional>
 #include <map>
 #include <set>

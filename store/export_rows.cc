@@ -117,7 +117,8 @@ std::vector<ExportColumn> BodyColumns() {
   return {
       {"body_id", T::kInteger, "", "",
        "the body record's id (nianbao coverage, reports); empty: no body record"},
-      {"body_name", T::kString, "", "", "the body's canonical name (rules/bodies.tsv, regions.tsv)"},
+      {"body_name", T::kString, "", "",
+       "the body's canonical name (rules/bodies.tsv, regions.tsv)"},
       {"body_level", T::kString, "", "",
        "national, provincial, prefecture, county, township or department"},
       {"body_province", T::kString, "", "", "the body's province; empty: national or unknown"},
@@ -135,7 +136,8 @@ void AppendBodyCells(const ExportedVersion& version, ExportRow& row) {
 std::vector<ExportColumn> QualityColumns() {
   using T = ExportColumn::Type;
   return {
-      {"checks_failed", T::kInteger, "", "", "number of checks that failed: sums, text against table, year against year"},
+      {"checks_failed", T::kInteger, "", "",
+       "number of checks that failed: sums, text against table, year against year"},
       {"checks_failed_ids", T::kString, "", "", "the failed checks' identities, ;-separated"},
       {"checks_not_assessable", T::kInteger, "", "",
        "checks that could not be assessed (a blank or missing term)"},
