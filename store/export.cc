@@ -1,5 +1,6 @@
 // The long and wide layouts, streamed: one cursor over report versions (store/export_rows.h) and,
 // per version, one over its values. Memory holds one output row.
+#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -15,8 +16,7 @@ using Type = ExportColumn::Type;
 std::string VersionsSql(const ExportOptions& options) {
   return std::string("SELECT ") + kVersionColumnsSql + " FROM reports r JOIN snapshots s ON " +
          (options.all_versions ? "s.report_id = r.id" : "s.id = r.latest_snapshot_id") +
-         " JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id WHERE " +
-         kVersionFiltersSql + " ORDER BY r.id, s.version";
+         kVersionJoinsSql + " WHERE " + kVersionFiltersSql + " ORDER BY r.id, s.version";
 }
 
 // A version's listed values in field order, with the label as printed on the page.
@@ -58,38 +58,57 @@ class Catalogue {
   std::unordered_map<std::string, const FieldSpec*> by_template_, by_field_;
 };
 
-std::vector<ExportColumn> LongColumns() {
+// The columns a layout starts with: the report's address, its issuer and its body record.
+std::vector<ExportColumn> ReportColumns() {
   std::vector<ExportColumn> columns = {
       {"url", Type::kString, "", "", "the report's address (file: and a path when imported)"},
       {"issuer", Type::kString, "", "", "the issuing body, as printed"},
-      {"year", Type::kInteger, "", "", "the report year"},
-      {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
-      {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
-      {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
-      {"field", Type::kString, "", "", "the field id (rules/fields.tsv)"},
-      {"value", Type::kNumber, "", "", "the value; empty: not reported"},
-      {"raw", Type::kString, "", "", "the cell as printed"},
-      {"unit", Type::kString, "", "", "the field's unit"},
-      {"format", Type::kString, "", "", "source format: html, text, pdf, docx, xlsx, ocr, ..."},
-      {"label", Type::kString, "", "", "the row and column label as printed on the page"},
-      {"label_zh", Type::kString, "", "", "the official row and column label (rules/fields.tsv)"},
-      {"published", Type::kDate, "", "", "the publication date printed on the page"},
   };
+  for (ExportColumn& column : BodyColumns()) columns.push_back(std::move(column));
+  return columns;
+}
+
+void AppendReportCells(const ExportedVersion& version, ExportRow& row) {
+  row.push_back(version.url);
+  row.push_back(version.issuer);
+  AppendBodyCells(version, row);
+}
+
+std::vector<ExportColumn> LongColumns() {
+  std::vector<ExportColumn> columns = ReportColumns();
+  for (ExportColumn& column : std::vector<ExportColumn>{
+           {"year", Type::kInteger, "", "", "the report year"},
+           {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
+           {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
+           {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
+           {"field", Type::kString, "", "", "the field id (rules/fields.tsv)"},
+           {"value", Type::kNumber, "", "", "the value; empty: not reported"},
+           {"raw", Type::kString, "", "", "the cell as printed"},
+           {"unit", Type::kString, "", "", "the field's unit"},
+           {"format", Type::kString, "", "",
+            "source format: html, text, pdf, docx, xlsx, ocr, ..."},
+           {"label", Type::kString, "", "", "the row and column label as printed on the page"},
+           {"label_zh", Type::kString, "", "",
+            "the official row and column label (rules/fields.tsv)"},
+           {"published", Type::kDate, "", "", "the publication date printed on the page"},
+       })
+    columns.push_back(std::move(column));
   for (ExportColumn& column : QualityColumns()) columns.push_back(std::move(column));
   return columns;
 }
 
 std::vector<ExportColumn> WideMetadataColumns() {
-  return {
-      {"url", Type::kString, "", "", "the report's address (file: and a path when imported)"},
-      {"issuer", Type::kString, "", "", "the issuing body, as printed"},
-      {"year", Type::kInteger, "", "", "the report year"},
-      {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
-      {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
-      {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
-      {"title", Type::kString, "", "", "the report's title"},
-      {"published", Type::kDate, "", "", "the publication date printed on the page"},
-  };
+  std::vector<ExportColumn> columns = ReportColumns();
+  for (ExportColumn& column : std::vector<ExportColumn>{
+           {"year", Type::kInteger, "", "", "the report year"},
+           {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
+           {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
+           {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
+           {"title", Type::kString, "", "", "the report's title"},
+           {"published", Type::kDate, "", "", "the publication date printed on the page"},
+       })
+    columns.push_back(std::move(column));
+  return columns;
 }
 
 }  // namespace
@@ -101,6 +120,9 @@ ExportStats SqliteStore::Export(const ExportOptions& options, std::ostream& out)
 
 ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) {
   if (options.layout == ExportOptions::Layout::kPanel) return ExportPanel(options, sink);
+  // Its own read, before the export's: a report stored between the two has no cross-year results
+  // yet (they are those of the store as it was a moment before).
+  const std::map<std::string, CrossYearQuality> cross_year = CrossYearQualityByReport();
   return Read("exporting", [&] {
     // Not cached statements: an export is one long cursor, run once.
     std::string versions_sql = VersionsSql(options);
@@ -133,6 +155,7 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
     std::unordered_map<int64_t, int64_t> column_by_field_id;  // -1: not a column
     while (cursor->executeStep()) {
       ExportedVersion version = ReadExportedVersion(*cursor);
+      AddCrossYear(cross_year, version);
       if (options.only_clean && !version.Clean()) {
         ++stats.not_clean;
         continue;
@@ -141,8 +164,11 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
       values->reset();
       values->bind(1, version.snapshot_id);
       if (wide) {
-        row = {version.url,     version.issuer,     version.year,  version.template_id,
-               version.version, version.fetched_at, version.title, version.published};
+        row.clear();
+        AppendReportCells(version, row);
+        for (const std::string* cell : {&version.year, &version.template_id, &version.version,
+                                        &version.fetched_at, &version.title, &version.published})
+          row.push_back(*cell);
         row.resize(wide_values_end);
       }
       while (values->executeStep()) {
@@ -160,20 +186,20 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
         std::string field = values->getColumn(1).getString();
         const FieldSpec* spec = catalogue.Of(version.template_id, field);
         SQLite::Column raw = values->getColumn(3), label = values->getColumn(4);
-        row = {version.url,
-               version.issuer,
-               version.year,
-               version.template_id,
-               version.version,
-               version.fetched_at,
-               field,
-               ValueText(*values, 2),
-               raw.isNull() ? std::string() : raw.getString(),
-               spec ? spec->unit : std::string(),
-               version.format,
-               label.isNull() ? std::string() : label.getString(),
-               spec ? OfficialLabel(*spec) : std::string(),
-               version.published};
+        row.clear();
+        AppendReportCells(version, row);
+        row.push_back(version.year);
+        row.push_back(version.template_id);
+        row.push_back(version.version);
+        row.push_back(version.fetched_at);
+        row.push_back(std::move(field));
+        row.push_back(ValueText(*values, 2));
+        row.push_back(raw.isNull() ? std::string() : raw.getString());
+        row.push_back(spec ? spec->unit : std::string());
+        row.push_back(version.format);
+        row.push_back(label.isNull() ? std::string() : label.getString());
+        row.push_back(spec ? OfficialLabel(*spec) : std::string());
+        row.push_back(version.published);
         AppendQuality(version, row);
         sink.Row(row);
         ++stats.rows;

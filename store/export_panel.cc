@@ -1,12 +1,15 @@
 // The panel layout: one row per (body, year) of the harmonised indicators of the crosswalk
 // (rules/harmonised.tsv), from each report's latest version.
 //
-// One cursor over the latest versions, ordered by body and year and, within a (body, year), best
-// first (fewest failed checks, fewest unmatched labels, latest fetch): the first version of each
-// (body, year) is its row, the others are counted in its `reports` column. Per row one statement
-// reads only the crosswalk's fields (the field_values_by_field index). A harmonised value is the
-// sum of its fields for the row's template; null when the template has no comparable field
-// (comparability none), or when any term is missing or blank — never a partial sum.
+// A body is the report's body record (reports.body_id), else, for a report without one, its issuer
+// as printed (with empty body cells). One cursor over the latest versions, ordered by body and
+// year and, within a (body, year), best first (fewest failed checks, fewest unmatched labels,
+// latest fetch): the first version of each (body, year) is its row (with --only-clean, the first
+// clean one, counting the cross-year checks), the others are counted in its `reports` column. Per
+// row one statement reads only the crosswalk's fields (the field_values_by_field index). A
+// harmonised value is the sum of its fields for the row's template; null when the template has no
+// comparable field (comparability none), or when any term is missing or blank — never a partial
+// sum.
 #include <functional>
 #include <map>
 #include <set>
@@ -22,23 +25,21 @@ namespace {
 
 using Type = ExportColumn::Type;
 
-// The body of a report. For now the issuer as printed; canonical body records (id, canonical
-// name, level, province, region code) are to be joined HERE: BodyColumns() gains their columns and
-// BodyCells() their values, and the panel's key becomes the body id.
-std::vector<ExportColumn> BodyColumns() {
-  return {{"body", Type::kString, "", "", "the issuing body (for now: the issuer as printed)"}};
-}
-void AppendBodyCells(const ExportedVersion& version, ExportRow& row) {
-  row.push_back(version.issuer);
+// A panel row's body: its body record when the report has one, else the issuer as printed (its
+// body cells then stay empty: a body is never guessed).
+std::string PanelKey(const ExportedVersion& version) {
+  return version.body_id.empty() ? "issuer:" + version.issuer : "body:" + version.body_id;
 }
 
 std::string PanelSql() {
   return std::string("SELECT ") + kVersionColumnsSql +
-         " FROM reports r JOIN snapshots s ON s.id = r.latest_snapshot_id"
-         " JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id WHERE " +
-         kVersionFiltersSql +
+         " FROM reports r JOIN snapshots s ON s.id = r.latest_snapshot_id" + kVersionJoinsSql +
+         " WHERE " + kVersionFiltersSql +
          " AND s.issuer IS NOT NULL AND s.issuer <> '' AND s.year IS NOT NULL"
-         " ORDER BY s.issuer, s.year, failed_rows, unmatched_rows, f.fetched_at DESC, r.id";
+         // By body (its canonical name; else the issuer, after the body of that name) and year:
+         // each PanelKey's rows are consecutive.
+         " ORDER BY coalesce(b.name, s.issuer), b.id IS NULL, s.year, failed_rows, unmatched_rows,"
+         " f.fetched_at DESC, r.id";
 }
 
 constexpr const char* kUnkeyedSql =
@@ -148,6 +149,8 @@ std::string SumText(const std::vector<int64_t>& field_ids,
 }  // namespace
 
 ExportStats SqliteStore::ExportPanel(const ExportOptions& options, ExportSink& sink) {
+  // Its own read, before the export's (as Export's).
+  const std::map<std::string, CrossYearQuality> cross_year = CrossYearQualityByReport();
   return Read("exporting the panel", [&] {
     Indicators indicators(options.crosswalk, [&](const std::string& name) -> int64_t {
       SQLite::Statement& find = Prepared("SELECT id FROM field_names WHERE name = ?");
@@ -156,6 +159,8 @@ ExportStats SqliteStore::ExportPanel(const ExportOptions& options, ExportSink& s
     });
 
     std::vector<ExportColumn> columns = BodyColumns();
+    columns.push_back(
+        {"issuer", Type::kString, "", "", "the issuing body as the row's report prints it"});
     columns.push_back({"year", Type::kInteger, "", "", "the report year"});
     for (size_t i = 0; i < indicators.Ids().size(); ++i) {
       columns.push_back(
@@ -207,18 +212,22 @@ ExportStats SqliteStore::ExportPanel(const ExportOptions& options, ExportSink& s
     std::unordered_map<int64_t, Value> found;
     while (cursor->executeStep()) {
       ExportedVersion version = ReadExportedVersion(*cursor);
-      if (group_open && version.issuer == group_body && version.year == group_year) {
-        ++group_reports;
-        if (!row.empty()) ++stats.panel_duplicates;
-        if (row.empty()) ++stats.not_clean;
+      AddCrossYear(cross_year, version);
+      std::string key = PanelKey(version);
+      bool same_group = group_open && key == group_body && version.year == group_year;
+      if (!same_group) {
+        flush();
+        group_open = true;
+        group_body = std::move(key);
+        group_year = version.year;
+        group_reports = 0;
+      }
+      ++group_reports;
+      if (!row.empty()) {  // the group's row is written: this report is another of it
+        ++stats.panel_duplicates;
         continue;
       }
-      flush();
-      group_open = true;
-      group_body = version.issuer;
-      group_year = version.year;
-      group_reports = 1;
-      // The first version of a group is its best: when it is not clean, none is.
+      // Best first by the store's own checks; the cross-year ones can make a later one cleaner.
       if (options.only_clean && !version.Clean()) {
         ++stats.not_clean;
         continue;
@@ -234,6 +243,7 @@ ExportStats SqliteStore::ExportPanel(const ExportOptions& options, ExportSink& s
             value.isNull() ? Value() : Value(value.getDouble());
       }
       AppendBodyCells(version, row);
+      row.push_back(version.issuer);
       row.push_back(version.year);
       const std::vector<Indicators::Terms>* terms = indicators.Of(version.template_id);
       std::string approximate;

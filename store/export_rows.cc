@@ -18,7 +18,12 @@ const char* const kVersionColumnsSql =
     "AND c.status = 'not_assessable'), "
     "(SELECT count(*) FROM unmatched u WHERE u.snapshot_id = s.id) AS unmatched_rows, "
     "(SELECT count(*) FROM warnings w WHERE w.snapshot_id = s.id), "
-    "(SELECT count(*) FROM check_failures c WHERE c.snapshot_id = s.id) AS failed_rows";
+    "(SELECT count(*) FROM check_failures c WHERE c.snapshot_id = s.id) AS failed_rows, "
+    "b.id, b.name, b.level, b.province, b.region_code, s.id = r.latest_snapshot_id";
+
+const char* const kVersionJoinsSql =
+    " JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id"
+    " LEFT JOIN bodies b ON b.id = r.body_id";
 
 const char* const kVersionFiltersSql =
     "(?1 IS NULL OR s.template = ?1) AND (?2 IS NULL OR s.year = ?2) "
@@ -79,18 +84,67 @@ ExportedVersion ReadExportedVersion(SQLite::Statement& cursor) {
   v.not_assessable = cursor.getColumn(12).getInt64();
   v.unmatched = cursor.getColumn(13).getInt64();
   v.warnings = cursor.getColumn(14).getInt64();
+  if (!cursor.getColumn(16).isNull()) v.body_id = std::to_string(cursor.getColumn(16).getInt64());
+  v.body_name = text(17);
+  v.body_level = text(18);
+  v.body_province = text(19);
+  v.body_region_code = text(20);
+  v.latest = cursor.getColumn(21).getInt() != 0;
   return v;
+}
+
+void AddCrossYear(const std::map<std::string, CrossYearQuality>& cross_year,
+                  ExportedVersion& version) {
+  if (!version.latest) return;
+  auto found = cross_year.find(version.url);
+  if (found == cross_year.end()) return;
+  for (const std::string& id : found->second.failed) {
+    if (!version.failed_ids.empty()) version.failed_ids += ';';
+    version.failed_ids += id;
+  }
+  version.failed_ids = UniqueIds(version.failed_ids);  // a duplicate's checks may repeat an id
+  version.failed = version.failed_ids.empty() ? 0 : 1;
+  for (char c : version.failed_ids) version.failed += c == ';';
+  for (const std::string& id : found->second.warnings) {
+    if (!version.warned_ids.empty()) version.warned_ids += ';';
+    version.warned_ids += id;
+  }
+  version.warned_ids = UniqueIds(version.warned_ids);
+}
+
+std::vector<ExportColumn> BodyColumns() {
+  using T = ExportColumn::Type;
+  return {
+      {"body_id", T::kInteger, "", "",
+       "the body record's id (nianbao coverage, reports); empty: no body record"},
+      {"body_name", T::kString, "", "",
+       "the body's canonical name (rules/bodies.tsv, regions.tsv)"},
+      {"body_level", T::kString, "", "",
+       "national, provincial, prefecture, county, township or department"},
+      {"body_province", T::kString, "", "", "the body's province; empty: national or unknown"},
+      {"body_region_code", T::kString, "", "",
+       "GB/T 2260 division code (6 digits); empty: not known"},
+  };
+}
+
+void AppendBodyCells(const ExportedVersion& version, ExportRow& row) {
+  for (const std::string* cell : {&version.body_id, &version.body_name, &version.body_level,
+                                  &version.body_province, &version.body_region_code})
+    row.push_back(*cell);
 }
 
 std::vector<ExportColumn> QualityColumns() {
   using T = ExportColumn::Type;
   return {
-      {"checks_failed", T::kInteger, "", "", "number of sum and text checks that failed"},
+      {"checks_failed", T::kInteger, "", "",
+       "number of checks that failed: sums, text against table, year against year"},
       {"checks_failed_ids", T::kString, "", "", "the failed checks' identities, ;-separated"},
       {"checks_not_assessable", T::kInteger, "", "",
        "checks that could not be assessed (a blank or missing term)"},
       {"unmatched", T::kInteger, "", "", "table labels that matched no field"},
       {"warnings", T::kInteger, "", "", "extraction warnings (nianbao show lists them)"},
+      {"checks_warned_ids", T::kString, "", "",
+       "the year-against-year checks that warned (cross_year.in_force.*), ;-separated"},
       {"rules_sha256", T::kString, "", "", "SHA-256 of the rules that made the extraction"},
   };
 }
@@ -101,6 +155,7 @@ void AppendQuality(const ExportedVersion& version, ExportRow& row) {
   row.push_back(std::to_string(version.not_assessable));
   row.push_back(std::to_string(version.unmatched));
   row.push_back(std::to_string(version.warnings));
+  row.push_back(version.warned_ids);
   row.push_back(version.rules_sha256);
 }
 

@@ -1,6 +1,7 @@
 // What every export layout shares (store/export.cc: long and wide; store/export_panel.cc: panel):
-// the report versions' cursor with their metadata and quality (failed checks, checks not
-// assessable, unmatched labels, warnings, the rules' hash), and the quality columns. Internal to
+// the report versions' cursor with their metadata, body record and quality (failed checks, the
+// cross-year checks among them, checks not assessable, unmatched labels, warnings, the rules'
+// hash), the body columns and the quality columns. Internal to
 // store/.
 #ifndef NIANBAO_STORE_EXPORT_ROWS_H_
 #define NIANBAO_STORE_EXPORT_ROWS_H_
@@ -8,6 +9,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,23 +24,41 @@ struct ExportedVersion {
   std::string url, issuer, year, template_id, version, fetched_at, title, published;
   std::string format;  // the source document's format; "" when stored before formats
   std::string rules_sha256;
-  std::string failed_ids;  // the identities of the failed checks, ";"-joined, in check order
+  // The report's body record (bodies, via reports.body_id); all "" when it has none.
+  std::string body_id, body_name, body_level, body_province, body_region_code;
+  bool latest = true;      // the report's latest version (the one the cross-year checks read)
+  std::string failed_ids;  // the identities of the failed checks, ";"-joined, in check order,
+                           // then the cross-year checks that failed (AddCrossYear)
+  std::string warned_ids;  // the cross-year checks that warned, ";"-joined
   int64_t failed = 0, not_assessable = 0, unmatched = 0, warnings = 0;
 
   // --only-clean: no failed check and no unmatched label.
   bool Clean() const { return failed == 0 && unmatched == 0; }
 };
 
-// The SELECT list of a report-version cursor over `s` (snapshots), `src` (sources) and `f`
-// (fetches), in ReadExportedVersion's order. Its last column is the number of check_failures rows
-// (for ordering by quality).
+// The SELECT list of a report-version cursor over `r` (reports), `s` (snapshots), `src` (sources),
+// `f` (fetches) and `b` (bodies), in ReadExportedVersion's order; named columns failed_rows and
+// unmatched_rows (for ordering by quality).
 extern const char* const kVersionColumnsSql;
+// The joins after "FROM reports r JOIN snapshots s ON ...": src, f, and b (a LEFT JOIN).
+extern const char* const kVersionJoinsSql;
 // The WHERE conditions of the export's filters (?1 template, ?2 year, ?3 issuer text); bind them
 // with BindExportFilters.
 extern const char* const kVersionFiltersSql;
 void BindExportFilters(SQLite::Statement& cursor, const ExportOptions& options);
 
 ExportedVersion ReadExportedVersion(SQLite::Statement& cursor);
+
+// Adds the report's cross-year checks that failed or warned (Store::CrossYearQualityByReport,
+// keyed by URL) to `version`'s quality, when it is its report's latest version (the one they
+// judged); older versions keep their own checks only.
+void AddCrossYear(const std::map<std::string, CrossYearQuality>& cross_year,
+                  ExportedVersion& version);
+
+// The body record's columns (body_id, body_name, body_level, body_province, body_region_code) and
+// their cells for one version: empty cells when the report has no body record.
+std::vector<ExportColumn> BodyColumns();
+void AppendBodyCells(const ExportedVersion& version, ExportRow& row);
 
 // The quality columns every layout ends with, and their cells for one version.
 std::vector<ExportColumn> QualityColumns();
