@@ -94,7 +94,9 @@ int main() {
   }
   // The "10 MB of any bytes" inputs (tests/support/hostile_inputs.h), by their bytes as the crawler
   // reads a body, and forced as text and as HTML.
-  for (const auto& [name, bytes] : nianbao::testing::HostileInputs(10 << 20)) {
+  for (const auto& input : nianbao::testing::HostileInputs(10 << 20)) {
+    const std::string& name = input.first;
+    const std::string& bytes = input.second;  // a reference, not a binding: lambdas capture it
     nianbao::ExtractOptions text, html;
     text.input = nianbao::ExtractOptions::Input::kText;
     html.input = nianbao::ExtractOptions::Input::kHtml;
