@@ -283,7 +283,8 @@ class Daemon {
   void FinishJob();
   // Links the job's reports to their bodies, and logs the URL of each new version and of each
   // fetch error since `since` (unix seconds), at most kMaxEventLines of each. The fetch errors of
-  // `failed_seeds` are left out: the seed's own warning line already said it (one line a crawl).
+  // `failed_seeds` and of every configured seed page are left out: the seed's crawl says it in its
+  // own warning line (one line a crawl), and another job's window may hold that fetch too.
   void LogNewVersionsAndErrors(int64_t since,
                                const std::map<std::string, std::string>& failed_seeds);
   int PreviousSeedFailures(const std::string& seed);  // failed crawls in a row before this one
@@ -553,7 +554,15 @@ void Daemon::LogNewVersionsAndErrors(int64_t since,
                    " more new versions (nianbao changes)");
     }
     std::vector<ErrorRow> errors = store_->Errors(since);
-    std::erase_if(errors, [&](const ErrorRow& e) { return failed_seeds.count(e.url) > 0; });
+    // A seed page's failure is said by its own crawl's warning, whichever job's window it falls in.
+    auto is_seed = [&](const std::string& url) {
+      if (failed_seeds.count(url) > 0) return true;
+      for (const SeedConfig& seed : settings_.config.seeds) {
+        if (seed.url == url) return true;
+      }
+      return false;
+    };
+    std::erase_if(errors, [&](const ErrorRow& e) { return is_seed(e.url); });
     for (size_t i = 0; i < errors.size() && i < kMaxEventLines; ++i) {
       logger_.Warning("fetch error " + errors[i].error + ": " + errors[i].url);
     }

@@ -58,19 +58,23 @@ class Catalogue {
   std::unordered_map<std::string, const FieldSpec*> by_template_, by_field_;
 };
 
-// The columns a layout starts with: the report's address, its issuer and its body record.
+// The columns a layout starts with: the report's address and its issuer. The body record's columns
+// come last, after the quality columns, so that the columns of earlier versions keep their places.
 std::vector<ExportColumn> ReportColumns() {
-  std::vector<ExportColumn> columns = {
+  return {
       {"url", Type::kString, "", "", "the report's address (file: and a path when imported)"},
       {"issuer", Type::kString, "", "", "the issuing body, as printed"},
   };
-  for (ExportColumn& column : BodyColumns()) columns.push_back(std::move(column));
-  return columns;
 }
 
 void AppendReportCells(const ExportedVersion& version, ExportRow& row) {
   row.push_back(version.url);
   row.push_back(version.issuer);
+}
+
+// What ends every long and wide row: the quality columns, then the body record.
+void AppendQualityAndBody(const ExportedVersion& version, ExportRow& row) {
+  AppendQuality(version, row);
   AppendBodyCells(version, row);
 }
 
@@ -94,6 +98,7 @@ std::vector<ExportColumn> LongColumns() {
        })
     columns.push_back(std::move(column));
   for (ExportColumn& column : QualityColumns()) columns.push_back(std::move(column));
+  for (ExportColumn& column : BodyColumns()) columns.push_back(std::move(column));
   return columns;
 }
 
@@ -145,9 +150,11 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
       columns.push_back(
           {"format", Type::kString, "", "", "source format: html, text, pdf, docx, xlsx, ocr"});
       for (ExportColumn& column : QualityColumns()) columns.push_back(std::move(column));
+      for (ExportColumn& column : BodyColumns()) columns.push_back(std::move(column));
     }
     sink.Begin(columns);
-    const size_t wide_values_end = columns.size() - 1 - QualityColumns().size();
+    const size_t wide_values_end =
+        columns.size() - 1 - QualityColumns().size() - BodyColumns().size();
 
     ExportStats stats;
     ExportRow row;
@@ -200,13 +207,13 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
         row.push_back(label.isNull() ? std::string() : label.getString());
         row.push_back(spec ? OfficialLabel(*spec) : std::string());
         row.push_back(version.published);
-        AppendQuality(version, row);
+        AppendQualityAndBody(version, row);
         sink.Row(row);
         ++stats.rows;
       }
       if (wide) {
         row.push_back(version.format);
-        AppendQuality(version, row);
+        AppendQualityAndBody(version, row);
         sink.Row(row);
         ++stats.rows;
       }

@@ -143,9 +143,9 @@ std::vector<ExportColumn> QualityColumns() {
        "checks that could not be assessed (a blank or missing term)"},
       {"unmatched", T::kInteger, "", "", "table labels that matched no field"},
       {"warnings", T::kInteger, "", "", "extraction warnings (nianbao show lists them)"},
+      {"rules_sha256", T::kString, "", "", "SHA-256 of the rules that made the extraction"},
       {"checks_warned_ids", T::kString, "", "",
        "the year-against-year checks that warned (cross_year.in_force.*), ;-separated"},
-      {"rules_sha256", T::kString, "", "", "SHA-256 of the rules that made the extraction"},
   };
 }
 
@@ -155,8 +155,8 @@ void AppendQuality(const ExportedVersion& version, ExportRow& row) {
   row.push_back(std::to_string(version.not_assessable));
   row.push_back(std::to_string(version.unmatched));
   row.push_back(std::to_string(version.warnings));
-  row.push_back(version.warned_ids);
   row.push_back(version.rules_sha256);
+  row.push_back(version.warned_ids);
 }
 
 }  // namespace nianbao::store_internal

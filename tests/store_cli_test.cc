@@ -218,10 +218,12 @@ TEST_F(StoreCliTest, ExportWritesCsvToStdoutOrFile) {
 
   run = Nianbao(dir_, {"export", "--db", db_, "--year", "2019"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out,
-            "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format,label,label_zh,"
-            "published,checks_failed,checks_failed_ids,checks_not_assessable,unmatched,warnings,"
-            "rules_sha256\r\n");
+  EXPECT_EQ(
+      run.out,
+      "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format,label,label_zh,"
+      "published,checks_failed,checks_failed_ids,checks_not_assessable,unmatched,warnings,"
+      "rules_sha256,checks_warned_ids,body_id,body_name,body_level,body_province,"
+      "body_region_code\r\n");
 }
 
 }  // namespace

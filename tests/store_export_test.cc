@@ -152,7 +152,7 @@ TEST_F(ExportTest, LongRoundTripsEveryValue) {
   Rows rows = ParseCsv(csv);
   // Columns after format (label, label_zh, published, the quality columns) are checked below.
   ASSERT_EQ(rows.size(), 6u);
-  ASSERT_EQ(rows[0].size(), 20u);
+  ASSERT_EQ(rows[0].size(), 26u);  // ... rules_sha256, checks_warned_ids, then 5 body columns
   EXPECT_EQ(rows[0][11], "label");
   EXPECT_EQ(rows[0][12], "label_zh");
   EXPECT_EQ(rows[0][14], "checks_failed");
@@ -181,7 +181,7 @@ TEST_F(ExportTest, WideHasCatalogueColumnsAndBlanksWhereAFieldDoesNotApply) {
   Rows rows = ParseCsv(Export(options));
   // After format: the quality columns (no failed check, no unmatched label in these reports).
   ASSERT_EQ(rows.size(), 3u);
-  ASSERT_EQ(rows[0].size(), 19u);
+  ASSERT_EQ(rows[0].size(), 25u);
   EXPECT_EQ(rows[0][13], "checks_failed");
   EXPECT_EQ(rows[0][18], "rules_sha256");
   EXPECT_EQ(rows[1][13], "0");
@@ -309,10 +309,12 @@ TEST_F(ExportTest, EmptyDatabaseExportsTheHeaderOnly) {
   ExportOptions options;
   ExportStats stats = empty->Export(options, out);
   EXPECT_EQ(stats.rows, 0);
-  EXPECT_EQ(out.str(),
-            "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format,label,label_zh,"
-            "published,checks_failed,checks_failed_ids,checks_not_assessable,unmatched,warnings,"
-            "rules_sha256\r\n");
+  EXPECT_EQ(
+      out.str(),
+      "url,issuer,year,template,version,fetched_at,field,value,raw,unit,format,label,label_zh,"
+      "published,checks_failed,checks_failed_ids,checks_not_assessable,unmatched,warnings,"
+      "rules_sha256,checks_warned_ids,body_id,body_name,body_level,body_province,"
+      "body_region_code\r\n");
 }
 
 }  // namespace
