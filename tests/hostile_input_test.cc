@@ -17,15 +17,8 @@
 #include "extract/read/page.h"
 #include "tests/support/hostile_inputs.h"
 #include "tests/support/paths.h"
+#include "tests/support/sanitizer.h"
 #include "tests/support/temp_dir.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define NIANBAO_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NIANBAO_ASAN 1
-#endif
-#endif
 
 namespace nianbao {
 namespace {
