@@ -15,6 +15,7 @@
 #include "cmd/commands.h"
 #include "cmd/common.h"
 #include "cmd/help.h"
+#include "store/csv.h"
 #include "store/store.h"
 
 namespace nianbao {
@@ -125,17 +126,6 @@ void PrintJson(const std::vector<ReportChecks>& reports, const std::vector<Cross
   std::cout << out.dump(1, ' ', false, kReplaceInvalidUtf8) << "\n";
 }
 
-// RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled.
-std::string Csv(const std::string& cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-  std::string quoted = "\"";
-  for (char c : cell) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 std::string Number(const Value& value) { return value ? ValueToJson(value).dump() : ""; }
 
 void PrintCsv(const std::vector<ReportChecks>& reports, const std::vector<CrossYearCheck>& cross,
@@ -144,18 +134,20 @@ void PrintCsv(const std::vector<ReportChecks>& reports, const std::vector<CrossY
                "previous_url,detail\r\n";
   for (const ReportChecks& r : reports) {
     for (const ReportLine& line : Lines(r, failed_only)) {
-      std::cout << "report," << Csv(r.url) << ',' << Csv(r.body.value_or("")) << ','
-                << (r.year ? std::to_string(*r.year) : "") << ',' << Csv(r.template_id.value_or(""))
-                << ',' << Csv(line.status.identity) << ',' << Csv(line.status.table) << ','
-                << line.status.status << ',' << (line.failure ? Csv(line.failure->kind) : "") << ','
+      std::cout << "report," << CsvCell(r.url) << ',' << CsvCell(r.body.value_or("")) << ','
+                << (r.year ? std::to_string(*r.year) : "") << ','
+                << CsvCell(r.template_id.value_or("")) << ',' << CsvCell(line.status.identity)
+                << ',' << CsvCell(line.status.table) << ',' << line.status.status << ','
+                << (line.failure ? CsvCell(line.failure->kind) : "") << ','
                 << (line.failure ? Number(line.failure->expected) : "") << ','
                 << (line.failure ? Number(line.failure->found) : "") << ",,\r\n";
     }
   }
   for (const CrossYearCheck& c : cross) {
-    std::cout << "cross_year," << Csv(c.url) << ',' << Csv(c.body) << ',' << c.year << ",,"
-              << Csv(c.identity) << ",," << c.status << ",," << Number(c.expected) << ','
-              << Number(c.found) << ',' << Csv(c.previous_url) << ',' << Csv(c.detail) << "\r\n";
+    std::cout << "cross_year," << CsvCell(c.url) << ',' << CsvCell(c.body) << ',' << c.year << ",,"
+              << CsvCell(c.identity) << ",," << c.status << ",," << Number(c.expected) << ','
+              << Number(c.found) << ',' << CsvCell(c.previous_url) << ',' << CsvCell(c.detail)
+              << "\r\n";
   }
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "rules/embedded_rules.h"
+#include "store/csv.h"
 
 namespace nianbao {
 namespace {
@@ -145,16 +146,6 @@ std::string Gloss(const FieldSpec& spec, const std::map<std::string, std::string
     if (dot == std::string::npos) return gloss;
     start = dot + 1;
   }
-}
-
-std::string CsvCell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace

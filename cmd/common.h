@@ -3,6 +3,8 @@
 #define NIANBAO_CMD_COMMON_H_
 
 #include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +30,25 @@ std::string UserAgentProblem(std::string_view user_agent);
 CLI::Validator NotEmpty();
 CLI::Validator HeaderSafe();
 CLI::Validator Seconds0To3600();
+
+// Runs a subcommand's `body` (returning its exit status), mapping what it throws to an exit status
+// and a line on stderr naming the command: bad input (std::invalid_argument) or bad rules
+// (RuleError) 2, anything else 1.
+template <typename Body>
+void Guarded(const char* command, int* exit_code, Body body) {
+  try {
+    *exit_code = body();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
+    *exit_code = 2;
+  } catch (const RuleError& e) {
+    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
+    *exit_code = 2;
+  } catch (const std::exception& e) {
+    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
+    *exit_code = 1;
+  }
+}
 
 }  // namespace nianbao
 

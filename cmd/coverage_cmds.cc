@@ -17,22 +17,13 @@
 #include "cmd/commands.h"
 #include "cmd/common.h"
 #include "cmd/help.h"
+#include "store/csv.h"
 #include "store/store.h"
 
 namespace nianbao {
 namespace {
 
 using Row = std::vector<std::string>;
-
-std::string CsvCell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
 
 // Text cells hold no tab or line break (they separate cells and rows).
 std::string TextCell(const std::string& text) {
@@ -186,19 +177,6 @@ int RunChanges(const ChangesArgs& args) {
               "fields_changed", "fields"},
              table, args.format, std::cout);
   return 0;
-}
-
-template <typename Body>
-void Guarded(const char* command, int* exit_code, Body body) {
-  try {
-    *exit_code = body();
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
-    *exit_code = 2;
-  } catch (const std::exception& e) {
-    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
-    *exit_code = 1;
-  }
 }
 
 void AddDbAndFormat(CLI::App* cmd, std::string* db, std::string* format) {

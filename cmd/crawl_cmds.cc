@@ -284,23 +284,6 @@ int RunFetch(const CommonFlags& flags, const std::string& url_text, const std::s
   return 0;
 }
 
-// Runs `body`, mapping failures to exit statuses: bad input 2, everything else 1.
-template <typename Body>
-void Guarded(const char* command, int* exit_code, Body body) {
-  try {
-    *exit_code = body();
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
-    *exit_code = 2;
-  } catch (const RuleError& e) {
-    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
-    *exit_code = 2;
-  } catch (const std::exception& e) {
-    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
-    *exit_code = 1;
-  }
-}
-
 }  // namespace
 
 void AddCrawlCommands(CLI::App& app, int* exit_code) {

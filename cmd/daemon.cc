@@ -90,7 +90,8 @@ CrawlOptions OptionsFor(const Config& config, const Job& job) {
   return options;
 }
 
-std::string SummaryText(const CrawlSummary& s) {
+// The one log line of what a job did.
+std::string SummaryLine(const CrawlSummary& s) {
   std::ostringstream text;
   text << "fetched " << s.fetched << ", new versions " << s.new_versions << ", unchanged "
        << s.unchanged << ", not modified " << s.not_modified << ", errors ";
@@ -498,9 +499,9 @@ void Daemon::FinishJob() {
   } else if (!seed_error.empty()) {
     logger_.Warning(what + ": the seed page failed (" + seed_error + "), backing off");
   } else if (!outcome.complete) {
-    logger_.Warning(what + " stopped after " + took.str() + " s: " + SummaryText(outcome.summary));
+    logger_.Warning(what + " stopped after " + took.str() + " s: " + SummaryLine(outcome.summary));
   } else {
-    logger_.Info(what + " finished in " + took.str() + " s: " + SummaryText(outcome.summary));
+    logger_.Info(what + " finished in " + took.str() + " s: " + SummaryLine(outcome.summary));
   }
   LogNewVersionsAndErrors(UnixSeconds(outcome.started), outcome.summary.seed_errors);
   if (!job.seed) return;  // the reports' fetch times are the re-check's state

@@ -220,23 +220,6 @@ int RunFields(const FieldsArgs& args) {
   return 0;
 }
 
-// Runs `body`, mapping failures to exit statuses: bad input or rules 2, everything else 1.
-template <typename Body>
-void Guarded(const char* command, int* exit_code, Body body) {
-  try {
-    *exit_code = body();
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
-    *exit_code = 2;
-  } catch (const RuleError& e) {
-    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
-    *exit_code = 2;
-  } catch (const std::exception& e) {
-    std::cerr << "nianbao: " << command << ": " << e.what() << "\n";
-    *exit_code = 1;
-  }
-}
-
 }  // namespace
 
 void AddDatasetCommands(CLI::App& app, int* exit_code) {

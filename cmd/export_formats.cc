@@ -14,6 +14,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "store/csv.h"
+
 namespace nianbao {
 namespace {
 
@@ -38,16 +40,6 @@ const char* TypeName(ExportColumn::Type type) {
       break;
   }
   return "string";
-}
-
-std::string CsvCell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // Excel keeps at most 32,767 characters in a cell: longer text is cut at a UTF-8 boundary.

@@ -32,6 +32,7 @@
 #include "crawler/worker_pool.h"
 #include "extract/extract.h"
 #include "extract/extraction_json.h"
+#include "store/csv.h"
 
 namespace nianbao {
 namespace {
@@ -90,24 +91,14 @@ bool ReadInput(const std::string& name, std::string* bytes, std::string* error) 
   return true;
 }
 
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 void WriteCsv(const Extraction& e, const std::string* file, std::ostream& out) {
   for (const auto& [field, value] : e.fields) {
     auto cell = e.cells.find(field);
     std::string raw = cell == e.cells.end() ? "" : cell->second.raw;
     std::string label = cell == e.cells.end() ? "" : cell->second.label;
-    if (file) out << CsvField(*file) << ',';
-    out << CsvField(field) << ',' << (value ? ValueToJson(value).dump() : "") << ','
-        << CsvField(raw) << ',' << CsvField(label) << "\r\n";
+    if (file) out << CsvCell(*file) << ',';
+    out << CsvCell(field) << ',' << (value ? ValueToJson(value).dump() : "") << ',' << CsvCell(raw)
+        << ',' << CsvCell(label) << "\r\n";
   }
 }
 

@@ -242,9 +242,8 @@ int RunShow(const ShowArgs& args) {
     for (const auto& c : e.checks) {
       if (c.kind == "source_mismatch") {
         std::cout << "  " << c.identity << ": " << c.total_field << " = "
-                  << (c.found ? ValueText(c.found) : "blank") << " here, "
-                  << ValueText(c.expected) << " in " << c.document_url << " (sha256 "
-                  << c.document_sha256 << ")\n";
+                  << (c.found ? ValueText(c.found) : "blank") << " here, " << ValueText(c.expected)
+                  << " in " << c.document_url << " (sha256 " << c.document_sha256 << ")\n";
         continue;
       }
       std::cout << "  " << c.identity << " (" << c.kind << "): " << c.total_field << " = "

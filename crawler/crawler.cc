@@ -64,10 +64,6 @@ class ThreadCpuClock {
   double start_ = 0, total_ = 0;
 };
 
-Clock::duration Seconds(double seconds) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-}
-
 std::string Sha256Of(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -342,7 +338,7 @@ struct Crawler::Impl {
           !response.error.empty() ? response.error : "http_" + std::to_string(response.status);
       ttl = kRobotsRetryAfterFailureSeconds;
     }
-    entry.expires = now + Seconds(ttl);
+    entry.expires = now + SteadySeconds(ttl);
     Rekey(job.robots_origin);  // its other jobs wait for this answer
   }
 
@@ -457,7 +453,7 @@ struct Crawler::Impl {
             response.error = "retry_after_too_long";
           } else {
             wait = std::max(wait, *after);
-            schedule.Defer(origin, now + Seconds(*after));
+            schedule.Defer(origin, now + SteadySeconds(*after));
             Rekey(origin);
           }
         }
@@ -465,7 +461,7 @@ struct Crawler::Impl {
       if (!give_up) {
         if (!job.robots_fetch) RecordAttempt(job, response, summary);
         ++summary->retries;
-        job.not_before = now + Seconds(wait);
+        job.not_before = now + SteadySeconds(wait);
         AddJob(std::move(job), /*front=*/true);
         return std::nullopt;
       }
@@ -508,7 +504,7 @@ struct Crawler::Impl {
     }
     response->error = verdict.kind;
     if (verdict.kind != "script_redirect") {
-      blocked_until[origin] = now + Seconds(kBlockedBackoffSeconds);
+      blocked_until[origin] = now + SteadySeconds(kBlockedBackoffSeconds);
     }
   }
 
@@ -904,7 +900,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
   auto last_progress = crawl_start - std::chrono::hours(1);
   auto report_progress = [&](bool force) {
     auto now = Clock::now();
-    if (!progress || (!force && now - last_progress < Seconds(kProgressEverySeconds))) return;
+    if (!progress || (!force && now - last_progress < SteadySeconds(kProgressEverySeconds))) return;
     last_progress = now;
     CrawlProgress p;
     p.done = done;
@@ -989,7 +985,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
     auto item = std::make_shared<Analysed>();
     item->job = std::move(job);
     item->response = std::move(*response);
-    item->deadline = Clock::now() + Seconds(m.options.max_analysis_seconds);
+    item->deadline = Clock::now() + SteadySeconds(m.options.max_analysis_seconds);
     running.push_back(item);
     running_bytes += static_cast<int64_t>(item->response.body.size());
     pool.Submit([results, item, rules = m.rules, link_rules = m.link_rules] {
@@ -1101,7 +1097,7 @@ CrawlSummary Crawler::Crawl(const std::vector<std::string>& seeds, const std::at
   // What is being analysed is stored (or counted as failed) before returning; after a stop, an
   // analysis that does not notice its cancel token within the grace is left behind, its entry
   // pending.
-  const auto grace_end = Clock::now() + Seconds(kStopAnalysisGraceSeconds);
+  const auto grace_end = Clock::now() + SteadySeconds(kStopAnalysisGraceSeconds);
   while (!running.empty() && (!stop.load() || Clock::now() < grace_end)) {
     m.fetcher.Poll(kMaxPollMillis);
     store_analysed();

@@ -5,15 +5,6 @@
 
 namespace nianbao {
 
-namespace {
-
-std::chrono::steady_clock::duration Seconds(double seconds) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(seconds));
-}
-
-}  // namespace
-
 HostSchedule::HostSchedule(double delay_seconds, int max_per_host, int max_total,
                            double max_crawl_delay_seconds)
     : delay_seconds_(std::max(0.0, delay_seconds)),
@@ -53,14 +44,14 @@ void HostSchedule::Started(const std::string& origin, SteadyTime now) {
   ++host.active;
   ++active_total_;
   // Several connections per host still space their starts by the delay.
-  host.next_start = std::max(host.next_start, now + Seconds(host.delay_seconds));
+  host.next_start = std::max(host.next_start, now + SteadySeconds(host.delay_seconds));
 }
 
 void HostSchedule::Finished(const std::string& origin, SteadyTime now) {
   Host& host = Get(origin);
   host.active = std::max(0, host.active - 1);
   active_total_ = std::max(0, active_total_ - 1);
-  host.next_start = std::max(host.next_start, now + Seconds(host.delay_seconds));
+  host.next_start = std::max(host.next_start, now + SteadySeconds(host.delay_seconds));
 }
 
 void HostSchedule::Defer(const std::string& origin, SteadyTime until) {

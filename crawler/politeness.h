@@ -16,6 +16,12 @@ namespace nianbao {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+// A number of seconds (a delay, a Retry-After, a TTL) as a steady-clock duration.
+inline std::chrono::steady_clock::duration SteadySeconds(double seconds) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(seconds));
+}
+
 class HostSchedule {
  public:
   HostSchedule(double delay_seconds, int max_per_host, int max_total,

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "crawler/url.h"
+
 namespace nianbao {
 
 namespace {
@@ -22,10 +24,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-bool IsUnreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -42,7 +40,7 @@ std::string NormalizeEncoding(std::string_view in) {
     unsigned char c = static_cast<unsigned char>(in[i]);
     if (c == '%' && i + 2 < in.size() && Hex(in[i + 1]) >= 0 && Hex(in[i + 2]) >= 0) {
       unsigned char decoded = static_cast<unsigned char>(Hex(in[i + 1]) * 16 + Hex(in[i + 2]));
-      if (IsUnreserved(decoded)) {
+      if (IsUrlUnreserved(decoded)) {
         out.push_back(static_cast<char>(decoded));
       } else {
         out += {'%', kHex[decoded >> 4], kHex[decoded & 15]};

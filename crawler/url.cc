@@ -19,10 +19,6 @@ struct Components {
   std::string path;
 };
 
-bool IsUnreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 bool IsSubDelim(unsigned char c) {
   return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
          c == '+' || c == ',' || c == ';' || c == '=';
@@ -55,7 +51,7 @@ std::string NormalizePercent(std::string_view in, bool is_query) {
       int lo = complete ? HexValue(in[i + 2]) : -1;
       if (hi >= 0 && lo >= 0) {
         unsigned char decoded = static_cast<unsigned char>(hi * 16 + lo);
-        if (IsUnreserved(decoded)) {
+        if (IsUrlUnreserved(decoded)) {
           out.push_back(static_cast<char>(decoded));
         } else {
           AppendEncoded(decoded, &out);
@@ -64,7 +60,7 @@ std::string NormalizePercent(std::string_view in, bool is_query) {
       } else {
         out += "%25";
       }
-    } else if (IsUnreserved(c) || IsSubDelim(c) || c == ':' || c == '@' || c == '/' ||
+    } else if (IsUrlUnreserved(c) || IsSubDelim(c) || c == ':' || c == '@' || c == '/' ||
                (is_query && c == '?')) {
       out.push_back(static_cast<char>(c));
     } else {
@@ -302,6 +298,10 @@ std::string PathExtension(const Url& url) {
   std::string extension(segment.substr(dot + 1));
   for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return extension;
+}
+
+bool IsUrlUnreserved(unsigned char c) {
+  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace nianbao

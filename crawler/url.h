@@ -27,6 +27,9 @@ struct Url {
   int EffectivePort() const { return port ? port : (scheme == "https" ? 443 : 80); }
 };
 
+// RFC 3986 §2.3: the characters a URL never needs to percent-encode (letters, digits, - . _ ~).
+bool IsUrlUnreserved(unsigned char c);
+
 // Parses and normalises an absolute http(s) URL.
 std::optional<Url> ParseUrl(std::string_view text);
 std::optional<std::string> NormalizeUrl(std::string_view text);

@@ -7,9 +7,6 @@
 namespace nianbao {
 namespace {
 
-// Integers up to 2^53 are exact in a double; print them without a fraction.
-constexpr double kMaxExactInteger = 9007199254740992.0;
-
 template <typename Json>
 Json OptionalString(const std::optional<std::string>& value) {
   return value ? Json(*value) : Json(nullptr);
@@ -38,13 +35,15 @@ Json CheckSummary(const std::vector<CheckStatus>& statuses) {
 
 }  // namespace
 
+bool IsJsonInteger(double v) {
+  constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
+  return std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= kMaxExactInteger;
+}
+
 nlohmann::json ValueToJson(const Value& value) {
   if (!value) return nullptr;
-  double v = *value;
-  if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= kMaxExactInteger) {
-    return static_cast<int64_t>(v);
-  }
-  return v;
+  if (IsJsonInteger(*value)) return static_cast<int64_t>(*value);
+  return *value;
 }
 
 nlohmann::ordered_json ToJson(const Extraction& e) {

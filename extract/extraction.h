@@ -100,6 +100,8 @@ struct Extraction {
 
 // Integral values are written as JSON integers, others as JSON numbers; null for nullopt.
 nlohmann::json ValueToJson(const Value& value);
+// Whether `v` is written as a JSON integer: integral and within ±2^53, where a double is exact.
+bool IsJsonInteger(double v);
 nlohmann::ordered_json ToJson(const Extraction& extraction);
 // Throws nlohmann::json::exception on a malformed document.
 Extraction FromJson(const nlohmann::json& json);

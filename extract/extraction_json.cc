@@ -1,18 +1,15 @@
 #include "extract/extraction_json.h"
 
-#include <nlohmann/json.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace nianbao {
 namespace {
-
-// Integers up to 2^53 are exact in a double; ValueToJson prints them without a fraction.
-constexpr double kMaxExactInteger = 9007199254740992.0;
 
 // Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlongs, no surrogates, at
 // most U+10FFFF, as nlohmann's decoder accepts), or 0.
@@ -90,11 +87,8 @@ class Writer {
   // As ValueToJson: integral values as integers, others as nlohmann prints a double.
   void Number(const Value& value) {
     if (!value) return Null();
-    double v = *value;
-    if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= kMaxExactInteger) {
-      return Int(static_cast<int64_t>(v));
-    }
-    out_.append(nlohmann::json(v).dump());
+    if (IsJsonInteger(*value)) return Int(static_cast<int64_t>(*value));
+    out_.append(nlohmann::json(*value).dump());
   }
   void OptionalString(const std::optional<std::string>& s) { s ? String(*s) : Null(); }
   void StringOrNull(const std::string& s) { s.empty() ? Null() : String(s); }

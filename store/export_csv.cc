@@ -1,6 +1,5 @@
 // CsvSink: RFC 4180 with the formula guard, written in large pieces.
-#include <charconv>
-
+#include "store/csv.h"
 #include "store/export_sink.h"
 #include "store/store.h"
 
@@ -8,23 +7,6 @@ namespace nianbao {
 namespace {
 
 constexpr size_t kFlushAt = 1 << 16;
-
-bool NeedsQuotes(std::string_view cell) {
-  return cell.find_first_of(",\"\r\n") != std::string_view::npos;
-}
-
-bool IsFormulaStart(char c) {
-  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
-// "-8", "+1036", "3.5": a number cannot be a formula, so it is left as it is.
-bool IsNumber(std::string_view cell) {
-  if (cell.front() == '+') cell.remove_prefix(1);
-  if (cell.empty() || cell.front() == '+') return false;
-  double value = 0;
-  auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-  return ec == std::errc() && end == cell.data() + cell.size();
-}
 
 }  // namespace
 
@@ -61,19 +43,7 @@ void CsvSink::Cell(std::string_view cell, bool text) {
     buffer_ += cell;
     return;
   }
-  bool guard = guard_ && !cell.empty() && IsFormulaStart(cell.front()) && !IsNumber(cell);
-  bool quote = NeedsQuotes(cell);
-  if (!quote && !guard) {
-    buffer_ += cell;
-    return;
-  }
-  if (quote) buffer_ += '"';
-  if (guard) buffer_ += '\'';
-  for (char c : cell) {
-    if (c == '"') buffer_ += '"';
-    buffer_ += c;
-  }
-  if (quote) buffer_ += '"';
+  AppendCsvCell(cell, guard_, &buffer_);
 }
 
 void CsvSink::EndLine() {

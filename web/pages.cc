@@ -143,7 +143,7 @@ std::string Sha256Param(const Request& request) {
 }
 
 int DefaultCoverageYear(View& view) {
-  Overview overview = view.browser.GetOverview(view.now, 0, 0);
+  nianbao::Overview overview = view.browser.GetOverview(view.now, 0, 0);
   for (const auto& count : overview.counts) {
     if (count.year) return *count.year;
   }
@@ -153,7 +153,7 @@ int DefaultCoverageYear(View& view) {
 // --- overview ---
 
 Response OverviewPage(const Request&, View& view) {
-  Overview o = view.browser.GetOverview(view.now);
+  nianbao::Overview o = view.browser.GetOverview(view.now);
   std::ostringstream h;
   h << "<h1>概览 <span class=\"en\">Overview</span></h1>";
   h << "<p class=\"stats\"><span id=\"total-reports\">" << o.reports << "</span> 份报告 reports · "

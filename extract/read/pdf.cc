@@ -15,6 +15,7 @@
 
 #include "extract/map/values.h"
 #include "extract/read/grid_builder.h"
+#include "extract/read/utf8.h"
 
 namespace nianbao {
 namespace {
@@ -59,16 +60,12 @@ constexpr double kMarginBand = 0.12;  // page numbers live in the top/bottom 12 
 constexpr double kPageGap = 7;        // points between stacked pages
 constexpr size_t kMaxWords = 400000;
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
-// "-4-", "— 4 —", "－4－", "第4页", "第 4 页 共 12 页", "4", "4/12": a page number.
-bool IsPageNumber(std::string_view text) {
+// "-4-", "— 4 —", "－4－", "第4页", "第 4 页 共 12 页", "4", "4/12": a page number. Looser than a
+// text page's page-number line (text.cc), because it is asked only of words in a page's margin
+// band.
+bool IsMarginPageNumber(std::string_view text) {
   std::string rest;
   bool digit = false;
   for (size_t i = 0; i < text.size();) {
@@ -215,7 +212,7 @@ std::vector<Line> WithoutFurniture(std::vector<std::vector<Line>> pages,
     for (Line& l : pages[p]) {
       std::string text = LineText(l);
       if (in_margin(l, p) &&
-          (IsPageNumber(text) || (pages.size() > 2 && repeated[shape(text)] > 2)))
+          (IsMarginPageNumber(text) || (pages.size() > 2 && repeated[shape(text)] > 2)))
         continue;
       out.push_back(std::move(l));
     }

@@ -14,10 +14,6 @@
 namespace nianbao {
 namespace {
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
-
 // ---- zip -------------------------------------------------------------------------------------
 
 Format ZipKind(std::string_view bytes) {
@@ -38,9 +34,9 @@ Format ZipKind(std::string_view bytes) {
     if (!name) continue;
     std::string_view n(name);
     content_types |= n == "[Content_Types].xml";
-    word |= StartsWith(n, "word/");
-    xl |= StartsWith(n, "xl/");
-    ppt |= StartsWith(n, "ppt/");
+    word |= n.starts_with("word/");
+    xl |= n.starts_with("xl/");
+    ppt |= n.starts_with("ppt/");
     ofd |= n == "OFD.xml";
   }
   zip_close(archive);
@@ -127,7 +123,7 @@ Format Ole2Kind(std::string_view bytes) {
 // ---- text --------------------------------------------------------------------------------------
 
 bool LooksBinary(std::string_view head) {
-  if (StartsWith(head, "\xFF\xFE") || StartsWith(head, "\xFE\xFF")) return false;  // UTF-16 BOM
+  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) return false;  // UTF-16 BOM
   size_t control = 0;
   for (unsigned char c : head) {
     if (c == 0) return true;
@@ -142,16 +138,16 @@ Format SniffFormat(std::string_view bytes) {
   if (bytes.find_first_not_of(" \t\r\n\f") == std::string_view::npos) return Format::kEmpty;
   // A PDF may have junk before its header; readers accept %PDF- within the first KiB.
   if (bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos) return Format::kPdf;
-  if (StartsWith(bytes, "PK\x03\x04") || StartsWith(bytes, "PK\x05\x06")) return ZipKind(bytes);
-  if (StartsWith(bytes, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return Ole2Kind(bytes);
-  if (StartsWith(bytes, "\x89PNG\r\n\x1A\n")) return Format::kPng;
-  if (StartsWith(bytes, "\xFF\xD8\xFF")) return Format::kJpeg;
-  if (StartsWith(bytes, std::string_view("II*\0", 4)) ||
-      StartsWith(bytes, std::string_view("MM\0*", 4)))
+  if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06")) return ZipKind(bytes);
+  if (bytes.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return Ole2Kind(bytes);
+  if (bytes.starts_with("\x89PNG\r\n\x1A\n")) return Format::kPng;
+  if (bytes.starts_with("\xFF\xD8\xFF")) return Format::kJpeg;
+  if (bytes.starts_with(std::string_view("II*\0", 4)) ||
+      bytes.starts_with(std::string_view("MM\0*", 4)))
     return Format::kTiff;
-  if (StartsWith(bytes, "GIF87a") || StartsWith(bytes, "GIF89a")) return Format::kGif;
-  if (StartsWith(bytes, "Rar!\x1A\x07")) return Format::kRar;
-  if (StartsWith(bytes, "BM") && bytes.size() >= 26 && Le32(bytes, 14) >= 12 &&
+  if (bytes.starts_with("GIF87a") || bytes.starts_with("GIF89a")) return Format::kGif;
+  if (bytes.starts_with("Rar!\x1A\x07")) return Format::kRar;
+  if (bytes.starts_with("BM") && bytes.size() >= 26 && Le32(bytes, 14) >= 12 &&
       Le32(bytes, 14) <= 124)
     return Format::kBmp;  // BITMAPFILEHEADER + a DIB header of a known size
   std::string_view head = bytes.substr(0, 4096);

@@ -18,6 +18,7 @@
 
 #include "extract/read/glued.h"
 #include "extract/read/page.h"
+#include "extract/read/utf8.h"
 
 namespace nianbao {
 namespace {
@@ -82,20 +83,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-// The first `n` code points of `s` (a line of 10 MB is no title).
-std::string_view FirstCodePoints(std::string_view s, size_t n) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && n-- == 0) return s.substr(0, i);
-  }
-  return s;
-}
-
 // Display position in code points of byte offset `i` (pdftotext -layout places one character per
 // column, whatever its width).
 size_t ColumnOf(std::string_view line, size_t i) { return CodePoints(line.substr(0, i)); }
@@ -111,13 +98,6 @@ std::string RemoveBlanks(std::string_view s) {
     }
   }
   return out;
-}
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 std::vector<std::string_view> SplitLines(std::string_view text) {
@@ -142,7 +122,7 @@ bool StartsWithNumbering(std::string_view s) {
                                                         "六", "七", "八", "九", "十"};
   auto chinese_digit_at = [&](std::string_view t) -> size_t {
     for (std::string_view d : kChineseDigits) {
-      if (StartsWith(t, d)) return d.size();
+      if (t.starts_with(d)) return d.size();
     }
     return 0;
   };
@@ -153,9 +133,9 @@ bool StartsWithNumbering(std::string_view s) {
   };
   std::string_view t = s;
   bool open = false;
-  if (StartsWith(t, "(")) {
+  if (t.starts_with("(")) {
     t.remove_prefix(1), open = true;
-  } else if (StartsWith(t, "（")) {
+  } else if (t.starts_with("（")) {
     t.remove_prefix(3), open = true;
   }
   size_t n = 0;
@@ -163,28 +143,28 @@ bool StartsWithNumbering(std::string_view s) {
   if (n == 0) n = digits_at(t);
   if (n == 0) return false;
   t.remove_prefix(n);
-  if (open) return StartsWith(t, ")") || StartsWith(t, "）");
-  return StartsWith(t, "、") || StartsWith(t, ".") || StartsWith(t, "．") || StartsWith(t, "，");
+  if (open) return t.starts_with(")") || t.starts_with("）");
+  return t.starts_with("、") || t.starts_with(".") || t.starts_with("．") || t.starts_with("，");
 }
 
 // "第二十条第（五）项": names the paragraph of the regulation a part of table 二 reports on.
 bool IsSectionLine(std::string_view s) {
-  if (!StartsWith(s, "第") || CodePoints(s) > 20) return false;
-  return s.find("条") != std::string_view::npos || EndsWith(s, "项");
+  if (!s.starts_with("第") || CodePoints(s) > 20) return false;
+  return s.find("条") != std::string_view::npos || s.ends_with("项");
 }
 
 // A line wholly inside one pair of brackets, like (不同渠道和方式公开相同信息计1条): an explanation
 // belonging to the label above, even though it contains digits.
 bool IsParenthetical(std::string_view s) {
-  bool ascii_open = StartsWith(s, "(");
-  bool wide_open = StartsWith(s, "（");
+  bool ascii_open = s.starts_with("(");
+  bool wide_open = s.starts_with("（");
   if (!ascii_open && !wide_open) return false;
-  if (!EndsWith(s, ")") && !EndsWith(s, "）")) return false;
+  if (!s.ends_with(")") && !s.ends_with("）")) return false;
   // The bracket opened first must be the one closed last.
   int depth = 0;
   for (size_t i = 0; i < s.size();) {
-    bool open = StartsWith(s.substr(i), "(") || StartsWith(s.substr(i), "（");
-    bool close = StartsWith(s.substr(i), ")") || StartsWith(s.substr(i), "）");
+    bool open = s.substr(i).starts_with("(") || s.substr(i).starts_with("（");
+    bool close = s.substr(i).starts_with(")") || s.substr(i).starts_with("）");
     size_t width = (s[i] == '(' || s[i] == ')') ? 1 : (open || close) ? 3 : 1;
     if (open) ++depth;
     if (close && --depth == 0 && i + width < s.size()) return false;
@@ -197,8 +177,8 @@ bool IsParenthetical(std::string_view s) {
 bool HasUnclosedBracket(std::string_view s) {
   int depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '(' || StartsWith(s.substr(i), "（") || StartsWith(s.substr(i), "〔")) ++depth;
-    if (s[i] == ')' || StartsWith(s.substr(i), "）") || StartsWith(s.substr(i), "〕")) --depth;
+    if (s[i] == '(' || s.substr(i).starts_with("（") || s.substr(i).starts_with("〔")) ++depth;
+    if (s[i] == ')' || s.substr(i).starts_with("）") || s.substr(i).starts_with("〕")) --depth;
   }
   return depth > 0;
 }
@@ -235,14 +215,14 @@ bool IsValueToken(std::string_view raw) {
   }
   // Strip a trailing unit (longest first so 万元 wins over 元).
   for (std::string_view unit : kUnits) {
-    if (EndsWith(t, unit) && t.size() > unit.size()) {
+    if (t.ends_with(unit) && t.size() > unit.size()) {
       std::string_view rest = t.substr(0, t.size() - unit.size());
       if (IsValueToken(rest)) return true;
     }
   }
-  if (StartsWith(t, "+") || StartsWith(t, "-"))
+  if (t.starts_with("+") || t.starts_with("-"))
     t.remove_prefix(1);
-  else if (StartsWith(t, "＋") || StartsWith(t, "－"))
+  else if (t.starts_with("＋") || t.starts_with("－"))
     t.remove_prefix(3);
   int digits = 0;
   while (!t.empty()) {
@@ -252,7 +232,7 @@ bool IsValueToken(std::string_view raw) {
       t.remove_prefix(1);
     } else if (c == ',' || c == '.') {
       t.remove_prefix(1);
-    } else if (StartsWith(t, "，") || StartsWith(t, "．")) {
+    } else if (t.starts_with("，") || t.starts_with("．")) {
       t.remove_prefix(3);
     } else if (t.size() >= 3 && c == 0xEF && static_cast<unsigned char>(t[1]) == 0xBC &&
                static_cast<unsigned char>(t[2]) >= 0x90 &&
@@ -650,11 +630,11 @@ bool IsReportHeading(const std::vector<std::string_view>& lines, size_t i) {
   for (bool more = true; more;) {
     more = false;
     for (std::string_view d : kDigits) {
-      if (StartsWith(line.substr(n), d)) n += d.size(), more = true;
+      if (line.substr(n).starts_with(d)) n += d.size(), more = true;
     }
   }
-  if (n == 0 || !StartsWith(line.substr(n), "、")) return false;
-  if (EndsWith(line, "情况")) return true;
+  if (n == 0 || !line.substr(n).starts_with("、")) return false;
+  if (line.ends_with("情况")) return true;
   bool blank_before = i == 0 || Trim(lines[i - 1]).empty();
   bool blank_after = i + 1 >= lines.size() || Trim(lines[i + 1]).empty();
   return blank_before && blank_after;
@@ -881,7 +861,7 @@ bool IsColumnHeading(std::string_view line) {
     if (s == heading) return true;
   }
   // Measure columns: 本年制发件数, 对外公开总数量, 本年收费金额（单位：万元）, 本年增/减 …
-  return EndsWith(s, "数量") || EndsWith(s, "件数") || s.find("金额") != std::string::npos ||
+  return s.ends_with("数量") || s.ends_with("件数") || s.find("金额") != std::string::npos ||
          s.find("增/减") != std::string::npos || s.find("单位") != std::string::npos;
 }
 
@@ -1038,9 +1018,9 @@ bool MayBeValue(std::string_view s) {
   if (s.empty() || s.size() > kMaxTokenBytes) return false;
   unsigned char c = static_cast<unsigned char>(s[0]);
   if (c < 0x80) return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '/' || c == '.';
-  return StartsWith(s, "—") || StartsWith(s, "－") || StartsWith(s, "–") || StartsWith(s, "―") ||
-         StartsWith(s, "／") || StartsWith(s, "无") || StartsWith(s, "不") || StartsWith(s, "＋") ||
-         StartsWith(s, "\xEF\xBC");  // full-width digits and signs
+  return s.starts_with("—") || s.starts_with("－") || s.starts_with("–") || s.starts_with("―") ||
+         s.starts_with("／") || s.starts_with("无") || s.starts_with("不") || s.starts_with("＋") ||
+         s.starts_with("\xEF\xBC");  // full-width digits and signs
 }
 
 // Finds the runs of rows with several value lines each; marks their lines as used.
@@ -1127,12 +1107,12 @@ bool IsPageNumber(std::string_view line) {
     t.remove_prefix(n);
     return n > 0;
   };
-  if (StartsWith(t, "第")) {
+  if (t.starts_with("第")) {
     t.remove_prefix(3);
-    if (!digits() || !StartsWith(t, "页")) return false;
+    if (!digits() || !t.starts_with("页")) return false;
     t.remove_prefix(3);
     if (t.empty()) return true;
-    if (!StartsWith(t, "共")) return false;
+    if (!t.starts_with("共")) return false;
     t.remove_prefix(3);
     return digits() && t == "页";
   }
@@ -1142,7 +1122,7 @@ bool IsPageNumber(std::string_view line) {
     for (bool more = true; more;) {
       more = false;
       for (std::string_view d : kDashes) {
-        if (StartsWith(t, d)) {
+        if (t.starts_with(d)) {
           t.remove_prefix(d.size());
           more = true;
           ++n;
@@ -1230,8 +1210,8 @@ std::string DocumentTitle(const std::vector<std::string>& lines) {
     if (!LooksLikeTitle(line)) continue;
     if (i > 0) {
       std::string above = WithoutCjkSpacing(lines[i - 1]);
-      if (!above.empty() && CodePoints(above) <= kMaxIssuerLine && !EndsWith(above, "。") &&
-          !EndsWith(above, "：") && above.find_first_of("0123456789") == std::string::npos)
+      if (!above.empty() && CodePoints(above) <= kMaxIssuerLine && !above.ends_with("。") &&
+          !above.ends_with("：") && above.find_first_of("0123456789") == std::string::npos)
         line = above + line;
     }
     return line;
@@ -1251,7 +1231,7 @@ Page ParseText(std::string_view text, const std::atomic<bool>* cancel) {
     std::string_view trimmed = Trim(line);
     // An archived page's text may name its fields: "标题: 平潭综合实验区2025年度…".
     for (std::string_view label : {"标题:", "标题：", "标题 :", "标题 ："}) {
-      if (StartsWith(trimmed, label)) trimmed = Trim(trimmed.substr(label.size()));
+      if (trimmed.starts_with(label)) trimmed = Trim(trimmed.substr(label.size()));
     }
     if (!trimmed.empty() && LooksLikeTitle(trimmed)) {
       page.title = std::string(trimmed);
