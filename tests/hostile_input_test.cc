@@ -208,6 +208,27 @@ TEST(HostileInputTest, LineOfTwoHundredThousandCellsIsCutToAThousandColumns) {
   EXPECT_TRUE(HasWarningContaining(page.warnings, "too large")) << page.warnings.size();
 }
 
+TEST(HostileInputTest, PipeAndTabRowsOfManyCellsAreCutToAThousandColumnsAndSayIt) {
+  // The splitter stops reading a line after the cells a grid can keep (and one more, so the cut
+  // is reported): a framed pipe row, an unframed one and a tab row.
+  for (const std::string& line :
+       {"|" + Repeat("ab|", 5000), Repeat("ab|", 5000) + "ab", Repeat("ab\t", 5000) + "ab"}) {
+    Page page = ParseText(line + "\n" + line + "\n");
+    ASSERT_EQ(page.tables.size(), 1u) << line.substr(0, 8);
+    EXPECT_EQ(page.tables[0].columns, 1000) << line.substr(0, 8);
+    EXPECT_EQ(page.tables[0].rows, 2);
+    EXPECT_EQ(page.tables[0].At(1, 999)->text, "ab");
+    EXPECT_TRUE(HasWarningContaining(page.warnings, "too large")) << line.substr(0, 8);
+  }
+  // 1000 cells exactly are kept whole, with no warning.
+  for (const std::string& line : {"|" + Repeat("ab|", 1000), Repeat("ab\t", 999) + "ab"}) {
+    Page page = ParseText(line + "\n" + line + "\n");
+    ASSERT_EQ(page.tables.size(), 1u);
+    EXPECT_EQ(page.tables[0].columns, 1000) << line.substr(0, 8);
+    EXPECT_FALSE(HasWarningContaining(page.warnings, "too large")) << line.substr(0, 8);
+  }
+}
+
 TEST(HostileInputTest, WideAndLongTableIsCutToFourMillionSlots) {
   std::string text = Repeat("ab  ", 1000) + "\n" + Repeat("cd  1\n", 10000);
   Page page = ParseText(text);

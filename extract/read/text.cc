@@ -274,23 +274,31 @@ bool IsRuleCell(std::string_view cell) {
   return true;
 }
 
-// Splits a line into cells; an empty result means the line is not a multi-cell row.
+// Splits a line into cells; an empty result means the line is not a multi-cell row. At most
+// kMaxGridColumns + 1 cells are kept: the grid keeps kMaxGridColumns and warns that it was cut, and
+// a hostile line of millions of cells costs no more than that.
 SplitRow SplitDelimited(std::string_view raw) {
+  constexpr size_t kMaxCells = kMaxGridColumns + 1;
   SplitRow row;
   std::string_view line = Trim(raw);
   if (line.empty()) return row;
   if (line.find('|') != std::string_view::npos) {
     std::vector<std::string_view> parts;
     size_t start = 0;
+    bool whole = true;  // every part of the line was read (not stopped at kMaxCells)
     for (size_t i = 0; i <= line.size(); ++i) {
       if (i == line.size() || line[i] == '|') {
+        if (parts.size() == kMaxCells + 1) {  // one more for a leading '|'
+          whole = false;
+          break;
+        }
         parts.push_back(Trim(line.substr(start, i - start)));
         start = i + 1;
       }
     }
     bool framed = line.front() == '|' || line.back() == '|';
     if (line.front() == '|') parts.erase(parts.begin());
-    if (line.back() == '|' && !parts.empty()) parts.pop_back();
+    if (whole && line.back() == '|' && !parts.empty()) parts.pop_back();
     if (parts.size() < 2 && !framed) return row;
     row.rule = !parts.empty() && std::all_of(parts.begin(), parts.end(), IsRuleCell) &&
                line.find('-') != std::string_view::npos;
@@ -301,7 +309,7 @@ SplitRow SplitDelimited(std::string_view raw) {
   }
   if (line.find('\t') != std::string_view::npos) {
     size_t start = 0;
-    for (size_t i = 0; i <= line.size(); ++i) {
+    for (size_t i = 0; i <= line.size() && row.cells.size() < kMaxCells; ++i) {
       if (i == line.size() || line[i] == '\t') {
         row.cells.emplace_back(Trim(line.substr(start, i - start)));
         start = i + 1;
@@ -322,7 +330,7 @@ SplitRow SplitDelimited(std::string_view raw) {
   };
   size_t cell_start = 0;
   size_t i = 0;
-  while (i < line.size()) {
+  while (i < line.size() && row.cells.size() < kMaxCells) {
     size_t n = BlankAt(line, i);
     if (n == 0) {
       ++i;
@@ -340,8 +348,10 @@ SplitRow SplitDelimited(std::string_view raw) {
       cell_start = i;
     }
   }
-  row.cells.emplace_back(line.substr(cell_start));
-  row.starts.push_back(column_of(offset + cell_start));
+  if (row.cells.size() < kMaxCells) {
+    row.cells.emplace_back(line.substr(cell_start));
+    row.starts.push_back(column_of(offset + cell_start));
+  }
   if (row.cells.size() < 2) {
     row.cells.clear();
     row.starts.clear();
@@ -441,11 +451,12 @@ void InsertLabel(LayoutRow* row, std::string text, size_t start) {
   row->row.starts.insert(row->row.starts.begin() + static_cast<std::ptrdiff_t>(at), start);
 }
 
-std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
+std::vector<SplitRow> MergeLabelFragments(std::vector<SplitRow> run) {
   std::vector<LayoutRow> rows;
   rows.reserve(run.size());
-  for (const SplitRow& split : run) {
-    LayoutRow row{split, false, 0, false, {}};
+  for (SplitRow& split_row : run) {
+    LayoutRow row{std::move(split_row), false, 0, false, {}};
+    const SplitRow& split = row.row;
     bool labels_only = split.positional && !split.cells.empty();
     for (size_t c = 0; c < split.cells.size(); ++c) {
       if (!split.positional) break;
@@ -461,6 +472,7 @@ std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
     row.taken.assign(split.cells.size(), false);
     rows.push_back(std::move(row));
   }
+  std::vector<SplitRow>().swap(run);
   // The table's label zone ends where its values begin (rows of several values say where best):
   // a label-only line reaching past it is a header line, not a piece of a label.
   size_t run_zone = SIZE_MAX, any_zone = SIZE_MAX;
@@ -544,6 +556,8 @@ std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
     SplitRow kept;
     kept.rule = row.row.rule;
     kept.positional = row.row.positional;
+    kept.cells.reserve(row.row.cells.size());
+    kept.starts.reserve(row.row.starts.size());
     for (size_t c = 0; c < row.row.cells.size(); ++c) {
       if (c < row.taken.size() && row.taken[c]) continue;
       kept.cells.push_back(std::move(row.row.cells[c]));
@@ -558,8 +572,7 @@ std::vector<SplitRow> MergeLabelFragments(const std::vector<SplitRow>& run) {
 // Turns a run of split rows (and the single-cell lines inside it) into a grid. Each stage frees
 // the one before it (a run of millions of cells is held at most twice at once).
 Grid BuildDelimitedGrid(std::vector<SplitRow> split_run, bool* clipped) {
-  std::vector<SplitRow> run = MergeLabelFragments(split_run);
-  std::vector<SplitRow>().swap(split_run);
+  std::vector<SplitRow> run = MergeLabelFragments(std::move(split_run));
   size_t width = 0;
   for (SplitRow& row : run) {
     if (row.cells.size() > kMaxGridColumns) {
@@ -662,7 +675,7 @@ std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& li
         ++j;
         continue;
       }
-      SplitRow row = SplitDelimited(lines[j]);
+      SplitRow row = j == i ? std::move(first) : SplitDelimited(lines[j]);
       if (row.rule) {
         run_lines.push_back(j);
         end = ++j;
