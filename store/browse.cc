@@ -4,6 +4,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <map>
+
 #include "store/codec.h"
 #include "store/sqlite_store.h"
 #include "store/sqlite_util.h"
@@ -54,33 +56,36 @@ class SqliteBrowser final : public Browser {
   Overview GetOverview(int64_t now, int crawls, int newest) override {
     return Read("reading the overview", [&] {
       Overview o;
-      SQLite::Statement counts(*db_,
-                               "SELECT latest_year, latest_template, count(*) FROM reports "
-                               "WHERE latest_fetched_at IS NOT NULL GROUP BY 1, 2 "
-                               "ORDER BY 1 DESC, 2");
+      SQLite::Statement& counts = Prepared(
+          "SELECT latest_year, latest_template, count(*) FROM reports "
+          "WHERE latest_fetched_at IS NOT NULL GROUP BY 1, 2 "
+          "ORDER BY 1 DESC, 2");
       while (counts.executeStep()) {
         o.counts.push_back({OptionalInt(counts.getColumn(0)), OptionalText(counts.getColumn(1)),
                             counts.getColumn(2).getInt64()});
         o.reports += o.counts.back().reports;
       }
-      o.versions = db_->execAndGet("SELECT count(*) FROM snapshots").getInt64();
-      SQLite::Statement last(*db_,
-                             "SELECT seed, started_at, finished_at, summary FROM crawls "
-                             "ORDER BY id DESC LIMIT ?");
+      SQLite::Statement& versions = Prepared("SELECT count(*) FROM snapshots");
+      versions.executeStep();
+      o.versions = versions.getColumn(0).getInt64();
+      SQLite::Statement& last = Prepared(
+          "SELECT seed, started_at, finished_at, summary FROM crawls "
+          "ORDER BY id DESC LIMIT ?");
       last.bind(1, crawls);
       while (last.executeStep()) {
         o.crawls.push_back({last.getColumn(0).getString(), last.getColumn(1).getInt64(),
                             last.getColumn(2).getInt64(), last.getColumn(3).getString()});
       }
-      SQLite::Statement errors(*db_, std::string("SELECT count(*) FROM fetches f WHERE ") +
-                                         kFailedFetch + " AND f.fetched_at >= ?");
+      SQLite::Statement& errors = Prepared(std::string("SELECT count(*) FROM fetches f WHERE ") +
+                                           kFailedFetch + " AND f.fetched_at >= ?");
       errors.bind(1, static_cast<int64_t>(now - 86400));
       errors.executeStep();
       o.errors_last_day = errors.getColumn(0).getInt64();
-      SQLite::Statement fresh(*db_, std::string("SELECT ") + kReportColumns +
-                                        " FROM snapshots sn JOIN reports r ON r.id = sn.report_id "
-                                        "JOIN sources s ON s.id = r.source_id JOIN fetches f ON "
-                                        "f.id = sn.fetch_id ORDER BY sn.id DESC LIMIT ?");
+      SQLite::Statement& fresh =
+          Prepared(std::string("SELECT ") + kReportColumns +
+                   " FROM snapshots sn JOIN reports r ON r.id = sn.report_id "
+                   "JOIN sources s ON s.id = r.source_id JOIN fetches f ON "
+                   "f.id = sn.fetch_id ORDER BY sn.id DESC LIMIT ?");
       fresh.bind(1, newest);
       while (fresh.executeStep()) o.newest.push_back(ReadListedReport(fresh));
       return o;
@@ -121,20 +126,20 @@ class SqliteBrowser final : public Browser {
         if (!filter.province.empty()) q.bind(":province", LikeLiteral(filter.province) + "%");
       };
       ReportList list;
-      SQLite::Statement count(*db_, "SELECT count(*)" + from + where);
+      SQLite::Statement& count = Prepared("SELECT count(*)" + from + where);
       bind(count);
       count.executeStep();
       list.total = count.getColumn(0).getInt64();
       // The page's ids first (an index walk newest first, stopping after offset + limit rows),
       // then the columns and failed-check counts of those rows only.
       constexpr const char* kOrder = " ORDER BY r.latest_fetched_at DESC, r.id DESC";
-      SQLite::Statement rows(
-          *db_, std::string("SELECT ") + kReportColumns + " FROM (SELECT r.id AS id" + from +
-                    where + kOrder +
-                    " LIMIT :limit OFFSET :offset) page JOIN reports r ON r.id = page.id JOIN "
-                    "sources s ON s.id = r.source_id JOIN snapshots sn ON sn.id = "
-                    "r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id" +
-                    kOrder);
+      SQLite::Statement& rows =
+          Prepared(std::string("SELECT ") + kReportColumns + " FROM (SELECT r.id AS id" + from +
+                   where + kOrder +
+                   " LIMIT :limit OFFSET :offset) page JOIN reports r ON r.id = page.id JOIN "
+                   "sources s ON s.id = r.source_id JOIN snapshots sn ON sn.id = "
+                   "r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id" +
+                   kOrder);
       bind(rows);
       rows.bind(":limit", static_cast<int64_t>(limit));
       rows.bind(":offset", static_cast<int64_t>(offset));
@@ -149,12 +154,11 @@ class SqliteBrowser final : public Browser {
       // The kind as the row shows it; grouped per URL, the latest failure's.
       const std::string kind_sql =
           "CASE WHEN f.error != '' THEN f.error ELSE 'http_' || f.status END";
-      SQLite::Statement q(
-          *db_, "SELECT s.url, max(f.fetched_at), f.status, " + kind_sql +
-                    ", count(*) FROM fetches f JOIN sources s ON s.id = f.source_id WHERE " +
-                    kFailedFetch + " AND f.fetched_at >= :since" +
-                    (kind.empty() ? "" : " AND " + kind_sql + " = :kind") +
-                    " GROUP BY s.id ORDER BY 2 DESC, s.url LIMIT :limit");
+      SQLite::Statement& q = Prepared(
+          "SELECT s.url, max(f.fetched_at), f.status, " + kind_sql +
+          ", count(*) FROM fetches f JOIN sources s ON s.id = f.source_id WHERE " + kFailedFetch +
+          " AND f.fetched_at >= :since" + (kind.empty() ? "" : " AND " + kind_sql + " = :kind") +
+          " GROUP BY s.id ORDER BY 2 DESC, s.url LIMIT :limit");
       q.bind(":since", static_cast<int64_t>(since));
       if (!kind.empty()) q.bind(":kind", kind);
       q.bind(":limit", static_cast<int64_t>(limit));
@@ -170,9 +174,9 @@ class SqliteBrowser final : public Browser {
 
   int Versions(const std::string& url) override {
     return Read("counting versions", [&] {
-      SQLite::Statement q(*db_,
-                          "SELECT max(sn.version) FROM sources s JOIN reports r ON r.source_id = "
-                          "s.id JOIN snapshots sn ON sn.report_id = r.id WHERE s.url = ?");
+      SQLite::Statement& q = Prepared(
+          "SELECT max(sn.version) FROM sources s JOIN reports r ON r.source_id = "
+          "s.id JOIN snapshots sn ON sn.report_id = r.id WHERE s.url = ?");
       q.bind(1, UrlKey(url));
       q.executeStep();
       return q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
@@ -181,8 +185,7 @@ class SqliteBrowser final : public Browser {
 
   std::vector<BodyReport> BodyReports() override {
     return Read("reading the bodies' reports", [&] {
-      SQLite::Statement q(
-          *db_,
+      SQLite::Statement& q = Prepared(
           "SELECT sn.issuer, sn.year, s.url, sn.published, s.first_seen, (SELECT count(*) FROM "
           "check_failures c WHERE c.snapshot_id = sn.id) FROM reports r JOIN sources s ON s.id = "
           "r.source_id JOIN snapshots sn ON sn.id = r.latest_snapshot_id WHERE sn.issuer IS NOT "
@@ -199,11 +202,33 @@ class SqliteBrowser final : public Browser {
 
  private:
   // One read transaction, retried while busy; SQLite errors become StoreError naming the file.
+  // Statements are kept per connection, keyed by their text (a listing's text depends on its
+  // filters), and reset before each read transaction ends: a statement left stepping would keep
+  // the transaction's snapshot open and hold back the crawl's WAL checkpoints.
+  SQLite::Statement& Prepared(const std::string& sql) {
+    auto found = statements_.find(sql);
+    if (found != statements_.end()) {
+      found->second->tryReset();
+      found->second->clearBindings();
+      return *found->second;
+    }
+    auto statement = std::make_unique<SQLite::Statement>(*db_, sql);
+    return *statements_.emplace(sql, std::move(statement)).first->second;
+  }
+
+  void ResetStatements() noexcept {
+    for (auto& [sql, statement] : statements_) statement->tryReset();
+  }
+
   template <typename Body>
   auto Read(const char* what, Body&& body) -> decltype(body()) {
     try {
       return RetryWhileBusy([&] {
         ReadTransaction transaction(*db_);
+        struct ResetAtEnd {
+          SqliteBrowser* browser;
+          ~ResetAtEnd() { browser->ResetStatements(); }
+        } reset{this};  // destroyed before the transaction
         return body();
       });
     } catch (const SQLite::Exception& e) {
@@ -213,6 +238,7 @@ class SqliteBrowser final : public Browser {
 
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
 }  // namespace

@@ -178,5 +178,40 @@ TEST(BrowseReports, MigrationGivesStoredReportsTheirListOrder) {
   EXPECT_EQ(browser->Reports(year, 0, 10).total, 2);
 }
 
+// The Browser keeps its statements prepared between calls: each call still sees what was written
+// since the last one, and none leaves its read snapshot open (a checkpoint of the whole WAL
+// succeeds while the Browser lives).
+TEST(BrowseReports, KeptStatementsSeeNewWritesAndHoldNoSnapshot) {
+  testing::TempDir dir;
+  const std::string db = dir.File("kept.db");
+  auto store = Store::Open(db);
+  store->SaveExtraction(Url(0), RecordOkFetch(*store, Url(0), 1741600000), SampleExtraction(5, 0),
+                        "text");
+  auto browser = Browser::Open(db);
+  ReportFilter year;
+  year.year = SampleExtraction(5, 0).year;
+  EXPECT_EQ(browser->Reports({}, 0, 10).total, 1);
+  EXPECT_EQ(browser->Reports(year, 0, 10).total, 1);
+  EXPECT_EQ(browser->Versions(Url(0)), 1);
+  EXPECT_EQ(browser->GetOverview(1741700000).versions, 1);
+
+  store->SaveExtraction(Url(0), RecordOkFetch(*store, Url(0), 1741700000), SampleExtraction(5, 9),
+                        "text 2");
+  store->SaveExtraction(Url(1), RecordOkFetch(*store, Url(1), 1741800000), SampleExtraction(5, 1),
+                        "text");
+  ReportList list = browser->Reports({}, 0, 10);
+  EXPECT_EQ(list.total, 2);
+  ASSERT_EQ(list.rows.size(), 2u);
+  EXPECT_EQ(list.rows[0].url, Url(1));
+  EXPECT_EQ(list.rows[1].version, 2);
+  EXPECT_EQ(browser->Versions(Url(0)), 2);
+  EXPECT_EQ(browser->GetOverview(1741900000).versions, 3);
+
+  SQLite::Database writer(db, SQLite::OPEN_READWRITE);
+  SQLite::Statement checkpoint(writer, "PRAGMA wal_checkpoint(TRUNCATE)");
+  ASSERT_TRUE(checkpoint.executeStep());
+  EXPECT_EQ(checkpoint.getColumn(0).getInt(), 0) << "a reader still holds a snapshot";
+}
+
 }  // namespace
 }  // namespace nianbao

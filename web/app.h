@@ -22,6 +22,7 @@
 #include "store/store.h"
 #include "web/coverage.h"
 #include "web/http.h"
+#include "web/tables.h"
 
 namespace nianbao::web {
 
@@ -31,7 +32,8 @@ struct View {
   Browser& browser;
   CoverageSource& coverage;
   const RuleSet& rules;
-  int64_t now;  // unix seconds
+  const TableRenderer& tables;  // made once from `rules`
+  int64_t now;                  // unix seconds
 };
 
 // A parameter that is not valid (400 with its message).

@@ -16,6 +16,8 @@ std::string Html(std::string_view text);
 std::string Html(const std::string& text);
 std::string Html(const char* text);
 std::string Html(const std::optional<std::string>& text);  // nullopt: ""
+// Html(text) appended to `out` (the pages build one string, not one per value).
+void AppendHtml(std::string& out, std::string_view text);
 
 // A URL query component: everything but A-Z a-z 0-9 - _ . ~ percent-encoded (UTF-8 bytes).
 std::string QueryEscape(std::string_view text);

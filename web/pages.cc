@@ -9,7 +9,7 @@
 
 #include "extract/read/sniff.h"
 #include "web/html.h"
-#include "web/layout.h"
+#include "web/tables.h"
 
 namespace nianbao::web {
 namespace {
@@ -309,155 +309,9 @@ Response ReportsPage(const Request& request, View& view) {
 
 namespace {
 
-// How a cell of the tables is marked.
-struct CellMarks {
-  std::set<std::string> failed;                       // fields of failed identities
-  std::map<std::string, const FieldChange*> changed;  // diff: fields changed
-};
-
-std::string Last(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::vector<std::string> Split(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    size_t slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash - start));
-    if (slash == std::string::npos) return parts;
-    start = slash + 1;
-  }
-}
-
-std::string ColumnHeader(const SectionLayout& s) {
-  bool two_levels = std::any_of(s.columns.begin(), s.columns.end(), [](const std::string& c) {
-    return c.find('/') != std::string::npos;
-  });
-  std::ostringstream h;
-  h << "<thead><tr><th" << (two_levels ? " rowspan=\"2\"" : "") << ">项目 Item</th>";
-  std::ostringstream second;
-  for (size_t i = 0; i < s.columns.size();) {
-    size_t slash = s.columns[i].find('/');
-    if (!two_levels || slash == std::string::npos) {
-      h << "<th" << (two_levels ? " rowspan=\"2\"" : "") << ">" << Html(s.columns[i]) << "</th>";
-      ++i;
-      continue;
-    }
-    std::string group = s.columns[i].substr(0, slash);
-    size_t j = i;
-    while (j < s.columns.size() && s.columns[j].rfind(group + "/", 0) == 0) {
-      second << "<th>" << Html(s.columns[j].substr(slash + 1)) << "</th>";
-      ++j;
-    }
-    h << "<th colspan=\"" << (j - i) << "\">" << Html(group) << "</th>";
-    i = j;
-  }
-  h << "</tr>";
-  if (two_levels) h << "<tr>" << second.str() << "</tr>";
-  h << "</thead>";
-  return h.str();
-}
-
-// One cell of a table, appended to `h` (a report page has hundreds: no stream per cell).
-void AppendValueCell(std::string& h, const std::string& field,
-                     const std::map<std::string, Value>& values, const CellMarks& marks) {
-  if (field.empty()) {
-    h += "<td class=\"none\"></td>";
-    return;
-  }
-  auto value = values.find(field);
-  bool present = value != values.end();
-  std::string cls;
-  auto add_class = [&](const char* name) {
-    if (!cls.empty()) cls += ' ';
-    cls += name;
-  };
-  if (!present)
-    add_class("absent");
-  else if (!value->second)
-    add_class("blank");
-  if (marks.failed.contains(field)) add_class("fail");
-  std::string title;
-  auto change = marks.changed.find(field);
-  if (change != marks.changed.end()) {
-    add_class("changed");
-    const FieldChange& c = *change->second;
-    title =
-        "旧 old: " +
-        (c.old_present ? (c.old_value ? NumberText(*c.old_value) : "空白 blank") : "无 absent") +
-        " → 新 new: " +
-        (c.new_present ? (c.new_value ? NumberText(*c.new_value) : "空白 blank") : "无 absent");
-  }
-  const std::string name = Html(field);
-  h += "<td data-field=\"";
-  h += name;
-  h += '"';
-  if (!cls.empty()) h.append(" class=\"").append(cls).append("\"");
-  const bool valued = present && value->second.has_value();
-  std::string number = valued ? NumberText(*value->second) : "";
-  if (valued) h.append(" data-value=\"").append(number).append("\"");
-  if (!title.empty()) h.append(" title=\"").append(Html(title)).append("\"");
-  h += '>';
-  if (present && !value->second) {
-    h.append("<a href=\"#p-").append(name).append("\" title=\"空白（未填） blank\">—</a>");
-  } else if (present) {
-    h.append("<a href=\"#p-").append(name).append("\">").append(number).append("</a>");
-  }
-  h += "</td>";
-}
-
-std::string SectionTable(const SectionLayout& s, const std::map<std::string, Value>& values,
-                         const CellMarks& marks) {
-  std::ostringstream h;
-  h << "<table class=\"form\" id=\"section-" << Html(s.section) << "\"><caption>" << Html(s.section)
-    << "</caption>" << ColumnHeader(s) << "<tbody>";
-  std::vector<std::string> previous;
-  const size_t span = s.columns.size() + 1;
-  for (size_t r = 0; r < s.rows.size(); ++r) {
-    std::vector<std::string> parts = Split(s.rows[r]);
-    // Group rows for each level of the path that changed since the previous row.
-    for (size_t level = 0; level + 1 < parts.size(); ++level) {
-      if (level < previous.size() && previous[level] == parts[level] &&
-          std::equal(parts.begin(), parts.begin() + level, previous.begin())) {
-        continue;
-      }
-      h << "<tr class=\"group\"><th class=\"g" << level << "\" colspan=\"" << span << "\">"
-        << Html(parts[level]) << "</th></tr>";
-    }
-    previous = parts;
-    h << "<tr><th class=\"g" << (parts.size() - 1) << "\">" << Html(Last(s.rows[r])) << "</th>";
-    std::string cells;
-    for (const auto& field : s.cells[r]) AppendValueCell(cells, field, values, marks);
-    h << cells << "</tr>";
-  }
-  h << "</tbody></table>";
-  return h.str();
-}
-
 std::string Tables(View& view, const StoredExtraction& stored, const CellMarks& marks) {
-  const Extraction& e = stored.extraction;
-  if (!e.template_id) return "<p class=\"none\">无统计表 no statistics table</p>";
-  std::map<std::string, Value> values(e.fields.begin(), e.fields.end());
   std::string html;
-  const std::vector<SectionLayout> layout = TemplateLayout(view.rules, *e.template_id);
-  for (const auto& section : layout) html += SectionTable(section, values, marks);
-  // Fields stored but not in the catalogue's layout (an older catalogue) are listed, not lost.
-  std::set<std::string> laid_out;
-  for (const auto& section : layout) {
-    for (const auto& row : section.cells) laid_out.insert(row.begin(), row.end());
-  }
-  std::string extra;
-  for (const auto& [field, value] : e.fields) {
-    if (laid_out.contains(field)) continue;
-    extra += "<li><code>" + Html(field) +
-             "</code> = " + (value ? NumberText(*value) : std::string("空白 blank")) + "</li>";
-  }
-  if (!extra.empty()) {
-    html += "<h3>表外字段 <span class=\"en\">Fields outside the layout</span></h3><ul>" + extra +
-            "</ul>";
-  }
+  view.tables.Append(html, stored.extraction, marks);
   return html;
 }
 
@@ -544,33 +398,55 @@ std::string Warnings(const Extraction& e) {
   return h + "</ul>";
 }
 
+// The provenance table has a row per field (hundreds): built in one string, not a stream.
 std::string Provenance(const StoredExtraction& stored) {
   const Extraction& e = stored.extraction;
-  std::ostringstream h;
-  h << "<h2>来源 <span class=\"en\">Provenance</span></h2><p>文档 document: "
-    << (stored.origin.document_url.empty() ? Html(stored.url)
-                                           : External(stored.origin.document_url))
-    << (stored.origin.document_sha256.empty()
-            ? ""
-            : " <code>sha256 " + Html(stored.origin.document_sha256) + "</code>")
-    << "</p><table id=\"provenance\"><thead><tr><th>字段 Field</th><th>值 Value</th>"
+  std::string h = "<h2>来源 <span class=\"en\">Provenance</span></h2><p>文档 document: ";
+  h += stored.origin.document_url.empty() ? Html(stored.url) : External(stored.origin.document_url);
+  if (!stored.origin.document_sha256.empty()) {
+    h += " <code>sha256 ";
+    AppendHtml(h, stored.origin.document_sha256);
+    h += "</code>";
+  }
+  h += "</p><table id=\"provenance\"><thead><tr><th>字段 Field</th><th>值 Value</th>"
        "<th>原文 Raw text</th><th>标签 Label</th><th>位置 Position</th></tr></thead><tbody>";
+  auto number = [&](int n) { h += std::to_string(n); };
   for (const auto& [field, value] : e.fields) {
-    h << "<tr id=\"p-" << Html(field) << "\"><td><code>" << Html(field) << "</code></td><td "
-      << "class=\"num\">" << (value ? NumberText(*value) : "空白 blank") << "</td>";
+    h += "<tr id=\"p-";
+    AppendHtml(h, field);
+    h += "\"><td><code>";
+    AppendHtml(h, field);
+    h += "</code></td><td class=\"num\">";
+    h += value ? NumberText(*value) : "空白 blank";
+    h += "</td>";
     auto cell = e.cells.find(field);
     if (cell == e.cells.end()) {
-      h << "<td colspan=\"3\" class=\"none\">未从单元格读取 not read from a cell</td></tr>";
+      h += "<td colspan=\"3\" class=\"none\">未从单元格读取 not read from a cell</td></tr>";
       continue;
     }
     const FieldCell& c = cell->second;
-    h << "<td class=\"raw\">" << Html(c.raw) << "</td><td>" << Html(c.label) << "</td><td>";
-    if (c.page > 0) h << "第 " << c.page << " 页 page " << c.page << ", ";
-    h << "表 table " << c.table + 1 << ", 行 row " << c.row + 1 << ", 列 column " << c.column + 1
-      << "</td></tr>";
+    h += "<td class=\"raw\">";
+    AppendHtml(h, c.raw);
+    h += "</td><td>";
+    AppendHtml(h, c.label);
+    h += "</td><td>";
+    if (c.page > 0) {
+      h += "第 ";
+      number(c.page);
+      h += " 页 page ";
+      number(c.page);
+      h += ", ";
+    }
+    h += "表 table ";
+    number(c.table + 1);
+    h += ", 行 row ";
+    number(c.row + 1);
+    h += ", 列 column ";
+    number(c.column + 1);
+    h += "</td></tr>";
   }
-  h << "</tbody></table>";
-  return h.str();
+  h += "</tbody></table>";
+  return h;
 }
 
 CellMarks FailedMarks(const Extraction& e) {
@@ -595,13 +471,21 @@ Response ReportPage(const Request& request, View& view) {
   std::string url = RequiredUrl(request);
   std::optional<int> version = ParseOptionalInt(request, "version", 1, 1000000000);
   StoredExtraction stored = view.store.Show(url, version);
-  int versions = std::max(stored.version, view.browser.Versions(url));  // not the whole history
+  // The number of versions, without loading the history; Show's latest version is that number.
+  int versions = version ? std::max(stored.version, view.browser.Versions(url)) : stored.version;
   const Extraction& e = stored.extraction;
-  std::ostringstream h;
-  h << "<h1>" << Html(e.title.value_or(url)) << "</h1>" << Metadata(stored, versions) << Checks(e)
-    << "<h2>统计表 <span class=\"en\">Statistics tables</span></h2>" << Legend()
-    << Tables(view, stored, FailedMarks(e)) << Unmatched(e) << Warnings(e) << Provenance(stored);
-  return HtmlResponse(e.title.value_or(url), h.str());
+  std::string h = "<h1>";
+  AppendHtml(h, e.title.value_or(url));
+  h += "</h1>";
+  h += Metadata(stored, versions);
+  h += Checks(e);
+  h += "<h2>统计表 <span class=\"en\">Statistics tables</span></h2>";
+  h += Legend();
+  view.tables.Append(h, e, FailedMarks(e));
+  h += Unmatched(e);
+  h += Warnings(e);
+  h += Provenance(stored);
+  return HtmlResponse(e.title.value_or(url), h);
 }
 
 // --- history and diff ---

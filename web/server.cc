@@ -144,10 +144,18 @@ MHD_Result CollectHeader(void* target, MHD_ValueKind, const char* key, const cha
   return MHD_YES;
 }
 
-MHD_Result Queue(MHD_Connection* connection, const Response& response) {
-  MHD_Response* mhd = MHD_create_response_from_buffer(
-      response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
-  if (!mhd) return MHD_NO;
+// The body is handed to libmicrohttpd without a copy (a report page is ~100 KB): it owns the
+// string until it has sent it.
+void FreeBody(void* body) { delete static_cast<std::string*>(body); }
+
+MHD_Result Queue(MHD_Connection* connection, Response& response) {
+  auto* body = new std::string(std::move(response.body));
+  MHD_Response* mhd = MHD_create_response_from_buffer_with_free_callback_cls(
+      body->size(), body->data(), &FreeBody, body);
+  if (!mhd) {
+    delete body;
+    return MHD_NO;
+  }
   MHD_add_response_header(mhd, MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
   for (const auto& [name, value] : response.headers) {
     MHD_add_response_header(mhd, name.c_str(), value.c_str());
@@ -163,6 +171,7 @@ struct WebServer::Impl {
   WebOptions options;
   ListenAddress address;
   std::unique_ptr<ReaderPool> pool;
+  std::unique_ptr<const TableRenderer> tables;  // the report tables' fixed parts, drawn once
   MHD_Daemon* daemon = nullptr;
   uint16_t port = 0;
 
@@ -173,8 +182,8 @@ struct WebServer::Impl {
     } catch (const std::exception& e) {
       return ErrorResponse(500, std::string("the database could not be opened: ") + e.what());
     }
-    View view{*readers->store, *readers->browser, *readers->coverage, *options.rules,
-              static_cast<int64_t>(std::time(nullptr))};
+    View view{*readers->store, *readers->browser, *readers->coverage,
+              *options.rules,  *tables,           static_cast<int64_t>(std::time(nullptr))};
     Response response = Handle(request, view, options.token);
     pool->Give(std::move(readers));
     return response;
@@ -242,6 +251,7 @@ std::unique_ptr<WebServer> WebServer::Start(WebOptions options) {
     throw WebError(e.what());
   }
   impl->options = std::move(options);
+  impl->tables = std::make_unique<const TableRenderer>(*impl->options.rules);
 
   sockaddr_storage storage{};
   if (impl->address.ipv6) {
