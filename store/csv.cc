@@ -36,9 +36,15 @@ void AppendCsvCell(std::string_view cell, bool guard, std::string* out) {
   if (quote) *out += '"';
 }
 
-std::string CsvCell(std::string_view cell, bool guard) {
+std::string CsvCell(std::string_view cell) {
   std::string out;
-  AppendCsvCell(cell, guard, &out);
+  AppendCsvCell(cell, false, &out);
+  return out;
+}
+
+std::string GuardedCsvCell(std::string_view cell) {
+  std::string out;
+  AppendCsvCell(cell, true, &out);
   return out;
 }
 

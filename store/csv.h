@@ -12,7 +12,8 @@
 namespace nianbao {
 
 void AppendCsvCell(std::string_view cell, bool guard, std::string* out);
-std::string CsvCell(std::string_view cell, bool guard = false);
+std::string CsvCell(std::string_view cell);         // not guarded
+std::string GuardedCsvCell(std::string_view cell);  // guarded
 
 }  // namespace nianbao
 

@@ -135,22 +135,6 @@ std::optional<std::string> SafeHref(std::string_view url) {
   return Html(url);
 }
 
-std::string CsvCell(std::string_view text) {
-  std::string cell(text);
-  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
-    bool number = cell.size() > 1 && cell[0] == '-' &&
-                  cell.find_first_not_of("0123456789.", 1) == std::string::npos;
-    if (!number) cell = std::string("'").append(cell);
-  }
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-  std::string out = "\"";
-  for (char c : cell) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 namespace {
 std::string FormatTime(int64_t unix_seconds, const char* format) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);

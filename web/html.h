@@ -28,10 +28,6 @@ std::string QueryUnescape(std::string_view text);
 // an attribute), else nullopt (a javascript:, data: or file: URL is shown as text, never linked).
 std::optional<std::string> SafeHref(std::string_view url);
 
-// One CSV cell (RFC 4180): quoted when it holds , " CR or LF; a text starting with = + - @ gets a
-// leading ' (a spreadsheet would run it as a formula).
-std::string CsvCell(std::string_view text);
-
 // Unix seconds as "YYYY-MM-DD HH:MM" (UTC) and as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ".
 std::string ShortTime(int64_t unix_seconds);
 std::string IsoTime(int64_t unix_seconds);

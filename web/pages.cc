@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "extract/read/sniff.h"
+#include "store/csv.h"
 #include "web/html.h"
 #include "web/tables.h"
 
@@ -253,10 +254,11 @@ std::string ReportsCsv(const std::vector<ListedReport>& rows) {
   std::string csv =
       "url,version,fetched_at,template,year,issuer,title,published,format,failed_checks\n";
   for (const auto& r : rows) {
-    csv += CsvCell(r.url) + "," + std::to_string(r.version) + "," + IsoTime(r.fetched_at) + "," +
-           CsvCell(Opt(r.template_id)) + "," + OptYear(r.year) + "," + CsvCell(Opt(r.issuer)) +
-           "," + CsvCell(Opt(r.title)) + "," + CsvCell(Opt(r.published)) + "," + CsvCell(r.format) +
-           "," + std::to_string(r.failed_checks) + "\n";
+    csv += GuardedCsvCell(r.url) + "," + std::to_string(r.version) + "," + IsoTime(r.fetched_at) +
+           "," + GuardedCsvCell(Opt(r.template_id)) + "," + OptYear(r.year) + "," +
+           GuardedCsvCell(Opt(r.issuer)) + "," + GuardedCsvCell(Opt(r.title)) + "," +
+           GuardedCsvCell(Opt(r.published)) + "," + GuardedCsvCell(r.format) + "," +
+           std::to_string(r.failed_checks) + "\n";
   }
   return csv;
 }
@@ -499,10 +501,10 @@ Response HistoryPage(const Request& request, View& view) {
         "fields_changed,data_sha256\n";
     for (const auto& v : versions) {
       csv += std::to_string(v.version) + "," + IsoTime(v.fetched_at) + "," +
-             CsvCell(Opt(v.template_id)) + "," + OptYear(v.year) + "," + CsvCell(Opt(v.issuer)) +
-             "," + CsvCell(Opt(v.title)) + "," + CsvCell(Opt(v.published)) + "," +
-             std::to_string(v.fields) + "," + std::to_string(v.fields_changed) + "," +
-             v.data_sha256 + "\n";
+             GuardedCsvCell(Opt(v.template_id)) + "," + OptYear(v.year) + "," +
+             GuardedCsvCell(Opt(v.issuer)) + "," + GuardedCsvCell(Opt(v.title)) + "," +
+             GuardedCsvCell(Opt(v.published)) + "," + std::to_string(v.fields) + "," +
+             std::to_string(v.fields_changed) + "," + v.data_sha256 + "\n";
     }
     return CsvResponse("history.csv", csv);
   }
@@ -606,8 +608,9 @@ Response CoveragePage(const Request& request, View& view) {
   if (WantsCsv(request)) {
     std::string csv = "body,province,level,status,url,published,deadline,failed_checks\n";
     for (const auto& r : rows) {
-      csv += CsvCell(r.body) + "," + CsvCell(r.province) + "," + CsvCell(r.level) + "," + r.status +
-             "," + CsvCell(r.url) + "," + CsvCell(Opt(r.published)) + "," + r.deadline + "," +
+      csv += GuardedCsvCell(r.body) + "," + GuardedCsvCell(r.province) + "," +
+             GuardedCsvCell(r.level) + "," + r.status + "," + GuardedCsvCell(r.url) + "," +
+             GuardedCsvCell(Opt(r.published)) + "," + r.deadline + "," +
              std::to_string(r.failed_checks) + "\n";
     }
     return CsvResponse("coverage-" + std::to_string(query.year) + ".csv", csv);
@@ -652,8 +655,8 @@ Response ErrorsPage(const Request& request, View& view) {
   if (WantsCsv(request)) {
     std::string csv = "url,kind,status,attempts,last_attempt\n";
     for (const auto& r : rows) {
-      csv += CsvCell(r.url) + "," + CsvCell(r.kind) + "," + std::to_string(r.status) + "," +
-             std::to_string(r.attempts) + "," + IsoTime(r.fetched_at) + "\n";
+      csv += GuardedCsvCell(r.url) + "," + GuardedCsvCell(r.kind) + "," + std::to_string(r.status) +
+             "," + std::to_string(r.attempts) + "," + IsoTime(r.fetched_at) + "\n";
     }
     return CsvResponse("errors.csv", csv);
   }
