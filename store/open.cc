@@ -111,10 +111,12 @@ std::string FileUri(const std::string& path, const char* parameters) {
 // A read-only connection that sees what writers commit (through the -wal and -shm files). Where
 // those cannot be made (a read-only directory or file system) and there is no -wal whose commits
 // would be missed, the file alone is the whole database and is opened immutable=1.
+// NOMUTEX: a Store or Browser is used by one thread at a time (store.h, browse.h), so SQLite's own
+// per-call locking is not needed; it was a tenth of the web view's report page.
 std::unique_ptr<SQLite::Database> OpenReadOnly(const std::string& path) {
   auto open = [&](const char* parameters) {
-    auto db = std::make_unique<SQLite::Database>(FileUri(path, parameters),
-                                                 SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+    auto db = std::make_unique<SQLite::Database>(
+        FileUri(path, parameters), SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX);
     db->setBusyTimeout(kBusyTimeoutMs);
     RetryWhileBusy([&] { db->execAndGet("SELECT count(*) FROM sqlite_schema"); });
     return db;
