@@ -55,9 +55,7 @@ struct YearSnapshot {
   // The fields the checks read (requests.carried_*, active.*.in_force|issued|repealed), when the
   // snapshot lists them; a field the template lacks is absent.
   std::map<std::string, Value> fields;
-  // Equal for two snapshots exactly when every listed field is equal. The store computes it only
-  // for a body's reports of a year that has two or more (the only ones Duplicate compares).
-  std::string data_digest;
+  std::string data_digest;  // equal for two snapshots exactly when every listed field is equal
 };
 
 struct CrossYearCheck {
