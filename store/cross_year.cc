@@ -422,7 +422,8 @@ void SqliteStore::ForEachCrossYearQuality(
                              const CrossYearQuality& quality)>& report) {
   ForEachCrossYearBody([&](std::vector<YearSnapshot>& group) {
     std::vector<std::pair<std::string, int64_t>> reports;
-    for (const YearSnapshot& snapshot : group) reports.emplace_back(snapshot.url, snapshot.snapshot_id);
+    for (const YearSnapshot& snapshot : group)
+      reports.emplace_back(snapshot.url, snapshot.snapshot_id);
     std::unordered_map<std::string, CrossYearQuality> quality;
     for (const CrossYearCheck& check : CheckAcrossYears(std::move(group))) {
       if (check.url.empty()) continue;
@@ -439,10 +440,9 @@ void SqliteStore::ForEachCrossYearQuality(
 std::map<std::string, CrossYearQuality> SqliteStore::CrossYearQualityByReport() {
   return Read("checking year against year", [&] {
     std::map<std::string, CrossYearQuality> quality;
-    ForEachCrossYearQuality(
-        [&](const std::string& url, int64_t, const CrossYearQuality& checks) {
-          quality[url] = checks;
-        });
+    ForEachCrossYearQuality([&](const std::string& url, int64_t, const CrossYearQuality& checks) {
+      quality[url] = checks;
+    });
     return quality;
   });
 }
@@ -454,14 +454,14 @@ void SqliteStore::StageCrossYearQuality() {
   db_->exec("DELETE FROM temp.export_cross_year");
   std::unique_ptr<SQLite::Statement> insert =
       Prepare("INSERT INTO temp.export_cross_year VALUES (?1, ?2, ?3)");
-  ForEachCrossYearQuality([&](const std::string&, int64_t snapshot_id,
-                              const CrossYearQuality& checks) {
-    insert->reset();
-    insert->bind(1, snapshot_id);
-    insert->bind(2, JoinIds(checks.failed));
-    insert->bind(3, JoinIds(checks.warnings));
-    insert->exec();
-  });
+  ForEachCrossYearQuality(
+      [&](const std::string&, int64_t snapshot_id, const CrossYearQuality& checks) {
+        insert->reset();
+        insert->bind(1, snapshot_id);
+        insert->bind(2, JoinIds(checks.failed));
+        insert->bind(3, JoinIds(checks.warnings));
+        insert->exec();
+      });
 }
 
 }  // namespace store_internal

@@ -78,7 +78,7 @@ class SqliteStore final : public Store {
   std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) override;
   StoreStatus Status(int64_t now) override;
 
-  void SyncBodies(const BodyRules& bodies) override;  // bodies.cc
+  void SyncBodies(const BodyRules& bodies) override;                       // bodies.cc
   std::vector<CoverageRow> Coverage(const CoverageQuery& query) override;  // coverage.cc
   std::vector<ReportRow> Reports(const ReportQuery& query) override;
   std::vector<ErrorRow> Errors(int64_t since) override;
@@ -132,13 +132,12 @@ class SqliteStore final : public Store {
   // memory holds one body's reports, never all of them.
   void ForEachCrossYearBody(const std::function<void(std::vector<YearSnapshot>&)>& body);
   // The cross-year checks that failed or warned, per report (its latest version), body by body.
-  void ForEachCrossYearQuality(
-      const std::function<void(const std::string& url, int64_t snapshot_id,
-                               const CrossYearQuality& quality)>& report);
+  void ForEachCrossYearQuality(const std::function<void(const std::string& url, int64_t snapshot_id,
+                                                        const CrossYearQuality& quality)>& report);
   // Within a read transaction: the table temp.export_cross_year (snapshot_id, failed, warned:
   // ;-joined identities) of ForEachCrossYearQuality, that the export cursors join
-  // (kVersionJoinsSql). SQLite keeps it in a temporary file beyond its cache: memory stays flat. The
-  // transaction's end (a rollback) drops it.
+  // (kVersionJoinsSql). SQLite keeps it in a temporary file beyond its cache: memory stays flat.
+  // The transaction's end (a rollback) drops it.
   void StageCrossYearQuality();
   // The panel layout (export_panel.cc).
   ExportStats ExportPanel(const ExportOptions& options, ExportSink& sink);
