@@ -1,13 +1,17 @@
 // bench/panel: how fast `export --layout panel` writes, and how much memory it needs, as the
 // database grows.
 //   build/bench/panel [--sizes 10000,100000] [--dir DIR] [--format csv|jsonl]
+//                     [--layouts panel,wide,long] [--keep]
 // Builds the database synthetically through the store (Store::SaveExtraction in batches): reports
 // of the real catalogue's v2019 and v2021 fields (every field of the template, about 200 each),
 // 20,000 bodies over 5 years, every 7th with a failed check, every 11th with an unmatched label,
 // every 13th with a warning. Then, for each size, the panel export of all of it to /dev/null in a
-// child process (so that its peak RSS is the export's alone): rows/s (wall and CPU) and peak RSS.
-// Targets: >= 100,000 rows/s, peak RSS < 64 MB and flat as the database grows. A second child
-// runs the cross-year checks alone (the quality columns' year-against-year part).
+// child process (so that its peak RSS is the export's alone): rows/s (wall and CPU) and peak RSS,
+// with the load average beside (the machine is shared). Targets (panel): >= 100,000 rows/s, peak
+// RSS < 64 MB and flat as the database grows. A second child runs the cross-year checks alone
+// (the quality columns' year-against-year part). `--layouts` also times wide and long (long writes
+// about 200 rows per report). `--keep` keeps DIR/panel.db and, when it is there already, fills only
+// the reports it lacks (to time a change without rebuilding the database).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/measure.h"
 #include "cmd/codebook.h"
 #include "cmd/export_formats.h"
 #include "store/store.h"
@@ -108,9 +113,10 @@ struct Figures {
   double seconds = 0, cpu_seconds = 0, peak_rss_mib = 0, start_rss_mib = 0;
 };
 
-// `cross_year_only`: only Store::CrossYearQualityByReport, the part of the export that reads every
-// report's fields (the exports' cross-year quality columns), to attribute the export's time.
-Figures ExportInChild(const std::string& path, const std::string& format, bool cross_year_only) {
+// `layout` "cross-year": only the cross-year checks (Store::CrossYearQualityByReport), the part of
+// the export that reads every report's year-against-year fields, to attribute the export's time.
+Figures ExportInChild(const std::string& path, const std::string& format,
+                      const std::string& layout) {
   int fds[2];
   if (pipe(fds) != 0) std::abort();
   pid_t child = fork();
@@ -122,7 +128,9 @@ Figures ExportInChild(const std::string& path, const std::string& format, bool c
     Codebook codebook = LoadCodebook("", *rules);
     auto store = Store::OpenForReading(path);
     ExportOptions options;
-    options.layout = ExportOptions::Layout::kPanel;
+    options.layout = layout == "long"   ? ExportOptions::Layout::kLong
+                     : layout == "wide" ? ExportOptions::Layout::kWide
+                                        : ExportOptions::Layout::kPanel;
     options.catalogue = rules->Fields();
     options.crosswalk = codebook.crosswalk;
     std::ofstream out("/dev/null", std::ios::binary);
@@ -134,7 +142,7 @@ Figures ExportInChild(const std::string& path, const std::string& format, bool c
     }
     auto start = Clock::now();
     double cpu_start = CpuSeconds();
-    if (cross_year_only) {
+    if (layout == "cross-year") {
       figures.rows = static_cast<long long>(store->CrossYearQualityByReport().size());
     } else {
       figures.rows = store->Export(options, *sink).rows;
@@ -155,53 +163,82 @@ Figures ExportInChild(const std::string& path, const std::string& format, bool c
   return figures;
 }
 
+std::vector<std::string> SplitCommas(const std::string& list) {
+  std::vector<std::string> parts;
+  for (size_t at = 0; at < list.size();) {
+    size_t comma = list.find(',', at);
+    parts.push_back(list.substr(at, comma - at));
+    at = comma == std::string::npos ? list.size() : comma + 1;
+  }
+  return parts;
+}
+
 int Main(int argc, char** argv) {
   std::vector<int> sizes = {10000, 100000};
+  std::vector<std::string> layouts = {"panel"};
   std::string dir = "/tmp/nianbao-bench-panel";
   std::string format = "csv";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool keep = false;
+  for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
-    if (flag == "--dir") dir = argv[i + 1];
-    if (flag == "--format") format = argv[i + 1];
+    if (flag == "--keep") {
+      keep = true;
+      continue;
+    }
+    if (i + 1 >= argc) break;
+    std::string value = argv[++i];
+    if (flag == "--dir") dir = value;
+    if (flag == "--format") format = value;
+    if (flag == "--layouts") layouts = SplitCommas(value);
     if (flag == "--sizes") {
       sizes.clear();
-      std::string list = argv[i + 1];
-      for (size_t at = 0; at < list.size();) {
-        size_t comma = list.find(',', at);
-        sizes.push_back(std::atoi(list.substr(at, comma - at).c_str()));
-        at = comma == std::string::npos ? list.size() : comma + 1;
-      }
+      for (const std::string& size : SplitCommas(value)) sizes.push_back(std::atoi(size.c_str()));
     }
   }
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const std::vector<FieldSpec> catalogue = RuleSet::LoadEmbedded()->Fields();
   std::string path = dir + "/panel.db";
+  std::string filled_path = dir + "/filled";  // --keep: how many reports panel.db holds
   int filled = 0;
+  if (keep && std::filesystem::exists(path)) {
+    std::ifstream(filled_path) >> filled;
+  } else {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  const std::vector<FieldSpec> catalogue = RuleSet::LoadEmbedded()->Fields();
   for (int size : sizes) {
-    auto start = Clock::now();
-    {
-      auto store = Store::Open(path);
-      Fill(*store, filled, size, catalogue);
+    if (size > filled) {
+      auto start = Clock::now();
+      {
+        auto store = Store::Open(path);
+        Fill(*store, filled, size, catalogue);
+      }
+      std::printf("fill: %d reports in %.1f s; file %.0f MiB\n", size - filled, Seconds(start),
+                  std::filesystem::file_size(path) / 1048576.0);
+      std::fflush(stdout);
+      filled = size;
+      std::ofstream(filled_path) << filled;
+    } else if (size < filled) {
+      std::printf("(%s holds %d reports: the figures below are for all of them)\n", path.c_str(),
+                  filled);
     }
-    std::printf("fill: %d reports in %.1f s; file %.0f MiB\n", size - filled, Seconds(start),
-                std::filesystem::file_size(path) / 1048576.0);
-    std::fflush(stdout);
-    filled = size;
-    Figures f = ExportInChild(path, format, false);
+    for (const std::string& layout : layouts) {
+      Figures f = ExportInChild(path, format, layout);
+      std::printf(
+          "export %s (%s) %6d reports: %lld rows in %.2f s wall = %.0f rows/s, %.2f s CPU = "
+          "%.0f rows per CPU-second; peak RSS %.1f MiB (%.1f MiB before opening); load %s\n",
+          layout.c_str(), format.c_str(), filled, f.rows, f.seconds, f.rows / f.seconds,
+          f.cpu_seconds, f.rows / f.cpu_seconds, f.peak_rss_mib, f.start_rss_mib,
+          bench::LoadAverage().c_str());
+      std::fflush(stdout);
+    }
+    Figures c = ExportInChild(path, format, "cross-year");
     std::printf(
-        "export panel (%s) %6d reports: %lld rows in %.2f s wall = %.0f rows/s, %.2f s CPU = "
-        "%.0f rows per CPU-second; peak RSS %.1f MiB (%.1f MiB before opening)\n",
-        format.c_str(), size, f.rows, f.seconds, f.rows / f.seconds, f.cpu_seconds,
-        f.rows / f.cpu_seconds, f.peak_rss_mib, f.start_rss_mib);
-    Figures c = ExportInChild(path, format, true);
-    std::printf(
-        "  of which the cross-year checks alone: %.2f s wall, %.2f s CPU, peak RSS %.1f MiB "
+        "  the cross-year checks alone: %.2f s wall, %.2f s CPU, peak RSS %.1f MiB "
         "(%lld reports with a cross-year failure or warning)\n",
         c.seconds, c.cpu_seconds, c.peak_rss_mib, c.rows);
     std::fflush(stdout);
   }
-  std::filesystem::remove_all(dir);
+  if (!keep) std::filesystem::remove_all(dir);
   return 0;
 }
 

@@ -2,10 +2,13 @@
 // latest snapshots for them and for `nianbao checks`.
 #include "store/cross_year.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "store/codec.h"
 #include "store/sqlite_store.h"
@@ -169,9 +172,17 @@ std::string BodyKey(std::string_view issuer) {
   return std::string(issuer);
 }
 
+namespace {
+
+std::string Group(const std::optional<int64_t>& body_id, std::string_view issuer) {
+  if (body_id) return "body:" + std::to_string(*body_id);
+  return "issuer:" + BodyKey(issuer);
+}
+
+}  // namespace
+
 std::string CrossYearGroup(const YearSnapshot& snapshot) {
-  if (snapshot.body_id) return "body:" + std::to_string(*snapshot.body_id);
-  return "issuer:" + BodyKey(snapshot.body);
+  return Group(snapshot.body_id, snapshot.body);
 }
 
 std::vector<CrossYearCheck> CheckAcrossYears(std::vector<YearSnapshot> snapshots) {
@@ -198,12 +209,36 @@ std::vector<CrossYearCheck> CheckAcrossYears(std::vector<YearSnapshot> snapshots
 namespace store_internal {
 namespace {
 
+// Each report's latest version that names an issuer and a year, a body's reports consecutive
+// (ordered by nianbao_cross_year_group, CrossYearGroup in SQL). SQLite's sorter spills to a
+// temporary file, so memory stays flat however many reports there are.
+constexpr const char* kLatestByGroup =
+    "SELECT s.url, sn.id, sn.year, sn.issuer, f.fetched_at, r.body_id, b.name, "
+    "nianbao_cross_year_group(r.body_id, sn.issuer) AS grp FROM reports r "
+    "JOIN sources s ON s.id = r.source_id JOIN snapshots sn ON sn.id = r.latest_snapshot_id "
+    "JOIN fetches f ON f.id = sn.fetch_id LEFT JOIN bodies b ON b.id = r.body_id "
+    "WHERE sn.issuer IS NOT NULL AND sn.year IS NOT NULL ORDER BY grp";
+
 constexpr const char* kLatestSnapshots =
     "SELECT s.url, sn.id, sn.version, sn.template, sn.year, sn.issuer, f.fetched_at, r.body_id, "
     "b.name FROM reports r JOIN sources s ON s.id = r.source_id "
     "JOIN snapshots sn ON sn.id = r.latest_snapshot_id JOIN fetches f ON f.id = sn.fetch_id "
     "LEFT JOIN bodies b ON b.id = r.body_id "
     "ORDER BY sn.issuer, sn.year, s.url";
+
+// Every listed field of a snapshot, by name: the input of YearSnapshot::data_digest.
+constexpr const char* kAllFieldsSql =
+    "SELECT n.name, v.value FROM field_values v JOIN field_names n ON n.id = v.field_id "
+    "WHERE v.snapshot_id = ? AND v.listed = 1 ORDER BY n.name";
+
+// nianbao_cross_year_group(body_id, issuer): CrossYearGroup of a report, for ordering in SQL.
+void CrossYearGroupFunction(sqlite3_context* context, int, sqlite3_value** argv) {
+  std::optional<int64_t> body_id;
+  if (sqlite3_value_type(argv[0]) != SQLITE_NULL) body_id = sqlite3_value_int64(argv[0]);
+  const unsigned char* issuer = sqlite3_value_text(argv[1]);
+  std::string group = Group(body_id, issuer ? reinterpret_cast<const char*>(issuer) : "");
+  sqlite3_result_text(context, group.data(), static_cast<int>(group.size()), SQLITE_TRANSIENT);
+}
 
 // Whether `text` names the body: a part of the issuer or of the body record's name.
 bool NamesBody(const std::string& text, const std::optional<std::string>& issuer,
@@ -220,7 +255,23 @@ bool Wanted(const ChecksOptions& options, const std::optional<std::string>& issu
   return !options.body || NamesBody(*options.body, issuer, body_name);
 }
 
+std::string JoinIds(const std::vector<std::string>& ids) {
+  std::string joined;
+  for (const std::string& id : ids) {
+    if (!joined.empty()) joined += ';';
+    joined += id;
+  }
+  return joined;
+}
+
 }  // namespace
+
+void RegisterSqlFunctions(SQLite::Database& db) {
+  int code = sqlite3_create_function_v2(db.getHandle(), "nianbao_cross_year_group", 2,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                        CrossYearGroupFunction, nullptr, nullptr, nullptr);
+  if (code != SQLITE_OK) throw SQLite::Exception(db.getHandle(), code);
+}
 
 std::vector<ReportChecks> SqliteStore::LatestReportChecks(const ChecksOptions& options) {
   return Read("reading the checks", [&] {
@@ -271,48 +322,88 @@ std::vector<ReportChecks> SqliteStore::LatestReportChecks(const ChecksOptions& o
   });
 }
 
+void SqliteStore::ForEachCrossYearBody(
+    const std::function<void(std::vector<YearSnapshot>&)>& body) {
+  // The fields the checks read, by field_names id (a field never stored is in no snapshot).
+  std::unordered_map<int64_t, std::string> wanted;
+  std::string wanted_sql =
+      "SELECT field_id, value FROM field_values WHERE snapshot_id = ?1 AND listed = 1 "
+      "AND field_id IN (NULL";
+  {
+    std::unique_ptr<SQLite::Statement> names = Prepare("SELECT id, name FROM field_names");
+    while (names->executeStep()) {
+      std::string name = names->getColumn(1).getString();
+      if (!CrossYearField(name)) continue;
+      int64_t id = names->getColumn(0).getInt64();
+      wanted_sql += ',' + std::to_string(id);
+      wanted.emplace(id, std::move(name));
+    }
+  }
+  wanted_sql += ')';
+  std::unique_ptr<SQLite::Statement> fields = Prepare(wanted_sql.c_str());
+  std::unique_ptr<SQLite::Statement> all_fields = Prepare(kAllFieldsSql);
+  std::unique_ptr<SQLite::Statement> list = Prepare(kLatestByGroup);
+
+  std::vector<YearSnapshot> group;
+  std::string group_key;
+  // The snapshots of one body, with their fields; the digest only where a year has two reports
+  // (the only comparison that reads it: a body's duplicates are rare, its fields are many).
+  auto finish = [&] {
+    if (group.empty()) return;
+    std::map<int, int> per_year;
+    for (const YearSnapshot& snapshot : group) ++per_year[snapshot.year];
+    for (YearSnapshot& snapshot : group) {
+      fields->reset();
+      fields->bind(1, snapshot.snapshot_id);
+      while (fields->executeStep()) {
+        auto name = wanted.find(fields->getColumn(0).getInt64());
+        if (name != wanted.end()) {
+          snapshot.fields.emplace(name->second, OptionalDouble(fields->getColumn(1)));
+        }
+      }
+      if (per_year[snapshot.year] < 2) continue;
+      all_fields->reset();
+      all_fields->bind(1, snapshot.snapshot_id);
+      std::string all;  // every listed field, sorted by name: the digest's input
+      while (all_fields->executeStep()) {
+        Value value = OptionalDouble(all_fields->getColumn(1));
+        all += all_fields->getColumn(0).getString() + '=' + FormatValue(value) +
+               (value ? "" : "-") + '\n';
+      }
+      snapshot.data_digest = Sha256Hex(all);
+    }
+    body(group);
+    group.clear();
+  };
+  while (list->executeStep()) {
+    std::string key = list->getColumn(7).getString();
+    if (key != group_key) {
+      finish();
+      group_key = std::move(key);
+    }
+    YearSnapshot snapshot;
+    snapshot.url = list->getColumn(0).getString();
+    snapshot.snapshot_id = list->getColumn(1).getInt64();
+    snapshot.year = list->getColumn(2).getInt();
+    snapshot.body = list->getColumn(3).getString();
+    snapshot.fetched_at = list->getColumn(4).getInt64();
+    if (!list->getColumn(5).isNull()) snapshot.body_id = list->getColumn(5).getInt64();
+    snapshot.body_name = OptionalText(list->getColumn(6)).value_or("");
+    group.push_back(std::move(snapshot));
+  }
+  finish();
+}
+
 std::vector<YearSnapshot> SqliteStore::YearSnapshots(const std::optional<std::string>& body) {
   std::vector<YearSnapshot> snapshots;
-  auto& list = Prepared(kLatestSnapshots);
-  while (list.executeStep()) {
-    auto issuer = OptionalText(list.getColumn(5));
-    auto year = OptionalInt(list.getColumn(4));
-    if (!issuer || !year) continue;
-    YearSnapshot snapshot;
-    snapshot.url = list.getColumn(0).getString();
-    snapshot.snapshot_id = list.getColumn(1).getInt64();
-    snapshot.body = *issuer;
-    snapshot.year = *year;
-    snapshot.fetched_at = list.getColumn(6).getInt64();
-    if (!list.getColumn(7).isNull()) snapshot.body_id = list.getColumn(7).getInt64();
-    snapshot.body_name = OptionalText(list.getColumn(8)).value_or("");
-    snapshots.push_back(std::move(snapshot));
-  }
-  list.reset();
-  if (body) {
+  ForEachCrossYearBody([&](std::vector<YearSnapshot>& group) {
     // Whole bodies: a report of the body whose issuer is printed otherwise stays in.
-    std::set<std::string> wanted;
-    for (const YearSnapshot& s : snapshots) {
-      if (NamesBody(*body, s.body, s.body_name)) wanted.insert(CrossYearGroup(s));
-    }
-    std::erase_if(snapshots,
-                  [&](const YearSnapshot& s) { return !wanted.contains(CrossYearGroup(s)); });
-  }
-  for (auto& snapshot : snapshots) {
-    auto& fields = Prepared(
-        "SELECT n.name, v.value FROM field_values v JOIN field_names n ON n.id = v.field_id "
-        "WHERE v.snapshot_id = ? AND v.listed = 1 ORDER BY n.name");
-    fields.bind(1, static_cast<int64_t>(snapshot.snapshot_id));
-    std::string all;  // every listed field, sorted by name: the digest's input
-    while (fields.executeStep()) {
-      std::string name = fields.getColumn(0).getString();
-      Value value = OptionalDouble(fields.getColumn(1));
-      all += name + '=' + FormatValue(value) + (value ? "" : "-") + '\n';
-      if (CrossYearField(name)) snapshot.fields.emplace(name, value);
-    }
-    fields.reset();
-    snapshot.data_digest = Sha256Hex(all);
-  }
+    if (body && std::none_of(group.begin(), group.end(), [&](const YearSnapshot& s) {
+          return NamesBody(*body, s.body, s.body_name);
+        }))
+      return;
+    for (YearSnapshot& snapshot : group) snapshots.push_back(std::move(snapshot));
+  });
   return snapshots;
 }
 
@@ -326,16 +417,51 @@ std::vector<CrossYearCheck> SqliteStore::CrossYearChecks(const ChecksOptions& op
   });
 }
 
-std::map<std::string, CrossYearQuality> SqliteStore::CrossYearQualityByReport() {
-  return Read("checking year against year", [&] {
-    std::map<std::string, CrossYearQuality> quality;
-    for (const CrossYearCheck& check : CheckAcrossYears(YearSnapshots(std::nullopt))) {
+void SqliteStore::ForEachCrossYearQuality(
+    const std::function<void(const std::string& url, int64_t snapshot_id,
+                             const CrossYearQuality& quality)>& report) {
+  ForEachCrossYearBody([&](std::vector<YearSnapshot>& group) {
+    std::vector<std::pair<std::string, int64_t>> reports;
+    for (const YearSnapshot& snapshot : group)
+      reports.emplace_back(snapshot.url, snapshot.snapshot_id);
+    std::unordered_map<std::string, CrossYearQuality> quality;
+    for (const CrossYearCheck& check : CheckAcrossYears(std::move(group))) {
       if (check.url.empty()) continue;
       if (check.status == "fail") quality[check.url].failed.push_back(check.identity);
       if (check.status == "warning") quality[check.url].warnings.push_back(check.identity);
     }
+    for (const auto& [url, snapshot_id] : reports) {
+      auto found = quality.find(url);
+      if (found != quality.end()) report(url, snapshot_id, found->second);
+    }
+  });
+}
+
+std::map<std::string, CrossYearQuality> SqliteStore::CrossYearQualityByReport() {
+  return Read("checking year against year", [&] {
+    std::map<std::string, CrossYearQuality> quality;
+    ForEachCrossYearQuality([&](const std::string& url, int64_t, const CrossYearQuality& checks) {
+      quality[url] = checks;
+    });
     return quality;
   });
+}
+
+void SqliteStore::StageCrossYearQuality() {
+  db_->exec(
+      "CREATE TEMP TABLE IF NOT EXISTS export_cross_year (snapshot_id INTEGER PRIMARY KEY, "
+      "failed TEXT NOT NULL, warned TEXT NOT NULL)");
+  db_->exec("DELETE FROM temp.export_cross_year");
+  std::unique_ptr<SQLite::Statement> insert =
+      Prepare("INSERT INTO temp.export_cross_year VALUES (?1, ?2, ?3)");
+  ForEachCrossYearQuality(
+      [&](const std::string&, int64_t snapshot_id, const CrossYearQuality& checks) {
+        insert->reset();
+        insert->bind(1, snapshot_id);
+        insert->bind(2, JoinIds(checks.failed));
+        insert->bind(3, JoinIds(checks.warnings));
+        insert->exec();
+      });
 }
 
 }  // namespace store_internal

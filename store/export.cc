@@ -1,6 +1,5 @@
 // The long and wide layouts, streamed: one cursor over report versions (store/export_rows.h) and,
 // per version, one over its values. Memory holds one output row.
-#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -125,10 +124,9 @@ ExportStats SqliteStore::Export(const ExportOptions& options, std::ostream& out)
 
 ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) {
   if (options.layout == ExportOptions::Layout::kPanel) return ExportPanel(options, sink);
-  // Its own read, before the export's: a report stored between the two has no cross-year results
-  // yet (they are those of the store as it was a moment before).
-  const std::map<std::string, CrossYearQuality> cross_year = CrossYearQualityByReport();
   return Read("exporting", [&] {
+    // In the export's own read transaction: the cross-year results are those of the rows read.
+    StageCrossYearQuality();
     // Not cached statements: an export is one long cursor, run once.
     std::string versions_sql = VersionsSql(options);
     std::unique_ptr<SQLite::Statement> cursor = Prepare(versions_sql.c_str());
@@ -141,20 +139,20 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
     // each id once), in fields.tsv order, between the metadata and the format and quality.
     std::vector<ExportColumn> columns = wide ? WideMetadataColumns() : LongColumns();
     std::unordered_map<std::string, size_t> column_of;
+    size_t wide_values_end = 0;  // wide: the field columns end here (at `format`)
     if (wide) {
       for (const auto& spec : options.catalogue) {
         if (options.template_id && spec.template_id != *options.template_id) continue;
         if (!column_of.emplace(spec.field, columns.size()).second) continue;
         columns.push_back({spec.field, Type::kNumber, spec.unit, OfficialLabel(spec), ""});
       }
+      wide_values_end = columns.size();
       columns.push_back(
           {"format", Type::kString, "", "", "source format: html, text, pdf, docx, xlsx, ocr"});
       for (ExportColumn& column : QualityColumns()) columns.push_back(std::move(column));
       for (ExportColumn& column : BodyColumns()) columns.push_back(std::move(column));
     }
     sink.Begin(columns);
-    const size_t wide_values_end =
-        columns.size() - 1 - QualityColumns().size() - BodyColumns().size();
 
     ExportStats stats;
     ExportRow row;
@@ -162,7 +160,6 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
     std::unordered_map<int64_t, int64_t> column_by_field_id;  // -1: not a column
     while (cursor->executeStep()) {
       ExportedVersion version = ReadExportedVersion(*cursor);
-      AddCrossYear(cross_year, version);
       if (options.only_clean && !version.Clean()) {
         ++stats.not_clean;
         continue;

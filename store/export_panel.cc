@@ -149,9 +149,9 @@ std::string SumText(const std::vector<int64_t>& field_ids,
 }  // namespace
 
 ExportStats SqliteStore::ExportPanel(const ExportOptions& options, ExportSink& sink) {
-  // Its own read, before the export's (as Export's).
-  const std::map<std::string, CrossYearQuality> cross_year = CrossYearQualityByReport();
   return Read("exporting the panel", [&] {
+    // In the export's own read transaction: the cross-year results are those of the rows read.
+    StageCrossYearQuality();
     Indicators indicators(options.crosswalk, [&](const std::string& name) -> int64_t {
       SQLite::Statement& find = Prepared("SELECT id FROM field_names WHERE name = ?");
       find.bind(1, name);
@@ -212,7 +212,6 @@ ExportStats SqliteStore::ExportPanel(const ExportOptions& options, ExportSink& s
     std::unordered_map<int64_t, Value> found;
     while (cursor->executeStep()) {
       ExportedVersion version = ReadExportedVersion(*cursor);
-      AddCrossYear(cross_year, version);
       std::string key = PanelKey(version);
       bool same_group = group_open && key == group_body && version.year == group_year;
       if (!same_group) {

@@ -19,11 +19,13 @@ const char* const kVersionColumnsSql =
     "(SELECT count(*) FROM unmatched u WHERE u.snapshot_id = s.id) AS unmatched_rows, "
     "(SELECT count(*) FROM warnings w WHERE w.snapshot_id = s.id), "
     "(SELECT count(*) FROM check_failures c WHERE c.snapshot_id = s.id) AS failed_rows, "
-    "b.id, b.name, b.level, b.province, b.region_code, s.id = r.latest_snapshot_id";
+    "b.id, b.name, b.level, b.province, b.region_code, s.id = r.latest_snapshot_id, "
+    "cy.failed, cy.warned";
 
 const char* const kVersionJoinsSql =
     " JOIN sources src ON src.id = r.source_id JOIN fetches f ON f.id = s.fetch_id"
-    " LEFT JOIN bodies b ON b.id = r.body_id";
+    " LEFT JOIN bodies b ON b.id = r.body_id"
+    " LEFT JOIN temp.export_cross_year cy ON cy.snapshot_id = s.id";
 
 const char* const kVersionFiltersSql =
     "(?1 IS NULL OR s.template = ?1) AND (?2 IS NULL OR s.year = ?2) "
@@ -90,26 +92,20 @@ ExportedVersion ReadExportedVersion(SQLite::Statement& cursor) {
   v.body_province = text(19);
   v.body_region_code = text(20);
   v.latest = cursor.getColumn(21).getInt() != 0;
+  // The report's cross-year checks that failed or warned (its latest version's: they judged it);
+  // older versions keep their own checks only.
+  if (v.latest && !cursor.getColumn(22).isNull()) {
+    std::string failed = cursor.getColumn(22).getString();
+    if (!failed.empty()) {
+      if (!v.failed_ids.empty()) v.failed_ids += ';';
+      v.failed_ids += failed;
+      v.failed_ids = UniqueIds(v.failed_ids);  // a duplicate's checks may repeat an id
+      v.failed = 1;
+      for (char c : v.failed_ids) v.failed += c == ';';
+    }
+    v.warned_ids = UniqueIds(cursor.getColumn(23).getString());
+  }
   return v;
-}
-
-void AddCrossYear(const std::map<std::string, CrossYearQuality>& cross_year,
-                  ExportedVersion& version) {
-  if (!version.latest) return;
-  auto found = cross_year.find(version.url);
-  if (found == cross_year.end()) return;
-  for (const std::string& id : found->second.failed) {
-    if (!version.failed_ids.empty()) version.failed_ids += ';';
-    version.failed_ids += id;
-  }
-  version.failed_ids = UniqueIds(version.failed_ids);  // a duplicate's checks may repeat an id
-  version.failed = version.failed_ids.empty() ? 0 : 1;
-  for (char c : version.failed_ids) version.failed += c == ';';
-  for (const std::string& id : found->second.warnings) {
-    if (!version.warned_ids.empty()) version.warned_ids += ';';
-    version.warned_ids += id;
-  }
-  version.warned_ids = UniqueIds(version.warned_ids);
 }
 
 std::vector<ExportColumn> BodyColumns() {

@@ -9,7 +9,6 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -28,7 +27,7 @@ struct ExportedVersion {
   std::string body_id, body_name, body_level, body_province, body_region_code;
   bool latest = true;      // the report's latest version (the one the cross-year checks read)
   std::string failed_ids;  // the identities of the failed checks, ";"-joined, in check order,
-                           // then the cross-year checks that failed (AddCrossYear)
+                           // then the cross-year checks that failed
   std::string warned_ids;  // the cross-year checks that warned, ";"-joined
   int64_t failed = 0, not_assessable = 0, unmatched = 0, warnings = 0;
 
@@ -37,23 +36,19 @@ struct ExportedVersion {
 };
 
 // The SELECT list of a report-version cursor over `r` (reports), `s` (snapshots), `src` (sources),
-// `f` (fetches) and `b` (bodies), in ReadExportedVersion's order; named columns failed_rows and
-// unmatched_rows (for ordering by quality).
+// `f` (fetches), `b` (bodies) and `cy` (temp.export_cross_year), in ReadExportedVersion's order;
+// named columns failed_rows and unmatched_rows (for ordering by quality).
 extern const char* const kVersionColumnsSql;
-// The joins after "FROM reports r JOIN snapshots s ON ...": src, f, and b (a LEFT JOIN).
+// The joins after "FROM reports r JOIN snapshots s ON ...": src, f, and the LEFT JOINs b and cy.
+// The cursor's read transaction must have run SqliteStore::StageCrossYearQuality first.
 extern const char* const kVersionJoinsSql;
 // The WHERE conditions of the export's filters (?1 template, ?2 year, ?3 issuer text); bind them
 // with BindExportFilters.
 extern const char* const kVersionFiltersSql;
 void BindExportFilters(SQLite::Statement& cursor, const ExportOptions& options);
 
+// The version at the cursor, its latest version's cross-year failures and warnings added.
 ExportedVersion ReadExportedVersion(SQLite::Statement& cursor);
-
-// Adds the report's cross-year checks that failed or warned (Store::CrossYearQualityByReport,
-// keyed by URL) to `version`'s quality, when it is its report's latest version (the one they
-// judged); older versions keep their own checks only.
-void AddCrossYear(const std::map<std::string, CrossYearQuality>& cross_year,
-                  ExportedVersion& version);
 
 // The body record's columns (body_id, body_name, body_level, body_province, body_region_code) and
 // their cells for one version: empty cells when the report has no body record.

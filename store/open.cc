@@ -233,7 +233,9 @@ std::string Reason(const std::exception& e, sqlite3* db) {
 }
 
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db)
-    : path_(std::move(path)), db_(std::move(db)) {}
+    : path_(std::move(path)), db_(std::move(db)) {
+  RegisterSqlFunctions(*db_);
+}
 
 std::unique_ptr<SQLite::Statement> SqliteStore::Prepare(const char* sql) {
   try {

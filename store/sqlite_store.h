@@ -24,6 +24,10 @@ namespace nianbao::store_internal {
 // first): mode=ro, or immutable=1 where the -wal and -shm files cannot be made.
 std::unique_ptr<SQLite::Database> ReadOnlyConnection(const std::string& path);
 
+// The SQL functions the store's queries use, on every connection it opens (cross_year.cc):
+// nianbao_cross_year_group(body_id, issuer) is CrossYearGroup.
+void RegisterSqlFunctions(SQLite::Database& db);
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db);
@@ -74,7 +78,7 @@ class SqliteStore final : public Store {
   std::vector<std::string> ReportsFetchedBefore(int64_t before, int limit) override;
   StoreStatus Status(int64_t now) override;
 
-  void SyncBodies(const BodyRules& bodies) override;  // bodies.cc
+  void SyncBodies(const BodyRules& bodies) override;                       // bodies.cc
   std::vector<CoverageRow> Coverage(const CoverageQuery& query) override;  // coverage.cc
   std::vector<ReportRow> Reports(const ReportQuery& query) override;
   std::vector<ErrorRow> Errors(int64_t since) override;
@@ -124,6 +128,17 @@ class SqliteStore final : public Store {
   // Within a read transaction: each report's latest version that names a body (containing `body`
   // when given) and a year, with the fields the cross-year checks read (cross_year.cc).
   std::vector<YearSnapshot> YearSnapshots(const std::optional<std::string>& body);
+  // Within a read transaction: the same snapshots, one body (CrossYearGroup) at a time, so that
+  // memory holds one body's reports, never all of them.
+  void ForEachCrossYearBody(const std::function<void(std::vector<YearSnapshot>&)>& body);
+  // The cross-year checks that failed or warned, per report (its latest version), body by body.
+  void ForEachCrossYearQuality(const std::function<void(const std::string& url, int64_t snapshot_id,
+                                                        const CrossYearQuality& quality)>& report);
+  // Within a read transaction: the table temp.export_cross_year (snapshot_id, failed, warned:
+  // ;-joined identities) of ForEachCrossYearQuality, that the export cursors join
+  // (kVersionJoinsSql). SQLite keeps it in a temporary file beyond its cache: memory stays flat.
+  // The transaction's end (a rollback) drops it.
+  void StageCrossYearQuality();
   // The panel layout (export_panel.cc).
   ExportStats ExportPanel(const ExportOptions& options, ExportSink& sink);
   // Loads one stored snapshot (inside a read transaction).
