@@ -150,6 +150,7 @@ TEST(ManTest, EveryCommandPageCarriesItsHelpText) {
   ASSERT_FALSE(commands.empty());
   std::regex option_line(
       R"(^  (-[-\w]+|[a-z]+)(?: ([A-Z][^ =]*))?(?:=(\S+))?(?: \.\.\.)?(?: REQUIRED)?(?: Excludes: \S+)?\s+(.*)$)");
+  const std::regex excludes(" Excludes: \\S+");
   for (const std::string& command : commands) {
     if (command == "help") continue;
     CommandResult man = Nianbao("help --man " + command);
@@ -157,11 +158,12 @@ TEST(ManTest, EveryCommandPageCarriesItsHelpText) {
     std::string upper = command;
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     EXPECT_TRUE(man.output.starts_with(".TH NIANBAO-" + upper + " 1 ")) << man.output.substr(0, 80);
-    std::istringstream help(Nianbao(command + " --help").output);
+    const std::string help_text = Nianbao(command + " --help").output;
+    std::istringstream help(help_text);
     int options = 0;
     for (std::string line; std::getline(help, line);) {
       std::smatch m;
-      line = std::regex_replace(line, std::regex(" Excludes: \\S+"), "");
+      line = std::regex_replace(line, excludes, "");
       if (!std::regex_match(line, m, option_line) || m[1] == "-h") continue;
       ++options;
       EXPECT_NE(man.output.find(Roff(m[1])), std::string::npos) << command << ": " << line;
@@ -172,7 +174,6 @@ TEST(ManTest, EveryCommandPageCarriesItsHelpText) {
       }
     }
     EXPECT_GT(options, 0) << command;
-    std::string help_text = Nianbao(command + " --help").output;
     size_t example = help_text.find("Example:\n  ");
     ASSERT_NE(example, std::string::npos) << command;
     std::string first = help_text.substr(example + 11);
