@@ -57,18 +57,24 @@ class Catalogue {
   std::unordered_map<std::string, const FieldSpec*> by_template_, by_field_;
 };
 
-// The columns a layout starts with: the report's address and its issuer. The body record's columns
-// come last, after the quality columns, so that the columns of earlier versions keep their places.
+// The columns the long and wide layouts start with: the report and its version. The body record's
+// columns come last, after the quality columns, so that the columns of earlier versions keep their
+// places.
 std::vector<ExportColumn> ReportColumns() {
   return {
       {"url", Type::kString, "", "", "the report's address (file: and a path when imported)"},
       {"issuer", Type::kString, "", "", "the issuing body, as printed"},
+      {"year", Type::kInteger, "", "", "the report year"},
+      {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
+      {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
+      {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
   };
 }
 
 void AppendReportCells(const ExportedVersion& version, ExportRow& row) {
-  row.push_back(version.url);
-  row.push_back(version.issuer);
+  for (const std::string* cell : {&version.url, &version.issuer, &version.year,
+                                  &version.template_id, &version.version, &version.fetched_at})
+    row.push_back(*cell);
 }
 
 // What ends every long and wide row: the quality columns, then the body record.
@@ -80,10 +86,6 @@ void AppendQualityAndBody(const ExportedVersion& version, ExportRow& row) {
 std::vector<ExportColumn> LongColumns() {
   std::vector<ExportColumn> columns = ReportColumns();
   for (ExportColumn& column : std::vector<ExportColumn>{
-           {"year", Type::kInteger, "", "", "the report year"},
-           {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
-           {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
-           {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
            {"field", Type::kString, "", "", "the field id (rules/fields.tsv)"},
            {"value", Type::kNumber, "", "", "the value; empty: not reported"},
            {"raw", Type::kString, "", "", "the cell as printed"},
@@ -103,15 +105,8 @@ std::vector<ExportColumn> LongColumns() {
 
 std::vector<ExportColumn> WideMetadataColumns() {
   std::vector<ExportColumn> columns = ReportColumns();
-  for (ExportColumn& column : std::vector<ExportColumn>{
-           {"year", Type::kInteger, "", "", "the report year"},
-           {"template", Type::kString, "", "", "the statistics form: legacy, v2019 or v2021"},
-           {"version", Type::kInteger, "", "", "the stored version of the report (1, 2, ...)"},
-           {"fetched_at", Type::kDateTime, "", "", "when the version was fetched (UTC)"},
-           {"title", Type::kString, "", "", "the report's title"},
-           {"published", Type::kDate, "", "", "the publication date printed on the page"},
-       })
-    columns.push_back(std::move(column));
+  columns.push_back({"title", Type::kString, "", "", "the report's title"});
+  columns.push_back({"published", Type::kDate, "", "", "the publication date printed on the page"});
   return columns;
 }
 
@@ -170,9 +165,8 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
       if (wide) {
         row.clear();
         AppendReportCells(version, row);
-        for (const std::string* cell : {&version.year, &version.template_id, &version.version,
-                                        &version.fetched_at, &version.title, &version.published})
-          row.push_back(*cell);
+        row.push_back(version.title);
+        row.push_back(version.published);
         row.resize(wide_values_end);
       }
       while (values->executeStep()) {
@@ -192,10 +186,6 @@ ExportStats SqliteStore::Export(const ExportOptions& options, ExportSink& sink) 
         SQLite::Column raw = values->getColumn(3), label = values->getColumn(4);
         row.clear();
         AppendReportCells(version, row);
-        row.push_back(version.year);
-        row.push_back(version.template_id);
-        row.push_back(version.version);
-        row.push_back(version.fetched_at);
         row.push_back(std::move(field));
         row.push_back(ValueText(*values, 2));
         row.push_back(raw.isNull() ? std::string() : raw.getString());
