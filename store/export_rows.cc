@@ -61,6 +61,11 @@ std::string UniqueIds(const std::string& joined) {
   return out;
 }
 
+// How many identities ";"-joined `ids` holds.
+int64_t IdCount(const std::string& ids) {
+  return ids.empty() ? 0 : 1 + std::count(ids.begin(), ids.end(), ';');
+}
+
 }  // namespace
 
 ExportedVersion ReadExportedVersion(SQLite::Statement& cursor) {
@@ -81,8 +86,7 @@ ExportedVersion ReadExportedVersion(SQLite::Statement& cursor) {
   v.format = text(9);
   v.rules_sha256 = text(10);
   v.failed_ids = UniqueIds(text(11));
-  v.failed = v.failed_ids.empty() ? 0 : 1;
-  for (char c : v.failed_ids) v.failed += c == ';';
+  v.failed = IdCount(v.failed_ids);
   v.not_assessable = cursor.getColumn(12).getInt64();
   v.unmatched = cursor.getColumn(13).getInt64();
   v.warnings = cursor.getColumn(14).getInt64();
@@ -100,8 +104,7 @@ ExportedVersion ReadExportedVersion(SQLite::Statement& cursor) {
       if (!v.failed_ids.empty()) v.failed_ids += ';';
       v.failed_ids += failed;
       v.failed_ids = UniqueIds(v.failed_ids);  // a duplicate's checks may repeat an id
-      v.failed = 1;
-      for (char c : v.failed_ids) v.failed += c == ';';
+      v.failed = IdCount(v.failed_ids);
     }
     v.warned_ids = UniqueIds(cursor.getColumn(23).getString());
   }
