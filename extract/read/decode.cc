@@ -16,6 +16,8 @@
 #include <optional>
 #include <utility>
 
+#include "extract/read/utf8.h"
+
 namespace nianbao {
 namespace {
 
@@ -74,32 +76,6 @@ void AppendUtf8(char32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
-}
-
-// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is not one (Unicode Table 3-7:
-// no overlongs, no surrogates, nothing above U+10FFFF, no truncation).
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b0 = byte(i);
-  size_t left = s.size() - i;
-  if (b0 < 0x80) return 1;
-  const auto cont = [&](size_t k) { return k < left && (byte(i + k) & 0xC0) == 0x80; };
-  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (left < 2) return 0;
-    unsigned char b1 = byte(i + 1);
-    if (b0 == 0xE0 && b1 < 0xA0) return 0;
-    if (b0 == 0xED && b1 > 0x9F) return 0;
-    return cont(1) && cont(2) ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (left < 2) return 0;
-    unsigned char b1 = byte(i + 1);
-    if (b0 == 0xF0 && b1 < 0x90) return 0;
-    if (b0 == 0xF4 && b1 > 0x8F) return 0;
-    return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
 }
 
 // The length of the maximal prefix of an ill-formed sequence that ICU and browsers replace by one

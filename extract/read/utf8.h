@@ -1,5 +1,6 @@
-// UTF-8 by code point, for the readers' length limits and cuts. The text is not validated: a
-// continuation byte (10xxxxxx) belongs to the code point before it, whatever came first.
+// UTF-8 by code point: counting and cutting for the readers' length limits, which do not validate
+// (a continuation byte, 10xxxxxx, belongs to the code point before it, whatever came first), and
+// the one well-formedness test of the decoder and the JSON writer.
 #ifndef NIANBAO_EXTRACT_READ_UTF8_H_
 #define NIANBAO_EXTRACT_READ_UTF8_H_
 
@@ -23,6 +24,32 @@ inline std::string_view FirstCodePoints(std::string_view s, size_t n) {
     if (!IsUtf8Continuation(s[i]) && n-- == 0) return s.substr(0, i);
   }
   return s;
+}
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is not one (Unicode Table 3-7:
+// no overlongs, no surrogates, nothing above U+10FFFF, no truncation).
+inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b0 = byte(i);
+  size_t left = s.size() - i;
+  if (b0 < 0x80) return 1;
+  const auto cont = [&](size_t k) { return k < left && (byte(i + k) & 0xC0) == 0x80; };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (left < 2) return 0;
+    unsigned char b1 = byte(i + 1);
+    if (b0 == 0xE0 && b1 < 0xA0) return 0;
+    if (b0 == 0xED && b1 > 0x9F) return 0;
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (left < 2) return 0;
+    unsigned char b1 = byte(i + 1);
+    if (b0 == 0xF0 && b1 < 0x90) return 0;
+    if (b0 == 0xF4 && b1 > 0x8F) return 0;
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
 }
 
 }  // namespace nianbao
