@@ -192,6 +192,24 @@ TEST(OneCellALineTest, ProseWithNumbersIsNoTable) {
   EXPECT_TRUE(page.tables.empty() || page.tables[0].columns <= 3);
 }
 
+// Label lines without a value end a one-cell-a-line table after kMaxLabelOnlyGap (2) of them. A
+// long run of them is held as a few records (hostile text of a million label lines, issue 9), and
+// still parts the tables around it.
+TEST(OneCellALineTest, LabelLinesBetweenTablesPartThemHoweverMany) {
+  const std::string before = "甲\n1\n乙\n2\n丙\n3\n", after = "丁\n4\n戊\n5\n己\n6\n";
+  auto rows_of_tables = [&](int label_lines) {
+    std::string text = before;
+    for (int i = 0; i < label_lines; ++i) text += "标签" + std::to_string(i) + "\n";
+    std::vector<int> rows;
+    for (const Grid& grid : ParseText(text + after).tables) rows.push_back(grid.rows);
+    return rows;
+  };
+  EXPECT_EQ(rows_of_tables(2), std::vector<int>{8});  // within the gap: one table
+  for (int n : {3, 4, 5, 6, 50, 100000}) {
+    EXPECT_EQ(rows_of_tables(n), (std::vector<int>{3, 3})) << n << " label lines";
+  }
+}
+
 // Text of a grid cell, or "<none>".
 std::string TextAt(const Grid& grid, int row, int column) {
   const GridCell* cell = grid.At(row, column);

@@ -91,8 +91,8 @@ struct Joined {
 size_t DroppedAt(std::string_view text, size_t i) {
   unsigned char c = static_cast<unsigned char>(text[i]);
   if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') return 1;
-  if (text.substr(i, 3) == "\u3000") return 3;
-  if (text.substr(i, 2) == "\u00a0") return 2;
+  if (c == 0xE3) return text.substr(i, 3) == "\u3000" ? 3 : 0;  // compared only at its lead byte
+  if (c == 0xC2) return text.substr(i, 2) == "\u00a0" ? 2 : 0;
   return 0;
 }
 

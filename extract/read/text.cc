@@ -177,8 +177,15 @@ bool IsParenthetical(std::string_view s) {
 bool HasUnclosedBracket(std::string_view s) {
   int depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '(' || s.substr(i).starts_with("（") || s.substr(i).starts_with("〔")) ++depth;
-    if (s[i] == ')' || s.substr(i).starts_with("）") || s.substr(i).starts_with("〕")) --depth;
+    if (s[i] == '(') {
+      ++depth;
+    } else if (s[i] == ')') {
+      --depth;
+    } else if (s[i] == '\xEF' || s[i] == '\xE3') {  // the lead bytes of （）and 〔〕
+      std::string_view rest = s.substr(i);
+      if (rest.starts_with("（") || rest.starts_with("〔")) ++depth;
+      if (rest.starts_with("）") || rest.starts_with("〕")) --depth;
+    }
   }
   return depth > 0;
 }
@@ -206,6 +213,11 @@ bool IsValueToken(std::string_view raw) {
   if (first == raw.size()) return false;
   static constexpr std::string_view kFirstBytes = "0123456789+-,./\xE2\xEF\xE6\xE4";
   if (kFirstBytes.find(raw[first]) == std::string_view::npos) return false;
+  // The lead bytes E6 and E4 start most Chinese labels (总计 is E6 80 BB); of their characters only
+  // 无 and 不 start a value.
+  std::string_view head = raw.substr(first);
+  if (head[0] == '\xE6' && !head.starts_with("无")) return false;
+  if (head[0] == '\xE4' && !head.starts_with("不")) return false;
   std::string s = RemoveBlanks(raw);
   std::string_view t = s;
   static constexpr std::string_view kMarks[] = {"——", "—",  "－", "-",      "–",  "―",
@@ -741,6 +753,21 @@ struct Record {
   bool prose = false;  // too long to be a label
 };
 
+bool IsLabelOnly(const Record& r) { return !r.has_value && !r.header && !r.prose; }
+
+// Appends a record once the last one is closed. A label-only record that follows
+// kMaxLabelOnlyGap + 1 others can never be part of a table: FindPerLineGrids ends a run at the
+// first label-only record past the gap, and a run starts only at a valued record. So it is dropped,
+// and a page of a million label lines holds a few records, not a million.
+void AppendRecord(std::vector<Record>* records, Record record) {
+  constexpr size_t kKept = kMaxLabelOnlyGap + 2;
+  if (records->size() >= kKept &&
+      std::all_of(records->end() - kKept, records->end(), IsLabelOnly)) {
+    records->pop_back();
+  }
+  records->push_back(std::move(record));
+}
+
 // Groups the unused lines into records: label (+ continuation lines) [+ unit] + value.
 std::vector<Record> ReadRecords(const std::vector<std::string_view>& lines,
                                 const std::vector<bool>& used) {
@@ -760,7 +787,7 @@ std::vector<Record> ReadRecords(const std::vector<std::string_view>& lines,
         Record header;
         header.header = true;
         header.first_line = i;
-        records.push_back(std::move(header));
+        AppendRecord(&records, std::move(header));
       }
       Record& header = records.back();
       std::string& slot = role == HeaderRole::kLabel  ? header.label
@@ -785,7 +812,7 @@ std::vector<Record> ReadRecords(const std::vector<std::string_view>& lines,
       Record orphan;
       orphan.first_line = i;
       orphan.prose = true;
-      records.push_back(std::move(orphan));
+      AppendRecord(&records, std::move(orphan));
       continue;
     }
     if (open && records.back().unit.empty() &&
@@ -802,7 +829,7 @@ std::vector<Record> ReadRecords(const std::vector<std::string_view>& lines,
     record.first_line = i;
     record.prose = CodePoints(line) > kMaxLabelCodePoints;
     open = !record.prose;
-    records.push_back(std::move(record));
+    AppendRecord(&records, std::move(record));
   }
   return records;
 }
