@@ -206,18 +206,18 @@ constexpr size_t kMaxTokenBytes = 64;
 // A number as printed, or a "not reported" mark, optionally followed by a unit.
 bool IsValueToken(std::string_view raw) {
   if (raw.size() > kMaxTokenBytes) return false;
-  // Exact first look, before any copy: every mark, sign and number below starts with one of
-  // these bytes (a digit, + - , . /, or the lead byte of — – ― － ／ ＋ ，．０–９ 无 不).
+  // Exact first look, before any copy: every mark, sign and number below starts with 无, 不 or
+  // one of these bytes (a digit, + - , . /, or the lead byte of — – ― － ／ ＋ ，．０–９). Not
+  // with the lead bytes of 无 and 不 alone: they start most Chinese labels (总计 is E6 80 BB).
   size_t first = 0;
   while (size_t n = BlankAt(raw, first)) first += n;
   if (first == raw.size()) return false;
-  static constexpr std::string_view kFirstBytes = "0123456789+-,./\xE2\xEF\xE6\xE4";
-  if (kFirstBytes.find(raw[first]) == std::string_view::npos) return false;
-  // The lead bytes E6 and E4 start most Chinese labels (总计 is E6 80 BB); of their characters only
-  // 无 and 不 start a value.
+  static constexpr std::string_view kFirstBytes = "0123456789+-,./\xE2\xEF";
   std::string_view head = raw.substr(first);
-  if (head[0] == '\xE6' && !head.starts_with("无")) return false;
-  if (head[0] == '\xE4' && !head.starts_with("不")) return false;
+  if (kFirstBytes.find(head[0]) == std::string_view::npos && !head.starts_with("无") &&
+      !head.starts_with("不")) {
+    return false;
+  }
   std::string s = RemoveBlanks(raw);
   std::string_view t = s;
   static constexpr std::string_view kMarks[] = {"——", "—",  "－", "-",      "–",  "―",
