@@ -8,6 +8,8 @@
 #include <iterator>
 #include <memory>
 
+#include "extract/read/utf8.h"
+
 namespace nianbao {
 namespace {
 
@@ -87,14 +89,8 @@ struct Joined {
   }
 };
 
-// Length of the blank at text[i] (ASCII blanks and line breaks, U+3000, U+00A0), or 0.
-size_t DroppedAt(std::string_view text, size_t i) {
-  unsigned char c = static_cast<unsigned char>(text[i]);
-  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') return 1;
-  if (c == 0xE3) return text.substr(i, 3) == "\u3000" ? 3 : 0;  // compared only at its lead byte
-  if (c == 0xC2) return text.substr(i, 2) == "\u00a0" ? 2 : 0;
-  return 0;
-}
+// Length of the blank at text[i] (utf8.h BlankAt, or a line break), or 0.
+size_t DroppedAt(std::string_view text, size_t i) { return text[i] == '\n' ? 1 : BlankAt(text, i); }
 
 Joined Join(std::string_view text) {
   Joined out;

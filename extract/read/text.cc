@@ -47,42 +47,15 @@ bool Cancelled(const std::atomic<bool>* cancel) {
   return cancel && cancel->load(std::memory_order_relaxed);
 }
 
-// Looks at the lead byte first: this runs once per byte of every line.
-size_t BlankAt(std::string_view s, size_t i) {
-  if (i >= s.size()) return 0;
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return 1;
-  if (c == 0xC2) return i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0 ? 2 : 0;
-  if (c == 0xE3) {
-    return i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                   static_cast<unsigned char>(s[i + 2]) == 0x80
-               ? 3
-               : 0;
-  }
-  return 0;
-}
-
 std::string_view Trim(std::string_view s) {
+  while (size_t n = BlankAt(s, 0)) s.remove_prefix(n);
   for (;;) {
-    size_t n = BlankAt(s, 0);
-    if (n == 0) break;
-    s.remove_prefix(n);
+    size_t n = s.empty() ? 0 : BlankAt(s, s.size() - 1);  // the ASCII ones
+    if (n == 0 && s.size() >= 2) n = BlankAt(s, s.size() - 2) == 2 ? 2 : 0;
+    if (n == 0 && s.size() >= 3) n = BlankAt(s, s.size() - 3) == 3 ? 3 : 0;
+    if (n == 0) return s;
+    s.remove_suffix(n);
   }
-  for (;;) {
-    if (s.empty()) break;
-    if (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\f' ||
-        s.back() == '\v') {
-      s.remove_suffix(1);
-    } else if (s.size() >= 2 && s.back() == '\xA0' && s[s.size() - 2] == '\xC2') {
-      s.remove_suffix(2);
-    } else if (s.size() >= 3 && s.back() == '\x80' && s[s.size() - 2] == '\x80' &&
-               s[s.size() - 3] == '\xE3') {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
-  }
-  return s;
 }
 
 // Display position in code points of byte offset `i` (pdftotext -layout places one character per
