@@ -133,13 +133,19 @@ std::optional<Grid> FindGluedGrid(std::string_view line) {
   std::vector<Row> rows;
   std::string text;  // label text since the last number
   size_t i = start;
+  // A minus sign between label and digits, or between digits, is part of the run: a 表二 row's
+  // 本年增/减 may be negative ("行政事业性收费35-15" is 35 and -15), and a run cut at the sign
+  // would split its first part alone.
+  auto signed_digit_at = [&](size_t k) {
+    return k + 1 < line.size() && line[k] == '-' && IsDigit(line[k + 1]);
+  };
   while (i < line.size()) {
-    if (!IsDigit(line[i])) {
+    if (!IsDigit(line[i]) && !signed_digit_at(i)) {
       text += line[i++];
       continue;
     }
     size_t end = i;
-    while (end < line.size() && IsDigit(line[end])) ++end;
+    while (end < line.size() && (IsDigit(line[end]) || signed_digit_at(end))) ++end;
     if (end + 1 < line.size() && line[end] == '.' && IsDigit(line[end + 1])) {  // a decimal
       ++end;
       while (end < line.size() && IsDigit(line[end])) ++end;
