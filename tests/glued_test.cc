@@ -297,5 +297,38 @@ TEST(GluedRealPage, TablesAfterAHeaderWordInTheProseAndTheirTextChecks) {
                 {"requests.new.total", {75, 74}}, {"requests.new.natural_person", {72, 71}}}));
 }
 
+// The real page.txt of the 2019 Pingtan report (tests/data/SOURCE.md). A blank inside a run is a
+// certain cell boundary: "230 000023" is 23 | 0 | 0, 0, 0, 0 | 23 (the row's 7 cells). The v2019
+// 采购总金额 printed with its unit ("13575394432.52元") is a cell, not the prose after the tables,
+// so 表三 and 表四 after it are read; that row itself cannot be cut into its two cells and stays
+// null, with a warning.
+TEST(GluedRealPage, BlanksInARunAreCellBoundariesAndTheProcurementUnitIsNoProse) {
+  Extraction e =
+      Extract(testing::ReadFileBytes(testing::DataDir() + "/archive/pingtan-2019-page.txt"),
+              *RuleSet::LoadEmbedded());
+  ASSERT_EQ(e.template_id, "v2019");
+  auto f = Fields(e);
+  EXPECT_EQ(f["requests.new.natural_person"], 23);
+  EXPECT_EQ(f["requests.new.total"], 23);
+  EXPECT_EQ(f["outcome.disclosed.total"], 7);
+  EXPECT_FALSE(f["active.procurement.amount"].has_value());
+  bool warned = false;
+  for (const std::string& w : e.warnings)
+    warned |= w.find("\"13575394432.52\"") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
+}
+
+TEST(SplitDigits, BlanksAreCellBoundaries) {
+  bool complete = true;
+  // 20 | 0 | 0,0 | 0 | 1,21 or 12,1 — or 2,0 | … | 121: three splits, for the identities to decide.
+  EXPECT_EQ(SplitDigits("20 0 00 0 121", 7, 100, &complete).size(), 3u);
+  EXPECT_EQ(SplitDigits("4 0 0 0 0 0 4", 7, 100, &complete),
+            (std::vector<std::vector<std::string>>{{"4", "0", "0", "0", "0", "0", "4"}}));
+  EXPECT_TRUE(SplitDigits("4 0 0", 2, 100, &complete).empty());  // three pieces, two cells
+  EXPECT_EQ(SplitDigits("35 -15", 2, 100, &complete),
+            (std::vector<std::vector<std::string>>{{"35", "-15"}}));
+}
+
 }  // namespace
 }  // namespace nianbao

@@ -221,18 +221,29 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The pieces of a run cut before each minus sign: "35-15" → {"35", "-15"}. Empty when a sign is
-// not between digits (or at the start) and before one.
-std::vector<std::string> SignedPieces(const std::string& run) {
+// The pieces of a run cut at its blanks and before each minus sign, both certain cell boundaries:
+// "35-15" → {"35", "-15"}, "230 000023" → {"230", "000023"}. Empty when a sign is not followed by a
+// digit.
+std::vector<std::string> RunPieces(const std::string& run) {
   std::vector<std::string> pieces;
-  size_t start = 0;
-  for (size_t i = 1; i <= run.size(); ++i) {
-    if (i < run.size() && run[i] != '-') continue;
-    std::string piece = run.substr(start, i - start);
-    if (!AllDigits(piece[0] == '-' ? std::string_view(piece).substr(1) : std::string_view(piece)))
-      return {};
-    pieces.push_back(std::move(piece));
-    start = i;
+  std::string piece;
+  auto close = [&] {
+    if (!piece.empty()) pieces.push_back(std::move(piece));
+    piece.clear();
+  };
+  for (char c : run) {
+    if (c == ' ' || c == '\t') {
+      close();
+    } else if (c == '-') {
+      close();
+      piece = "-";
+    } else {
+      piece += c;
+    }
+  }
+  close();
+  for (const std::string& p : pieces) {
+    if (!AllDigits(p[0] == '-' ? std::string_view(p).substr(1) : std::string_view(p))) return {};
   }
   return pieces;
 }
@@ -272,10 +283,11 @@ std::vector<std::vector<std::string>> SplitDigits(const std::string& digits, int
                                                   size_t limit, bool* complete) {
   std::vector<std::vector<std::string>> out;
   *complete = true;
-  if (count <= 0 || digits.size() < static_cast<size_t>(count)) return out;
+  if (count <= 0) return out;
   if (!AllDigits(digits)) {
-    if (digits.find('-') != std::string::npos && digits.find('.') == std::string::npos) {
-      std::vector<std::string> pieces = SignedPieces(digits);
+    if (digits.find_first_of("- \t") != std::string::npos &&
+        digits.find('.') == std::string::npos) {
+      std::vector<std::string> pieces = RunPieces(digits);
       std::vector<std::string> parts;
       if (!pieces.empty()) SplitPieces(pieces, 0, count, limit, &parts, &out, complete);
       return out;
@@ -283,6 +295,7 @@ std::vector<std::vector<std::string>> SplitDigits(const std::string& digits, int
     if (count == 1) out.push_back({digits});  // a decimal is one cell
     return out;
   }
+  if (digits.size() < static_cast<size_t>(count)) return out;
   std::vector<std::string> parts;
   SplitInto(digits, 0, count, limit, &parts, &out, complete);
   return out;

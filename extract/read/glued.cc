@@ -167,13 +167,22 @@ size_t ScanRows(std::string_view line, size_t start, std::vector<Row>* rows_out)
   auto signed_digit_at = [&](size_t k) {
     return k + 1 < line.size() && line[k] == '-' && IsDigit(line[k + 1]);
   };
+  // Blanks between the digits of a run are kept too: they are certain cell boundaries where the
+  // page saved some cells apart ("230 000023" is 23, 0 | 0, 0, 0, 0, 23).
+  auto blank_before_digit = [&](size_t k) {
+    size_t next = k;
+    while (next < line.size() && (line[next] == ' ' || line[next] == '\t')) ++next;
+    return next > k && next < line.size() && (IsDigit(line[next]) || signed_digit_at(next));
+  };
   while (i < line.size()) {
     if (!IsDigit(line[i]) && !signed_digit_at(i)) {
       text += line[i++];
       continue;
     }
     size_t end = i;
-    while (end < line.size() && (IsDigit(line[end]) || signed_digit_at(end))) ++end;
+    while (end < line.size() &&
+           (IsDigit(line[end]) || signed_digit_at(end) || blank_before_digit(end)))
+      ++end;
     if (end + 1 < line.size() && line[end] == '.' && IsDigit(line[end + 1])) {  // a decimal
       ++end;
       while (end < line.size() && IsDigit(line[end])) ++end;
@@ -192,7 +201,10 @@ size_t ScanRows(std::string_view line, size_t start, std::vector<Row>* rows_out)
       i = end;
       continue;
     }
-    if (IsProseUnit(after)) return i;
+    // The v2019 采购总金额 is printed with its unit ("政府集中采购13575394432.52元"): a cell, not
+    // the prose after the tables.
+    bool cell_unit = StartsWithAny(after, {"元"}) && text.find("采购") != std::string::npos;
+    if (IsProseUnit(after) && !cell_unit) return i;
     AddLabelRows(text, &rows);
     text.clear();
     if (!rows.empty() && rows.back().run.empty() &&
@@ -202,7 +214,7 @@ size_t ScanRows(std::string_view line, size_t start, std::vector<Row>* rows_out)
       rows.push_back({"", std::string(run)});  // 表四: the header is a row, its values have none
     }
     text = std::string(numbering);
-    i = end;
+    i = cell_unit ? end + std::string_view("元").size() : end;
   }
   return i;
 }
