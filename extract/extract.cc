@@ -14,6 +14,7 @@
 #include "extract/map/values.h"
 #include "extract/read/decode.h"
 #include "extract/read/html_tree.h"
+#include "extract/read/ocr.h"
 #include "extract/read/office.h"
 #include "extract/read/ooxml.h"
 #include "extract/read/page.h"
@@ -62,7 +63,8 @@ Page Unsupported(Format format) {
     case Format::kTiff:
     case Format::kBmp:
     case Format::kGif:
-      page.warnings.push_back("unsupported format " + name + ": an image needs OCR, not built yet");
+      page.warnings.push_back("unsupported format " + name + ": an image needs OCR, which runs " +
+                              "only in a child process (isolation is off)");
       break;
     case Format::kZip:
     case Format::kRar:
@@ -90,6 +92,13 @@ Page ReadDocument(std::string_view bytes, Format format, const ExtractOptions& o
     case Format::kPdf:
       if (!options.isolate) return Unsupported(format);
       return ReadPdf(bytes, options.limits);
+    case Format::kPng:
+    case Format::kJpeg:
+    case Format::kTiff:
+    case Format::kBmp:
+    case Format::kGif:
+      if (!options.isolate) return Unsupported(format);
+      return ReadImage(bytes, options.limits);
     case Format::kDocx:
     case Format::kXlsx:
       if (!options.isolate) return format == Format::kDocx ? ParseDocx(bytes) : ParseXlsx(bytes);
@@ -126,6 +135,11 @@ Value ReadValue(const MatchedCell& matched, const std::string& field_unit,
                 std::vector<std::string>* warnings) {
   CellValue value = ParseValue(matched.cell.raw);
   if (value.kind == CellValue::Kind::kNull) return std::nullopt;
+  // Never guess: an OCR'd number that is not sure, or not cleanly a number, stays null.
+  if (std::optional<std::string> doubt = OcrDoubt(matched.cell)) {
+    warnings->push_back(Where(matched.cell) + ": " + *doubt + " (" + matched.field + ")");
+    return std::nullopt;
+  }
   if (value.kind == CellValue::Kind::kInvalid) {
     warnings->push_back(Where(matched.cell) + ": cannot read \"" + matched.cell.raw +
                         "\" as a number (" + matched.field + ")");

@@ -758,7 +758,8 @@ class GridMatcher {
     }
     result_.cells.push_back(
         {best.field,
-         FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column, cell.page}, unit});
+         FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column, cell.page, cell.ocr},
+         unit});
   }
 
   const TemplateRules& tmpl_;
@@ -882,7 +883,7 @@ class ListMatcher {
     std::string unit = pending_.unit;
     if (unit.empty()) unit = path.back().label->unit;
     result_.cells.push_back(
-        {field, FieldCell{text, label, table, cell.row, cell.column, cell.page}, unit});
+        {field, FieldCell{text, label, table, cell.row, cell.column, cell.page, cell.ocr}, unit});
   }
 
   // The header of a column of totals over the years (历年累计, 累计数).

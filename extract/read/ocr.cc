@@ -1,0 +1,348 @@
+#include "extract/read/ocr.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "extract/map/values.h"
+#include "extract/read/temp_file.h"
+
+namespace nianbao {
+// Named, around the anonymous namespace: the unity build puts this file beside other readers.
+namespace ocr_reader {
+namespace {
+
+// The glyph height, in points, of a typical report's table text: measured on the corpus's
+// huaian-2024.pdf rendered at 300 dpi (median 28 px). An image of unknown resolution is scaled so
+// that its median Chinese glyph has this height, which puts the layout engine's point tolerances
+// in the same proportion to the text as on a PDF.
+constexpr double kGlyphPoints = 28 * 72.0 / 300;
+
+uint32_t Be32(std::string_view b, size_t at) {
+  return uint32_t(uint8_t(b[at])) << 24 | uint32_t(uint8_t(b[at + 1])) << 16 |
+         uint32_t(uint8_t(b[at + 2])) << 8 | uint8_t(b[at + 3]);
+}
+uint32_t Be16(std::string_view b, size_t at) {
+  return uint32_t(uint8_t(b[at])) << 8 | uint8_t(b[at + 1]);
+}
+uint32_t Le16(std::string_view b, size_t at) {
+  return uint32_t(uint8_t(b[at + 1])) << 8 | uint8_t(b[at]);
+}
+int32_t Le32(std::string_view b, size_t at) { return int32_t(Le16(b, at + 2) << 16 | Le16(b, at)); }
+
+// JPEG: the first start-of-frame marker's size, walking the segments before the scan.
+std::optional<ImageSize> JpegSize(std::string_view b) {
+  size_t at = 2;
+  while (at + 9 < b.size()) {
+    if (uint8_t(b[at]) != 0xFF) return std::nullopt;
+    uint8_t marker = uint8_t(b[at + 1]);
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    bool sof =
+        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (sof) return ImageSize{Be16(b, at + 7), Be16(b, at + 5)};
+    if (marker == 0xDA || marker == 0xD9) return std::nullopt;  // scan data: no frame before it
+    at += 2 + Be16(b, at + 2);
+  }
+  return std::nullopt;
+}
+
+struct TsvWord {
+  int block, paragraph, line;
+  double left, top, width, height, confidence;
+  std::string text;
+};
+
+// The words (level 5) of tesseract's TSV; `*height` gets the page's (level 1) height in pixels.
+std::vector<TsvWord> ParseTsv(std::string_view tsv, double* height) {
+  std::vector<TsvWord> words;
+  std::istringstream in{std::string(tsv)};
+  std::string row;
+  while (std::getline(in, row)) {
+    std::vector<std::string> f;
+    size_t start = 0;
+    for (size_t tab; (tab = row.find('\t', start)) != std::string::npos; start = tab + 1)
+      f.push_back(row.substr(start, tab - start));
+    f.push_back(row.substr(start));
+    if (f.size() >= 12 && f[0] == "1") *height = std::max(*height, std::atof(f[9].c_str()));
+    if (f.size() < 12 || f[0] != "5") continue;  // level 5: a word
+    std::string text = CollapseSpace(f[11]);
+    if (text.empty()) continue;
+    try {
+      TsvWord w{std::stoi(f[2]), std::stoi(f[3]),  std::stoi(f[4]),
+                std::stod(f[6]), std::stod(f[7]),  std::stod(f[8]),
+                std::stod(f[9]), std::stod(f[10]), std::move(text)};
+      if (w.width > 0 && w.height > 0 && w.confidence >= 0) words.push_back(std::move(w));
+    } catch (const std::exception&) {
+      // a malformed row: skipped
+    }
+  }
+  return words;
+}
+
+bool IsChineseGlyph(const std::string& text) {
+  return text.size() == 3 && static_cast<unsigned char>(text[0]) >= 0xE4 &&
+         static_cast<unsigned char>(text[0]) <= 0xE9;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// The page's skew as a slope (dy/dx): the median of the least-squares slopes of word centres
+// along tesseract's lines that span several glyph heights. A scan tilted by 2° moves the end of
+// a table row by a row's height; its words would otherwise fall into other rows.
+double Skew(const std::vector<TsvWord>& words) {
+  std::map<std::tuple<int, int, int>, std::vector<const TsvWord*>> lines;
+  std::vector<double> heights;
+  for (const TsvWord& w : words) {
+    lines[{w.block, w.paragraph, w.line}].push_back(&w);
+    heights.push_back(w.height);
+  }
+  double glyph = Median(heights);
+  std::vector<double> slopes;
+  for (const auto& [key, line] : lines) {
+    if (line.size() < 3) continue;
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, lo = 1e300, hi = -1e300;
+    for (const TsvWord* w : line) {
+      double x = w->left + w->width / 2, y = w->top + w->height / 2;
+      n += 1;
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+    double d = n * sxx - sx * sx;
+    if (hi - lo < 8 * glyph || d <= 0) continue;
+    slopes.push_back((n * sxy - sx * sy) / d);
+  }
+  double slope = Median(slopes);
+  return std::fabs(slope) < 0.1 ? slope : 0;  // more than ~6° is no scanner's skew
+}
+
+ChildResult RunTesseract(const std::string& path, const ChildLimits& limits) {
+  if (FindProgram("tesseract").empty())
+    return ChildResult{false, "",
+                       "tesseract is not installed (install tesseract-ocr and "
+                       "tesseract-ocr-chi-sim)"};
+  // --psm 3 (automatic page segmentation) measured best on the corpus: --psm 6 (one block) reads
+  // a ruled table's rows as noise. One thread: the daemon reads several documents at once.
+  return RunProgram({"tesseract", path, "stdout", "-l", "chi_sim", "--psm", "3", "tsv"}, limits,
+                    {"OMP_THREAD_LIMIT=1"});
+}
+
+std::string SizeText(const ImageSize& s) {
+  return std::to_string(s.width) + "×" + std::to_string(s.height);
+}
+
+// Why an image of this size is refused, or "".
+std::string Refusal(const ImageSize& s) {
+  if (s.width < kMinImageSide || s.height < kMinImageSide)
+    return "image " + SizeText(s) + " pixels is too small to hold a table: not OCR'd";
+  if (s.width * s.height > kMaxImagePixels)
+    return "image " + SizeText(s) + " pixels is more than the " +
+           std::to_string(kMaxImagePixels / 1'000'000) +
+           " million pixel limit: refused (a page scanned at 600 dpi has 35 million)";
+  return "";
+}
+
+// OCR of one image file → its words, or a warning.
+std::optional<LayoutPage> OcrFile(const std::string& path, double dpi, const ChildLimits& limits,
+                                  std::string* error) {
+  ChildResult result = RunTesseract(path, limits);
+  if (!result.ok) {
+    *error = "ocr (tesseract): " + result.error;
+    return std::nullopt;
+  }
+  return WordsFromTsv(result.output, dpi);
+}
+
+void WarnWithoutTable(const std::vector<LayoutPage>& pages, Page* page) {
+  if (!page->tables.empty()) return;
+  size_t words = 0;
+  for (const LayoutPage& p : pages) words += p.words.size();
+  page->warnings.push_back("ocr: no table found among the " + std::to_string(words) +
+                           " words read");
+}
+
+std::string ReadFile(const std::string& path, size_t most) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(most, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(most));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  return bytes;
+}
+
+bool CleanNumber(std::string_view text) {
+  int dots = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '.') {
+      if (++dots > 1 || i == 0 || i + 1 == text.size()) return false;
+    } else if (text[i] < '0' || text[i] > '9') {
+      return false;
+    }
+  }
+  // "05": a leading zero is no way a table prints a count, but an OCR slip ("65", "0.5").
+  return !text.empty() && !(text.size() > 1 && text[0] == '0' && text[1] != '.');
+}
+
+}  // namespace
+}  // namespace ocr_reader
+
+std::optional<ImageSize> ImageDimensions(std::string_view b) {
+  using namespace ocr_reader;  // NOLINT: the byte readers above
+  if (b.size() >= 24 && b.starts_with("\x89PNG\r\n\x1A\n") && b.substr(12, 4) == "IHDR")
+    return ImageSize{Be32(b, 16), Be32(b, 20)};
+  if (b.size() >= 4 && b.starts_with("\xFF\xD8\xFF")) return JpegSize(b);
+  if (b.size() >= 10 && (b.starts_with("GIF87a") || b.starts_with("GIF89a")))
+    return ImageSize{Le16(b, 6), Le16(b, 8)};
+  if (b.size() >= 26 && b.starts_with("BM"))
+    return ImageSize{std::llabs(Le32(b, 18)), std::llabs(Le32(b, 22))};
+  return std::nullopt;
+}
+
+LayoutPage WordsFromTsv(std::string_view tsv, double dpi) {
+  using namespace ocr_reader;  // NOLINT
+  double height = 0;
+  std::vector<TsvWord> words = ParseTsv(tsv, &height);
+  double slope = Skew(words);
+  double scale = dpi > 0 ? 72 / dpi : 0;
+  if (scale == 0) {
+    std::vector<double> glyphs;
+    for (const TsvWord& w : words) {
+      if (IsChineseGlyph(w.text) && w.confidence >= kOcrMinConfidence) glyphs.push_back(w.height);
+    }
+    double glyph = Median(glyphs);
+    scale = glyph > 0 ? kGlyphPoints / glyph : 72.0 / kOcrDpi;
+  }
+  LayoutPage page;
+  for (const TsvWord& w : words) {
+    // Rotated back about the origin by the skew (small angle: a shear is exact enough).
+    double cx = w.left + w.width / 2, cy = w.top + w.height / 2;
+    double x = cx + slope * cy, y = cy - slope * cx;
+    PixelBox box{int(w.left), int(w.top), int(w.left + w.width), int(w.top + w.height),
+                 w.confidence};
+    page.words.push_back({(x - w.width / 2) * scale, (y - w.height / 2) * scale,
+                          (x + w.width / 2) * scale, (y + w.height / 2) * scale, w.text, box});
+    page.height = std::max(page.height, (y + w.height) * scale);
+  }
+  page.height = std::max(page.height, height * scale);
+  return page;
+}
+
+Page ReadImage(std::string_view bytes, const ChildLimits& limits) {
+  using namespace ocr_reader;  // NOLINT
+  Page page;
+  std::vector<std::string> warnings;
+  if (std::optional<ImageSize> size = ImageDimensions(bytes)) {
+    if (std::string refusal = Refusal(*size); !refusal.empty()) {
+      page.warnings.push_back("ocr: " + refusal);
+      return page;
+    }
+  }
+  if (bytes.starts_with("\xFF\xD8\xFF") && bytes.rfind("\xFF\xD9") == std::string_view::npos)
+    warnings.push_back(
+        "ocr: the JPEG is cut short (no end-of-image marker): its lower part may "
+        "be missing");
+  TempFile file(bytes);
+  if (file.path().empty()) {
+    page.warnings.push_back("ocr: cannot write a temporary file");
+    return page;
+  }
+  std::string error;
+  std::optional<LayoutPage> words = OcrFile(file.path(), 0, limits, &error);
+  if (!words) {
+    page.warnings = std::move(warnings);
+    page.warnings.push_back(error);
+    return page;
+  }
+  page = PageFromWords({*words});
+  page.warnings.insert(page.warnings.begin(), warnings.begin(), warnings.end());
+  WarnWithoutTable({*words}, &page);
+  return page;
+}
+
+Page ReadScannedPdf(std::string_view bytes, const std::vector<int>& scans,
+                    const ChildLimits& limits) {
+  using namespace ocr_reader;  // NOLINT
+  Page page;
+  if (FindProgram("pdftoppm").empty()) {
+    page.warnings.push_back("ocr: pdftoppm is not installed (install poppler-utils)");
+    return page;
+  }
+  TempFile pdf(bytes);
+  TempDir dir;
+  if (pdf.path().empty() || dir.path().empty()) {
+    page.warnings.push_back("ocr: cannot write a temporary file");
+    return page;
+  }
+  std::vector<std::string> warnings;
+  std::vector<LayoutPage> read;
+  size_t count = std::min(scans.size(), static_cast<size_t>(kMaxOcrPages));
+  for (size_t i = 0; i < count; ++i) {
+    int p = scans[i];
+    read.resize(p - 1);  // pages before it that hold no scan stay empty
+    std::string where = "ocr: page " + std::to_string(p) + ": ";
+    std::string image = dir.path() + "/page";
+    ChildResult render =
+        RunProgram({"pdftoppm", "-r", std::to_string(kOcrDpi), "-gray", "-png", "-f",
+                    std::to_string(p), "-l", std::to_string(p), "-singlefile", pdf.path(), image},
+                   limits);
+    image += ".png";
+    std::optional<ImageSize> size = ImageDimensions(ReadFile(image, 32));
+    std::string error;
+    std::optional<LayoutPage> words;
+    if (!render.ok) {
+      error = "rendering (pdftoppm) failed: " + render.error;
+    } else if (!size) {
+      error = "pdftoppm wrote no image";
+    } else if (error = Refusal(*size); error.empty()) {
+      words = OcrFile(image, kOcrDpi, limits, &error);
+    }
+    std::remove(image.c_str());
+    if (!words) {
+      warnings.push_back(where + error);
+      read.emplace_back();  // the page keeps its place (page numbers in provenance stay right)
+      continue;
+    }
+    read.push_back(std::move(*words));
+  }
+  page = PageFromWords(read);
+  page.warnings.insert(page.warnings.begin(), warnings.begin(), warnings.end());
+  if (scans.size() > count)
+    page.warnings.push_back("ocr: only the first " + std::to_string(kMaxOcrPages) + " of " +
+                            std::to_string(scans.size()) + " scanned pages were read");
+  WarnWithoutTable(read, &page);
+  return page;
+}
+
+std::optional<std::string> OcrDoubt(const FieldCell& cell) {
+  using namespace ocr_reader;  // NOLINT
+  const PixelBox& box = cell.ocr;
+  if (box.confidence < 0) return std::nullopt;
+  bool low = box.confidence < kOcrMinConfidence;
+  if (!low && CleanNumber(cell.raw)) return std::nullopt;
+  std::ostringstream why;
+  why << "OCR read \"" << cell.raw << "\" at page " << cell.page << " pixels (" << box.x0 << ","
+      << box.y0 << ")-(" << box.x1 << "," << box.y1 << ") with confidence "
+      << static_cast<int>(std::floor(box.confidence)) << ": "
+      << (low ? "below " + std::to_string(static_cast<int>(kOcrMinConfidence)) + ", not trusted"
+              : "not cleanly a number")
+      << "; left null";
+  return why.str();
+}
+
+}  // namespace nianbao

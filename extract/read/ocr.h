@@ -1,0 +1,57 @@
+// Scanned and image-only reports, read by OCR. Tesseract's CLI (`tesseract … -l chi_sim --psm 3
+// tsv`) runs as a child process (isolate.h) — the project links no GPL or image-decoding code —
+// and gives words with pixel boxes and confidences, never a text blob. A skew is measured on
+// tesseract's own lines and taken out of the word positions; the words, scaled to points, go
+// through the one layout engine of the PDF reader (word_layout.h), and each grid cell keeps its
+// pixel box and lowest word confidence. A scanned PDF's pages are rendered by pdftoppm at
+// kOcrDpi in a private directory, one child per page. Limits: images over kMaxImagePixels or
+// under kMinImageSide are refused before decoding (dimensions read from the header), at most
+// kMaxOcrPages pages are OCR'd. Never guessing is the caller's half: OcrDoubt says when an OCR'd
+// value must be null. Errors become warnings; nothing here throws.
+#ifndef NIANBAO_EXTRACT_READ_OCR_H_
+#define NIANBAO_EXTRACT_READ_OCR_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "extract/extraction.h"
+#include "extract/read/isolate.h"
+#include "extract/read/page.h"
+#include "extract/read/word_layout.h"
+
+namespace nianbao {
+
+constexpr int kOcrDpi = 300;                       // a scanned PDF's pages are rendered at this
+constexpr double kOcrMinConfidence = 80;           // a value word below this is not trusted
+constexpr long long kMaxImagePixels = 50'000'000;  // an A3 page at 400 dpi is 31 million
+constexpr int kMinImageSide = 16;                  // pixels: smaller holds no legible table
+constexpr int kMaxOcrPages = 40;                   // pages of a scanned PDF OCR'd
+
+// An image (PNG, JPEG, TIFF, BMP, GIF) → Page; cells record page 1 and their pixel box.
+Page ReadImage(std::string_view bytes, const ChildLimits& limits);
+// The PDF's pages `scans` (1-based, ascending; the first kMaxOcrPages of them) rendered and OCR'd;
+// the other pages stay empty, so that cells keep their page numbers.
+Page ReadScannedPdf(std::string_view bytes, const std::vector<int>& scans,
+                    const ChildLimits& limits);
+
+// Width and height from an image's header (PNG IHDR, JPEG SOFn, GIF, BMP); nullopt when the
+// header does not say (TIFF, or damaged).
+struct ImageSize {
+  long long width = 0, height = 0;
+};
+std::optional<ImageSize> ImageDimensions(std::string_view bytes);
+
+// The in-process half, for tests: tesseract's TSV → words of one page in points (`dpi` known, or 0
+// to scale by the words' height), skew removed, pixel boxes and confidences kept.
+LayoutPage WordsFromTsv(std::string_view tsv, double dpi);
+
+// Why an OCR'd value cannot be trusted — a confidence under kOcrMinConfidence, or text that is not
+// cleanly a number (digits, at most one decimal point) — as a warning quoting the OCR text, its
+// confidence and its box; nullopt when it can be (or the cell was not OCR'd).
+std::optional<std::string> OcrDoubt(const FieldCell& cell);
+
+}  // namespace nianbao
+
+#endif  // NIANBAO_EXTRACT_READ_OCR_H_
