@@ -69,6 +69,7 @@ nlohmann::ordered_json ToJson(const Extraction& e) {
     if (cell.ocr.confidence >= 0) {
       cells[id]["box"] = {cell.ocr.x0, cell.ocr.y0, cell.ocr.x1, cell.ocr.y1};
       cells[id]["confidence"] = ValueToJson(cell.ocr.confidence);
+      if (!cell.ocr.alternative.empty()) cells[id]["alternative"] = cell.ocr.alternative;
     }
   }
   out["cells"] = std::move(cells);
@@ -134,7 +135,8 @@ Extraction FromJson(const nlohmann::json& json) {
     if (cell.contains("box")) {
       const auto& box = cell.at("box");
       e.cells[id].ocr = PixelBox{box.at(0).get<int>(), box.at(1).get<int>(), box.at(2).get<int>(),
-                                 box.at(3).get<int>(), cell.at("confidence").get<double>()};
+                                 box.at(3).get<int>(), cell.at("confidence").get<double>(),
+                                 cell.value("alternative", std::string())};
     }
   }
   for (const auto& c : json.at("checks")) {

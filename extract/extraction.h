@@ -21,6 +21,9 @@ using Value = std::optional<double>;
 struct PixelBox {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   double confidence = -1;  // < 0: not read by OCR (the box is then meaningless)
+  // The text pass's reading where it differs from the digits pass's (which gives the cell's text),
+  // "(nothing)" when one pass read nothing there; empty when they agree. Such a value is null.
+  std::string alternative{};
   bool operator==(const PixelBox&) const = default;
 };
 

@@ -175,6 +175,10 @@ void WriteCells(Writer& w, const std::map<std::string, FieldCell>& cells) {
       w.EndArray();
       w.Key("confidence");
       w.Number(cell.ocr.confidence);
+      if (!cell.ocr.alternative.empty()) {
+        w.Key("alternative");
+        w.String(cell.ocr.alternative);
+      }
     }
     w.EndObject();
   }

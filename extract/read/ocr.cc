@@ -60,7 +60,57 @@ struct TsvWord {
   int block, paragraph, line;
   double left, top, width, height, confidence;
   std::string text;
+  std::string alternative{};  // see PixelBox::alternative
+  double Right() const { return left + width; }
+  double Bottom() const { return top + height; }
 };
+
+bool CleanNumber(std::string_view text) {
+  int dots = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '.') {
+      if (++dots > 1 || i == 0 || i + 1 == text.size()) return false;
+    } else if (text[i] < '0' || text[i] > '9') {
+      return false;
+    }
+  }
+  // "05": a leading zero is no way a table prints a count, but an OCR slip ("65", "0.5").
+  return !text.empty() && !(text.size() > 1 && text[0] == '0' && text[1] != '.');
+}
+
+// A table's ruling lines come out as "|", "丨", "[" …, glued to a cell's text ("|12") or alone.
+bool IsRuleGlyph(std::string_view ch) {
+  return ch == "|" || ch == "[" || ch == "]" || ch == "\xEF\xBD\x9C" /* ｜ */ ||
+         ch == "\xE4\xB8\xA8" /* 丨 */;
+}
+
+size_t GlyphLength(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+// Strips ruling-line glyphs from the word's ends. True when nothing worth reading is left: the
+// word was a rule, or it is a lone mark of punctuation read with a low confidence (a speck read
+// as "。" would end the table as a sentence would).
+bool IsNoise(TsvWord* w) {
+  std::string& t = w->text;
+  while (!t.empty() && IsRuleGlyph(t.substr(0, GlyphLength(t[0])))) t.erase(0, GlyphLength(t[0]));
+  for (bool again = true; again && !t.empty();) {
+    again = false;
+    for (size_t len : {1, 3}) {
+      if (t.size() >= len && IsRuleGlyph(std::string_view(t).substr(t.size() - len))) {
+        t.resize(t.size() - len);
+        again = true;
+        break;
+      }
+    }
+  }
+  if (t.empty()) return true;
+  bool word = false;
+  for (size_t i = 0; i < t.size(); i += GlyphLength(t[i])) {
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    word |= (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            (c >= 0xE4 && c <= 0xE9);
+  }
+  return !word && w->confidence < kOcrMinConfidence;
+}
 
 // The words (level 5) of tesseract's TSV; `*height` gets the page's (level 1) height in pixels.
 std::vector<TsvWord> ParseTsv(std::string_view tsv, double* height) {
@@ -81,12 +131,79 @@ std::vector<TsvWord> ParseTsv(std::string_view tsv, double* height) {
       TsvWord w{std::stoi(f[2]), std::stoi(f[3]),  std::stoi(f[4]),
                 std::stod(f[6]), std::stod(f[7]),  std::stod(f[8]),
                 std::stod(f[9]), std::stod(f[10]), std::move(text)};
-      if (w.width > 0 && w.height > 0 && w.confidence >= 0) words.push_back(std::move(w));
+      if (w.width > 0 && w.height > 0 && w.confidence >= 0 && !IsNoise(&w))
+        words.push_back(std::move(w));
     } catch (const std::exception&) {
       // a malformed row: skipped
     }
   }
   return words;
+}
+
+// A CJK ideograph (U+3400–U+9FFF: lead bytes E3 B4 … E9) — not the punctuation of U+3000–U+303F.
+bool HasIdeograph(std::string_view text) {
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]),
+                  d = static_cast<unsigned char>(text[i + 1]);
+    if ((c >= 0xE4 && c <= 0xE9) || (c == 0xE3 && d >= 0x90)) return true;
+  }
+  return false;
+}
+
+// Boxes that overlap over half of the smaller one, across and down.
+bool SameSpot(const TsvWord& a, const TsvWord& b) {
+  double across = std::min(a.Right(), b.Right()) - std::max(a.left, b.left);
+  double down = std::min(a.Bottom(), b.Bottom()) - std::max(a.top, b.top);
+  return across > 0.5 * std::min(a.width, b.width) && down > 0.5 * std::min(a.height, b.height);
+}
+
+// Two readings of every number. chi_sim reads the labels but misreads digits now and then with a
+// high confidence (3985758 as 3983738 at 90); eng reads digits better but no Chinese. A number is
+// taken from the eng pass, and kept only where the chi_sim pass read the same digits at the same
+// spot: otherwise the word records the chi_sim reading as its alternative, which makes the value
+// null. The confidence of an agreed number is the lower of the two.
+void Reconcile(std::vector<TsvWord>* text, const std::vector<TsvWord>& digits) {
+  std::vector<bool> taken(text->size(), false);
+  std::vector<TsvWord> added;
+  for (const TsvWord& d : digits) {
+    if (!CleanNumber(d.text)) continue;
+    std::vector<size_t> here;
+    for (size_t i = 0; i < text->size(); ++i) {
+      if (!taken[i] && SameSpot((*text)[i], d)) here.push_back(i);
+    }
+    // eng reads Chinese as letters and digits ("行政" as "47"): a number over Chinese text is
+    // such a misreading; and a number the text pass saw nothing at is not added (table rules).
+    bool over_text = std::any_of(here.begin(), here.end(),
+                                 [&](size_t i) { return HasIdeograph((*text)[i].text); });
+    if (here.empty() || over_text) continue;
+    std::sort(here.begin(), here.end(),
+              [&](size_t a, size_t b) { return (*text)[a].left < (*text)[b].left; });
+    std::string read;
+    double confidence = d.confidence;
+    for (size_t i : here) {
+      read += (*text)[i].text;
+      confidence = std::min(confidence, (*text)[i].confidence);
+      taken[i] = true;
+    }
+    TsvWord word = d;
+    word.confidence = confidence;
+    if (read != d.text) word.alternative = read;
+    const TsvWord& first = (*text)[here.front()];
+    word.block = first.block;  // keeps the line of the text pass (the skew is measured on it)
+    word.paragraph = first.paragraph;
+    word.line = first.line;
+    added.push_back(std::move(word));
+  }
+  // A number only the text pass read: no second reading.
+  for (size_t i = 0; i < text->size(); ++i) {
+    if (!taken[i] && CleanNumber((*text)[i].text)) (*text)[i].alternative = "(nothing)";
+  }
+  std::vector<TsvWord> out;
+  for (size_t i = 0; i < text->size(); ++i) {
+    if (!taken[i]) out.push_back(std::move((*text)[i]));
+  }
+  for (TsvWord& w : added) out.push_back(std::move(w));
+  *text = std::move(out);
 }
 
 bool IsChineseGlyph(const std::string& text) {
@@ -133,14 +250,15 @@ double Skew(const std::vector<TsvWord>& words) {
   return std::fabs(slope) < 0.1 ? slope : 0;  // more than ~6° is no scanner's skew
 }
 
-ChildResult RunTesseract(const std::string& path, const ChildLimits& limits) {
+ChildResult RunTesseract(const std::string& path, const std::string& language,
+                         const ChildLimits& limits) {
   if (FindProgram("tesseract").empty())
     return ChildResult{false, "",
                        "tesseract is not installed (install tesseract-ocr and "
                        "tesseract-ocr-chi-sim)"};
   // --psm 3 (automatic page segmentation) measured best on the corpus: --psm 6 (one block) reads
   // a ruled table's rows as noise. One thread: the daemon reads several documents at once.
-  return RunProgram({"tesseract", path, "stdout", "-l", "chi_sim", "--psm", "3", "tsv"}, limits,
+  return RunProgram({"tesseract", path, "stdout", "-l", language, "--psm", "3", "tsv"}, limits,
                     {"OMP_THREAD_LIMIT=1"});
 }
 
@@ -162,12 +280,13 @@ std::string Refusal(const ImageSize& s) {
 // OCR of one image file → its words, or a warning.
 std::optional<LayoutPage> OcrFile(const std::string& path, double dpi, const ChildLimits& limits,
                                   std::string* error) {
-  ChildResult result = RunTesseract(path, limits);
-  if (!result.ok) {
-    *error = "ocr (tesseract): " + result.error;
+  ChildResult text = RunTesseract(path, "chi_sim", limits);
+  ChildResult digits = text.ok ? RunTesseract(path, "eng", limits) : text;
+  if (!text.ok || !digits.ok) {
+    *error = "ocr (tesseract): " + (text.ok ? digits : text).error;
     return std::nullopt;
   }
-  return WordsFromTsv(result.output, dpi);
+  return WordsFromTsv(text.output, digits.output, dpi);
 }
 
 void WarnWithoutTable(const std::vector<LayoutPage>& pages, Page* page) {
@@ -186,19 +305,6 @@ std::string ReadFile(const std::string& path, size_t most) {
   return bytes;
 }
 
-bool CleanNumber(std::string_view text) {
-  int dots = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '.') {
-      if (++dots > 1 || i == 0 || i + 1 == text.size()) return false;
-    } else if (text[i] < '0' || text[i] > '9') {
-      return false;
-    }
-  }
-  // "05": a leading zero is no way a table prints a count, but an OCR slip ("65", "0.5").
-  return !text.empty() && !(text.size() > 1 && text[0] == '0' && text[1] != '.');
-}
-
 }  // namespace
 }  // namespace ocr_reader
 
@@ -214,10 +320,11 @@ std::optional<ImageSize> ImageDimensions(std::string_view b) {
   return std::nullopt;
 }
 
-LayoutPage WordsFromTsv(std::string_view tsv, double dpi) {
+LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, double dpi) {
   using namespace ocr_reader;  // NOLINT
   double height = 0;
-  std::vector<TsvWord> words = ParseTsv(tsv, &height);
+  std::vector<TsvWord> words = ParseTsv(text_tsv, &height);
+  Reconcile(&words, ParseTsv(digits_tsv, &height));
   double slope = Skew(words);
   double scale = dpi > 0 ? 72 / dpi : 0;
   if (scale == 0) {
@@ -233,8 +340,8 @@ LayoutPage WordsFromTsv(std::string_view tsv, double dpi) {
     // Rotated back about the origin by the skew (small angle: a shear is exact enough).
     double cx = w.left + w.width / 2, cy = w.top + w.height / 2;
     double x = cx + slope * cy, y = cy - slope * cx;
-    PixelBox box{int(w.left), int(w.top), int(w.left + w.width), int(w.top + w.height),
-                 w.confidence};
+    PixelBox box{int(w.left),     int(w.top),   int(w.Right()),
+                 int(w.Bottom()), w.confidence, w.alternative};
     page.words.push_back({(x - w.width / 2) * scale, (y - w.height / 2) * scale,
                           (x + w.width / 2) * scale, (y + w.height / 2) * scale, w.text, box});
     page.height = std::max(page.height, (y + w.height) * scale);
@@ -334,14 +441,19 @@ std::optional<std::string> OcrDoubt(const FieldCell& cell) {
   const PixelBox& box = cell.ocr;
   if (box.confidence < 0) return std::nullopt;
   bool low = box.confidence < kOcrMinConfidence;
-  if (!low && CleanNumber(cell.raw)) return std::nullopt;
+  bool clean = CleanNumber(cell.raw);
+  if (!low && clean && box.alternative.empty()) return std::nullopt;
   std::ostringstream why;
   why << "OCR read \"" << cell.raw << "\" at page " << cell.page << " pixels (" << box.x0 << ","
       << box.y0 << ")-(" << box.x1 << "," << box.y1 << ") with confidence "
-      << static_cast<int>(std::floor(box.confidence)) << ": "
-      << (low ? "below " + std::to_string(static_cast<int>(kOcrMinConfidence)) + ", not trusted"
-              : "not cleanly a number")
-      << "; left null";
+      << static_cast<int>(std::floor(box.confidence)) << ": ";
+  if (!box.alternative.empty())
+    why << "the Chinese pass read \"" << box.alternative << "\" there";
+  else if (!clean)
+    why << "not cleanly a number";
+  else
+    why << "below " << static_cast<int>(kOcrMinConfidence) << ", not trusted";
+  why << "; left null";
   return why.str();
 }
 

@@ -43,13 +43,15 @@ struct ImageSize {
 };
 std::optional<ImageSize> ImageDimensions(std::string_view bytes);
 
-// The in-process half, for tests: tesseract's TSV → words of one page in points (`dpi` known, or 0
-// to scale by the words' height), skew removed, pixel boxes and confidences kept.
-LayoutPage WordsFromTsv(std::string_view tsv, double dpi);
+// The in-process half, for tests: tesseract's TSV of the chi_sim (text) pass and of the eng
+// (digits) pass → words of one page in points (`dpi` known, or 0 to scale by the glyph height),
+// numbers reconciled between the passes, skew removed, pixel boxes and confidences kept.
+LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, double dpi);
 
-// Why an OCR'd value cannot be trusted — a confidence under kOcrMinConfidence, or text that is not
-// cleanly a number (digits, at most one decimal point) — as a warning quoting the OCR text, its
-// confidence and its box; nullopt when it can be (or the cell was not OCR'd).
+// Why an OCR'd value cannot be trusted — the two passes read it differently, a confidence under
+// kOcrMinConfidence, or text that is not cleanly a number (digits, at most one decimal point) — as
+// a warning quoting the OCR text, its confidence and its box; nullopt when it can be (or the cell
+// was not OCR'd).
 std::optional<std::string> OcrDoubt(const FieldCell& cell);
 
 }  // namespace nianbao

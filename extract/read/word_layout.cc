@@ -34,6 +34,8 @@ void Cover(PixelBox* into, const PixelBox& box) {
   into->x1 = std::max(into->x1, box.x1);
   into->y1 = std::max(into->y1, box.y1);
   into->confidence = std::min(into->confidence, box.confidence);
+  if (!box.alternative.empty())
+    into->alternative += (into->alternative.empty() ? "" : " ") + box.alternative;
 }
 
 // A cell's text on one line: words closer than a character's height.
