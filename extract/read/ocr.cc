@@ -24,6 +24,7 @@ namespace {
 // that its median Chinese glyph has this height, which puts the layout engine's point tolerances
 // in the same proportion to the text as on a PDF.
 constexpr double kGlyphPoints = 28 * 72.0 / 300;
+constexpr double kOcrJoinGap = 1.5;
 
 uint32_t Be32(std::string_view b, size_t at) {
   return uint32_t(uint8_t(b[at])) << 24 | uint32_t(uint8_t(b[at + 1])) << 16 |
@@ -60,7 +61,9 @@ struct TsvWord {
   int block, paragraph, line;
   double left, top, width, height, confidence;
   std::string text;
-  std::string alternative{};  // see PixelBox::alternative
+  std::string alternative{};                     // see PixelBox::alternative
+  bool ruled_left = false, ruled_right = false;  // a ruling line glued to that side ("|12")
+  bool rule = false;                             // only a ruling line: text empty
   double Right() const { return left + width; }
   double Bottom() const { return top + height; }
 };
@@ -86,23 +89,29 @@ bool IsRuleGlyph(std::string_view ch) {
 
 size_t GlyphLength(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
 
-// Strips ruling-line glyphs from the word's ends. True when nothing worth reading is left: the
-// word was a rule, or it is a lone mark of punctuation read with a low confidence (a speck read
-// as "。" would end the table as a sentence would).
+// Strips ruling-line glyphs from the word's ends (a word of nothing else becomes a rule: it
+// separates cells). True when nothing worth reading is left: a lone mark of punctuation read with
+// a low confidence (a speck read as "。" would end the table as a sentence would).
 bool IsNoise(TsvWord* w) {
   std::string& t = w->text;
-  while (!t.empty() && IsRuleGlyph(t.substr(0, GlyphLength(t[0])))) t.erase(0, GlyphLength(t[0]));
+  while (!t.empty() && IsRuleGlyph(t.substr(0, GlyphLength(t[0])))) {
+    t.erase(0, GlyphLength(t[0]));
+    w->ruled_left = true;
+  }
   for (bool again = true; again && !t.empty();) {
     again = false;
     for (size_t len : {1, 3}) {
       if (t.size() >= len && IsRuleGlyph(std::string_view(t).substr(t.size() - len))) {
         t.resize(t.size() - len);
-        again = true;
+        again = w->ruled_right = true;
         break;
       }
     }
   }
-  if (t.empty()) return true;
+  if (t.empty()) {
+    w->rule = true;
+    return false;
+  }
   bool word = false;
   for (size_t i = 0; i < t.size(); i += GlyphLength(t[i])) {
     unsigned char c = static_cast<unsigned char>(t[i]);
@@ -150,6 +159,17 @@ bool HasIdeograph(std::string_view text) {
   return false;
 }
 
+// Widens `into` to cover `box`, keeping the lower confidence and every alternative reading.
+void Cover(PixelBox* into, const PixelBox& box) {
+  into->x0 = std::min(into->x0, box.x0);
+  into->y0 = std::min(into->y0, box.y0);
+  into->x1 = std::max(into->x1, box.x1);
+  into->y1 = std::max(into->y1, box.y1);
+  into->confidence = std::min(into->confidence, box.confidence);
+  if (!box.alternative.empty())
+    into->alternative += (into->alternative.empty() ? "" : " ") + box.alternative;
+}
+
 // Boxes that overlap over half of the smaller one, across and down.
 bool SameSpot(const TsvWord& a, const TsvWord& b) {
   double across = std::min(a.Right(), b.Right()) - std::max(a.left, b.left);
@@ -166,10 +186,10 @@ void Reconcile(std::vector<TsvWord>* text, const std::vector<TsvWord>& digits) {
   std::vector<bool> taken(text->size(), false);
   std::vector<TsvWord> added;
   for (const TsvWord& d : digits) {
-    if (!CleanNumber(d.text)) continue;
+    if (d.rule || !CleanNumber(d.text)) continue;
     std::vector<size_t> here;
     for (size_t i = 0; i < text->size(); ++i) {
-      if (!taken[i] && SameSpot((*text)[i], d)) here.push_back(i);
+      if (!taken[i] && !(*text)[i].rule && SameSpot((*text)[i], d)) here.push_back(i);
     }
     // eng reads Chinese as letters and digits ("行政" as "47"): a number over Chinese text is
     // such a misreading; and a number the text pass saw nothing at is not added (table rules).
@@ -224,6 +244,7 @@ double Skew(const std::vector<TsvWord>& words) {
   std::map<std::tuple<int, int, int>, std::vector<const TsvWord*>> lines;
   std::vector<double> heights;
   for (const TsvWord& w : words) {
+    if (w.rule) continue;
     lines[{w.block, w.paragraph, w.line}].push_back(&w);
     heights.push_back(w.height);
   }
@@ -326,25 +347,81 @@ LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, 
   std::vector<TsvWord> words = ParseTsv(text_tsv, &height);
   Reconcile(&words, ParseTsv(digits_tsv, &height));
   double slope = Skew(words);
-  double scale = dpi > 0 ? 72 / dpi : 0;
-  if (scale == 0) {
-    std::vector<double> glyphs;
-    for (const TsvWord& w : words) {
-      if (IsChineseGlyph(w.text) && w.confidence >= kOcrMinConfidence) glyphs.push_back(w.height);
-    }
-    double glyph = Median(glyphs);
-    scale = glyph > 0 ? kGlyphPoints / glyph : 72.0 / kOcrDpi;
-  }
-  LayoutPage page;
+  std::vector<double> glyphs;
   for (const TsvWord& w : words) {
-    // Rotated back about the origin by the skew (small angle: a shear is exact enough).
+    if (IsChineseGlyph(w.text) && w.confidence >= kOcrMinConfidence) glyphs.push_back(w.height);
+  }
+  double glyph = Median(glyphs);
+  double scale = dpi > 0 ? 72 / dpi : glyph > 0 ? kGlyphPoints / glyph : 72.0 / kOcrDpi;
+  // Rotated back about the origin by the skew (small angle: a shear is exact enough).
+  std::vector<double> xs, ys;
+  for (const TsvWord& w : words) {
     double cx = w.left + w.width / 2, cy = w.top + w.height / 2;
-    double x = cx + slope * cy, y = cy - slope * cx;
-    PixelBox box{int(w.left),     int(w.top),   int(w.Right()),
-                 int(w.Bottom()), w.confidence, w.alternative};
-    page.words.push_back({(x - w.width / 2) * scale, (y - w.height / 2) * scale,
-                          (x + w.width / 2) * scale, (y + w.height / 2) * scale, w.text, box});
-    page.height = std::max(page.height, (y + w.height) * scale);
+    xs.push_back(cx + slope * cy);
+    ys.push_back(cy - slope * cx);
+  }
+  // Tesseract's glyph boxes are loose down the page (「(四」 15 px below 「本」 on one line at
+  // 300 dpi) and small marks are short, while the layout engine joins words into lines by their
+  // centres and heights: each word takes its tesseract line's median centre, and at least the
+  // page's median glyph height.
+  std::map<std::tuple<int, int, int>, std::vector<size_t>> lines;
+  for (size_t i = 0; i < words.size(); ++i)
+    lines[{words[i].block, words[i].paragraph, words[i].line}].push_back(i);
+  std::vector<double> middle(words.size()), tall(words.size());
+  for (auto& [key, members] : lines) {
+    std::vector<double> centres, heights;
+    for (size_t i : members) {
+      if (words[i].rule) continue;
+      centres.push_back(ys[i]);
+      heights.push_back(words[i].height);
+    }
+    double centre = Median(centres), h = std::max({Median(heights), glyph, 1.0});
+    for (size_t i : members) {
+      middle[i] = centre;
+      tall[i] = h;
+    }
+    std::sort(members.begin(), members.end(), [&](size_t x, size_t y) { return xs[x] < xs[y]; });
+  }
+  // Runs of a line's words, as pdftotext gives them: chi_sim makes a word of each character or
+  // two, spaced wider than the layout engine's segment gap in a justified label (「(四)」 and
+  // 「无」 of one label are 1.2 glyphs apart at 300 dpi); a ruling line between two words, or a gap
+  // of kOcrJoinGap glyphs, ends a run (the headers 商业企业 | 科研机构 are 1 glyph apart).
+  LayoutPage page;
+  for (const auto& [key, members] : lines) {
+    std::optional<LayoutWord> run;
+    double run_right = 0;
+    bool ruled = false;
+    auto flush = [&] {
+      if (run) page.words.push_back(std::move(*run));
+      run.reset();
+    };
+    for (size_t i : members) {
+      const TsvWord& w = words[i];
+      if (w.rule) {
+        ruled = true;
+        continue;
+      }
+      double left = xs[i] - w.width / 2, right = xs[i] + w.width / 2;
+      if (run && (ruled || w.ruled_left || left - run_right > kOcrJoinGap * tall[i])) flush();
+      PixelBox box{int(w.left),     int(w.top),   int(w.Right()),
+                   int(w.Bottom()), w.confidence, w.alternative};
+      if (!run) {
+        run = LayoutWord{left * scale,  (middle[i] - tall[i] / 2) * scale,
+                         right * scale, (middle[i] + tall[i] / 2) * scale,
+                         w.text,        box};
+        run_right = right;
+      } else {
+        bool ascii = static_cast<unsigned char>(run->text.back()) < 0x80 &&
+                     static_cast<unsigned char>(w.text.front()) < 0x80;
+        run->text += (ascii ? " " : "") + w.text;
+        run->x1 = std::max(run->x1, right * scale);
+        Cover(&run->ocr, box);
+      }
+      run_right = std::max(run_right, right);
+      ruled = w.ruled_right;
+      page.height = std::max(page.height, (middle[i] + tall[i]) * scale);
+    }
+    flush();
   }
   page.height = std::max(page.height, height * scale);
   return page;

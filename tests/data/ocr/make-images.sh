@@ -11,6 +11,7 @@
 # Needs poppler-utils, imagemagick and python3 (scripts/deps test). Idempotent: a stamp skips it.
 set -euo pipefail
 mode=${1:?usage: make-images.sh quick|full PDF OUTDIR} pdf=${2:?PDF} out=${3:?OUTDIR}
+mkdir -p "$out" && out=$(cd "$out" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 for tool in pdftoppm:poppler-utils convert:imagemagick python3:python3; do
   command -v "${tool%%:*}" >/dev/null || { echo "make-images: ${tool%%:*} missing (install ${tool#*:}: scripts/deps test)" >&2; exit 1; }
