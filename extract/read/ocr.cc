@@ -24,7 +24,11 @@ namespace {
 // that its median Chinese glyph has this height, which puts the layout engine's point tolerances
 // in the same proportion to the text as on a PDF.
 constexpr double kGlyphPoints = 28 * 72.0 / 300;
-constexpr double kOcrJoinGap = 1.5;
+// A glyph's ink is about 0.8 of its font size, and pdftotext's word boxes, for which the layout
+// engine's tolerances were made, are the font size: OCR heights are scaled by this.
+constexpr double kFontBox = 1.25;
+// Words of a line closer than this × their (font box) height are one run of text.
+constexpr double kOcrJoinGap = 1.2;
 
 uint32_t Be32(std::string_view b, size_t at) {
   return uint32_t(uint8_t(b[at])) << 24 | uint32_t(uint8_t(b[at + 1])) << 16 |
@@ -377,7 +381,7 @@ LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, 
       centres.push_back(ys[i]);
       heights.push_back(words[i].height);
     }
-    double centre = Median(centres), h = std::max({Median(heights), glyph, 1.0});
+    double centre = Median(centres), h = std::max({Median(heights), glyph, 1.0}) * kFontBox;
     for (size_t i : members) {
       middle[i] = centre;
       tall[i] = h;
@@ -389,6 +393,7 @@ LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, 
   // 「无」 of one label are 1.2 glyphs apart at 300 dpi); a ruling line between two words, or a gap
   // of kOcrJoinGap glyphs, ends a run (the headers 商业企业 | 科研机构 are 1 glyph apart).
   LayoutPage page;
+  page.segment_gap = 0;
   for (const auto& [key, members] : lines) {
     std::optional<LayoutWord> run;
     double run_right = 0;

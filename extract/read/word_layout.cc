@@ -59,7 +59,6 @@ struct Line {
 };
 
 constexpr double kSameLine = 0.4;     // centres closer than this × height: one line
-constexpr double kSegmentGap = 0.8;   // words closer than this × height: one segment
 constexpr double kWrapPitch = 2.3;    // label lines closer than this × height: one label
 constexpr double kProseWidth = 0.45;  // a segment wider than this × text width is prose
 constexpr double kColumnEdge = 8;     // points: label left edges this close are one column
@@ -107,7 +106,7 @@ bool IsValueText(std::string_view text) {
 
 // Words of one page grouped into lines by their vertical centres, each line's words merged into
 // segments. `offset` moves the page into the stacked coordinate.
-std::vector<Line> PageLines(std::vector<Word> words, int page, double offset) {
+std::vector<Line> PageLines(std::vector<Word> words, int page, double offset, double gap) {
   std::sort(words.begin(), words.end(),
             [](const Word& a, const Word& b) { return a.y0 + a.y1 < b.y0 + b.y1; });
   std::vector<std::vector<Word>> groups;
@@ -132,7 +131,7 @@ std::vector<Line> PageLines(std::vector<Word> words, int page, double offset) {
       line.y1 = std::max(line.y1, w.y1 + offset);
       Segment* last = line.segments.empty() ? nullptr : &line.segments.back();
       double h = w.y1 - w.y0;
-      if (last && w.x0 - last->x1 < kSegmentGap * std::min(h, last->Height())) {
+      if (last && w.x0 - last->x1 < gap * std::min(h, last->Height())) {
         bool spaced = w.x0 - last->x1 > 0.15 * h;
         last->text = spaced ? last->text + " " + w.text : JoinText(last->text, w.text);
         last->x1 = std::max(last->x1, w.x1);
@@ -672,7 +671,8 @@ Page Layout(const std::vector<LayoutPage>& raw) {
       max_x = std::max(max_x, w.x1);
     }
     offsets.push_back(offset);
-    per_page.push_back(PageLines(raw[p].words, static_cast<int>(p) + 1, offset));
+    per_page.push_back(
+        PageLines(raw[p].words, static_cast<int>(p) + 1, offset, raw[p].segment_gap));
     offset += std::max(raw[p].height, bottom) + kPageGap;
   }
   // Stack the pages tightly: the content of each starts just below the last content of the

@@ -26,6 +26,10 @@ struct LayoutWord {
 struct LayoutPage {
   double height = 0;  // points
   std::vector<LayoutWord> words;
+  // Words closer than this × their height are one segment (a cell's text on one line), as
+  // pdftotext's words need. The OCR reader joins its words itself, cutting at ruling lines, which
+  // only it sees: 0, nothing joined again.
+  double segment_gap = 0.8;
 };
 
 // The page's title, visible text (one line a line) and tables; `positional` is set. Cells record
