@@ -174,6 +174,24 @@ void Cover(PixelBox* into, const PixelBox& box) {
     into->alternative += (into->alternative.empty() ? "" : " ") + box.alternative;
 }
 
+// chi_sim reads the full-width "（" of a label's numbering as "〈" and now and then drops it
+// ("一)予以公开"): the numbering is what places a damaged label in the template's fixed rows.
+std::string RepairedBrackets(std::string text) {
+  for (auto [from, to] :
+       {std::pair<std::string_view, std::string_view>{"〈", "（"}, {"〉", "）"}}) {
+    for (size_t at; (at = text.find(from)) != std::string::npos;) text.replace(at, from.size(), to);
+  }
+  static const std::string_view kNumerals[] = {"一", "二", "三", "四", "五",
+                                               "六", "七", "八", "九", "十"};
+  for (std::string_view n : kNumerals) {
+    std::string_view t = text;
+    if (t.starts_with(n) &&
+        (t.substr(n.size()).starts_with(")") || t.substr(n.size()).starts_with("）")))
+      return "（" + text;
+  }
+  return text;
+}
+
 // Boxes that overlap over half of the smaller one, across and down.
 bool SameSpot(const TsvWord& a, const TsvWord& b) {
   double across = std::min(a.Right(), b.Right()) - std::max(a.left, b.left);
@@ -399,7 +417,10 @@ LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, 
     double run_right = 0;
     bool ruled = false;
     auto flush = [&] {
-      if (run) page.words.push_back(std::move(*run));
+      if (run) {
+        run->text = RepairedBrackets(run->text);
+        page.words.push_back(std::move(*run));
+      }
       run.reset();
     };
     for (size_t i : members) {
