@@ -85,10 +85,10 @@ bool CleanNumber(std::string_view text) {
   return !text.empty() && !(text.size() > 1 && text[0] == '0' && text[1] != '.');
 }
 
-// A table's ruling lines come out as "|", "丨", "[" …, glued to a cell's text ("|12") or alone.
+// A table's ruling lines come out as "|", "｜", "丨", glued to a cell's text ("|12") or alone.
+// Not "[" or "]": chi_sim reads a lone 1 as "]".
 bool IsRuleGlyph(std::string_view ch) {
-  return ch == "|" || ch == "[" || ch == "]" || ch == "\xEF\xBD\x9C" /* ｜ */ ||
-         ch == "\xE4\xB8\xA8" /* 丨 */;
+  return ch == "|" || ch == "\xEF\xBD\x9C" /* ｜ */ || ch == "\xE4\xB8\xA8" /* 丨 */;
 }
 
 size_t GlyphLength(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
@@ -204,7 +204,7 @@ bool SameSpot(const TsvWord& a, const TsvWord& b) {
 // taken from the eng pass, and kept only where the chi_sim pass read the same digits at the same
 // spot: otherwise the word records the chi_sim reading as its alternative, which makes the value
 // null. The confidence of an agreed number is the lower of the two.
-void Reconcile(std::vector<TsvWord>* text, const std::vector<TsvWord>& digits) {
+void Reconcile(std::vector<TsvWord>* text, const std::vector<TsvWord>& digits, double glyph) {
   std::vector<bool> taken(text->size(), false);
   std::vector<TsvWord> added;
   for (const TsvWord& d : digits) {
@@ -214,10 +214,20 @@ void Reconcile(std::vector<TsvWord>* text, const std::vector<TsvWord>& digits) {
       if (!taken[i] && !(*text)[i].rule && SameSpot((*text)[i], d)) here.push_back(i);
     }
     // eng reads Chinese as letters and digits ("行政" as "47"): a number over Chinese text is
-    // such a misreading; and a number the text pass saw nothing at is not added (table rules).
+    // such a misreading. A number the text pass saw nothing at (both drop lone 1s and 0s now and
+    // then) keeps its cell's place in the row, null: of a glyph's height, not a ruling line's.
     bool over_text = std::any_of(here.begin(), here.end(),
                                  [&](size_t i) { return HasIdeograph((*text)[i].text); });
-    if (here.empty() || over_text) continue;
+    if (over_text) continue;
+    if (here.empty()) {
+      if (d.height > 1.5 * glyph) continue;
+      TsvWord word = d;
+      word.alternative = "(nothing)";
+      // A line of its own: eng's line numbers are not the text pass's.
+      word.block = -1 - static_cast<int>(added.size());
+      added.push_back(std::move(word));
+      continue;
+    }
     std::sort(here.begin(), here.end(),
               [&](size_t a, size_t b) { return (*text)[a].left < (*text)[b].left; });
     std::string read;
@@ -369,13 +379,13 @@ LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, 
   using namespace ocr_reader;  // NOLINT
   double height = 0;
   std::vector<TsvWord> words = ParseTsv(text_tsv, &height);
-  Reconcile(&words, ParseTsv(digits_tsv, &height));
-  double slope = Skew(words);
   std::vector<double> glyphs;
   for (const TsvWord& w : words) {
     if (IsChineseGlyph(w.text) && w.confidence >= kOcrMinConfidence) glyphs.push_back(w.height);
   }
   double glyph = Median(glyphs);
+  Reconcile(&words, ParseTsv(digits_tsv, &height), glyph > 0 ? glyph : 1e9);
+  double slope = Skew(words);
   double scale = dpi > 0 ? 72 / dpi : glyph > 0 ? kGlyphPoints / glyph : 72.0 / kOcrDpi;
   // Rotated back about the origin by the skew (small angle: a shear is exact enough).
   std::vector<double> xs, ys;
