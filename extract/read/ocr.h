@@ -23,8 +23,8 @@
 
 namespace nianbao {
 
-constexpr int kOcrDpi = 300;                       // a scanned PDF's pages are rendered at this
-constexpr double kOcrMinConfidence = 80;           // a value word below this is not trusted
+constexpr int kOcrDpi = 300;              // a scanned PDF's pages are rendered at this
+constexpr double kOcrMinConfidence = 50;  // a number below this is not trusted (measured: ocr.cc)
 constexpr long long kMaxImagePixels = 50'000'000;  // an A3 page at 400 dpi is 31 million
 constexpr int kMinImageSide = 16;                  // pixels: smaller holds no legible table
 constexpr int kMaxOcrPages = 40;                   // pages of a scanned PDF OCR'd
@@ -46,7 +46,13 @@ std::optional<ImageSize> ImageDimensions(std::string_view bytes);
 // The in-process half, for tests: tesseract's TSV of the chi_sim (text) pass and of the eng
 // (digits) pass → words of one page in points (`dpi` known, or 0 to scale by the glyph height),
 // numbers reconciled between the passes, skew removed, pixel boxes and confidences kept.
-LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, double dpi);
+// When the image was straightened before OCR (rotated by `degrees` clockwise about (cx, cy), as
+// ImageMagick's -distort SRT does), the boxes are mapped back into the original image.
+struct Straightened {
+  double degrees = 0, cx = 0, cy = 0;
+};
+LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, double dpi,
+                        const Straightened& turn = {});
 
 // Why an OCR'd value cannot be trusted — the two passes read it differently, a confidence under
 // kOcrMinConfidence, or text that is not cleanly a number (digits, at most one decimal point) — as
