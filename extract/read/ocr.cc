@@ -158,7 +158,7 @@ std::vector<TsvWord> ParseTsv(std::string_view tsv, double* height) {
   return words;
 }
 
-// A CJK ideograph (U+3400–U+9FFF: lead bytes E3 B4 … E9) — not the punctuation of U+3000–U+303F.
+// A CJK ideograph (U+3400–U+9FFF: bytes E3 90 … E9 BF) — not the punctuation of U+3000–U+303F.
 bool HasIdeograph(std::string_view text) {
   for (size_t i = 0; i + 2 < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]),
@@ -352,7 +352,6 @@ std::string Refusal(const ImageSize& s) {
   return "";
 }
 
-// OCR of one image file → its words, or a warning.
 // Words tesseract is sure of (confidence ≥ 80): which of two readings of a page read more.
 int SureWords(std::string_view tsv) {
   double height = 0;

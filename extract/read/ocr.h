@@ -1,13 +1,15 @@
-// Scanned and image-only reports, read by OCR. Tesseract's CLI (`tesseract … -l chi_sim --psm 3
-// tsv`) runs as a child process (isolate.h) — the project links no GPL or image-decoding code —
-// and gives words with pixel boxes and confidences, never a text blob. A skew is measured on
-// tesseract's own lines and taken out of the word positions; the words, scaled to points, go
-// through the one layout engine of the PDF reader (word_layout.h), and each grid cell keeps its
-// pixel box and lowest word confidence. A scanned PDF's pages are rendered by pdftoppm at
-// kOcrDpi in a private directory, one child per page. Limits: images over kMaxImagePixels or
-// under kMinImageSide are refused before decoding (dimensions read from the header), at most
-// kMaxOcrPages pages are OCR'd. Never guessing is the caller's half: OcrDoubt says when an OCR'd
-// value must be null. Errors become warnings; nothing here throws.
+// Scanned and image-only reports, read by OCR. Tesseract's CLI runs as a child process
+// (isolate.h) — the project links no GPL or image-decoding code — twice a page, `-l chi_sim` for
+// the page and `-l eng` for its digits (`--psm 4`, TSV: words with pixel boxes and confidences,
+// never a text blob); a number is kept only where both read it alike. A page tilted over 0.5° is
+// straightened by ImageMagick's `convert` (a child too) and read again. The words, scaled to
+// points and joined into runs cut at ruling lines, go through the PDF reader's layout engine
+// (word_layout.h); each grid cell keeps its pixel box (in the original image) and lowest
+// confidence. A scanned PDF's pages are rendered by pdftoppm at kOcrDpi in a private directory,
+// one child per page. Limits: images over kMaxImagePixels or under kMinImageSide are refused
+// before decoding (dimensions read from the header), at most kMaxOcrPages pages are OCR'd. Never
+// guessing is the caller's half: OcrDoubt says when an OCR'd value must be null. Errors become
+// warnings; nothing here throws.
 #ifndef NIANBAO_EXTRACT_READ_OCR_H_
 #define NIANBAO_EXTRACT_READ_OCR_H_
 
