@@ -34,6 +34,9 @@ constexpr double kGlyphPoints = 28 * 72.0 / 300;
 constexpr double kFontBox = 1.25;
 // Words of a line closer than this × their (font box) height are one run of text.
 constexpr double kOcrJoinGap = 1.2;
+// A chi_sim word below this confidence is no evidence of text: 「打」 (0) for a 5, 「昱」 (0) for a
+// quotation mark.
+constexpr double kUnsureText = 30;
 
 uint32_t Be32(std::string_view b, size_t at) {
   return uint32_t(uint8_t(b[at])) << 24 | uint32_t(uint8_t(b[at + 1])) << 16 |
@@ -236,8 +239,11 @@ void Reconcile(std::vector<TsvWord>* text, const std::vector<TsvWord>& digits, d
     // eng reads Chinese as letters and digits ("行政" as "47"): a number over Chinese text is
     // such a misreading. A number the text pass saw nothing at (both drop lone 1s and 0s now and
     // then) keeps its cell's place in the row, null: of a glyph's height, not a ruling line's.
-    bool over_text = std::any_of(here.begin(), here.end(),
-                                 [&](size_t i) { return HasIdeograph((*text)[i].text); });
+    // Unless chi_sim had no idea either: 「打」 at confidence 0 where eng read the 5 of a value
+    // column. The number then keeps its place, null (the chi_sim reading is its alternative).
+    bool over_text = std::any_of(here.begin(), here.end(), [&](size_t i) {
+      return HasIdeograph((*text)[i].text) && (*text)[i].confidence >= kUnsureText;
+    });
     if (over_text) continue;
     if (here.empty()) {
       if (d.height > 1.5 * glyph) continue;
@@ -465,6 +471,11 @@ LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, 
     if (IsChineseGlyph(w.text) && w.confidence >= kOcrMinConfidence) glyphs.push_back(w.height);
   }
   double glyph = Median(glyphs);
+  // Specks: a mark under 0.4 glyphs tall that tesseract is unsure of (「人」 13 and 「昱」 0, six
+  // and nine pixels tall, for the quotation marks of “三安全一稳定”) joins a label as letters.
+  std::erase_if(words, [&](const TsvWord& w) {
+    return !w.rule && glyph > 0 && w.height < 0.4 * glyph && w.confidence < kUnsureText;
+  });
   Reconcile(&words, ParseTsv(digits_tsv, &height), glyph > 0 ? glyph : 1e9);
   double slope = Skew(words);
   double scale = dpi > 0 ? 72 / dpi : glyph > 0 ? kGlyphPoints / glyph : 72.0 / kOcrDpi;
