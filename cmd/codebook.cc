@@ -6,76 +6,16 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
-#include "rules/embedded_rules.h"
+#include "extract/map/rule_files.h"
 #include "store/csv.h"
 
 namespace nianbao {
 namespace {
 
-std::string ReadRuleFile(const std::string& rules_dir, const std::string& name) {
-  if (rules_dir.empty()) {
-    for (const EmbeddedFile& file : EmbeddedRuleFiles()) {
-      if (file.name == name) return std::string(file.content);
-    }
-    throw RuleError(name + ": missing from the built-in rules");
-  }
-  std::string path = rules_dir + "/" + name;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw RuleError(path + ": cannot read");
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::vector<std::string> SplitTabs(const std::string& line) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t tab = line.find('\t', start);
-    parts.push_back(line.substr(start, tab - start));
-    if (tab == std::string::npos) return parts;
-    start = tab + 1;
-  }
-}
-
-// The data lines of a TSV rule file, '#' comments and blank lines skipped, after a header that
-// must equal `header`: (line number, columns). Throws RuleError naming file:line.
-std::vector<std::pair<int, std::vector<std::string>>> ReadTsv(const std::string& name,
-                                                              const std::string& content,
-                                                              const std::string& header) {
-  std::vector<std::pair<int, std::vector<std::string>>> rows;
-  std::istringstream in(content);
-  std::string line;
-  int number = 0;
-  bool header_seen = false;
-  size_t columns = SplitTabs(header).size();
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    std::string where = name + ":" + std::to_string(number) + ": ";
-    if (!header_seen) {
-      if (line != header) throw RuleError(where + "expected the header \"" + header + "\"");
-      header_seen = true;
-      continue;
-    }
-    std::vector<std::string> parts = SplitTabs(line);
-    if (parts.size() != columns) {
-      throw RuleError(where + "expected " + std::to_string(columns) +
-                      " tab-separated columns, got " + std::to_string(parts.size()));
-    }
-    rows.emplace_back(number, std::move(parts));
-  }
-  if (!header_seen) throw RuleError(name + ": no header line");
-  return rows;
-}
-
 std::map<std::string, std::string> LoadGlossary(const std::string& content) {
   std::map<std::string, std::string> glossary;
-  for (auto& [number, parts] : ReadTsv("glossary.tsv", content, "part\tenglish")) {
-    std::string where = "glossary.tsv:" + std::to_string(number) + ": ";
+  for (auto& [number, parts, where] : ReadTsv("glossary.tsv", content, "part\tenglish")) {
     if (parts[0].empty() || parts[1].empty()) throw RuleError(where + "empty part or gloss");
     if (!glossary.emplace(parts[0], parts[1]).second)
       throw RuleError(where + "duplicate part " + parts[0]);
@@ -100,11 +40,10 @@ std::vector<CrosswalkEntry> LoadCrosswalk(const std::string& content, const Rule
   for (const FieldSpec& spec : rules.Fields()) known.emplace(spec.template_id, spec.field);
   std::set<std::pair<std::string, std::string>> seen;  // (harmonised, template)
   std::vector<CrosswalkEntry> crosswalk;
-  for (auto& [number, parts] :
+  for (auto& [number, parts, where] :
        ReadTsv("harmonised.tsv", content, "harmonised\ttemplate\tfields\tcomparability\tnote")) {
-    std::string where = "harmonised.tsv:" + std::to_string(number);
-    CrosswalkEntry entry{parts[0], parts[1], SplitSum(parts[2]), parts[3], parts[4], where};
-    where += ": ";
+    CrosswalkEntry entry{parts[0], parts[1], SplitSum(parts[2]),
+                         parts[3], parts[4], "harmonised.tsv:" + std::to_string(number)};
     if (entry.harmonised.empty()) throw RuleError(where + "empty harmonised id");
     if (!rules.FindTemplate(entry.template_id))
       throw RuleError(where + "unknown template " + entry.template_id);

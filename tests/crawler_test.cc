@@ -395,6 +395,92 @@ TEST_F(CrawlerTest, StopAbandonsInFlightTransfersPromptly) {
   EXPECT_TRUE(Fetches(db_path_).empty());
 }
 
+// How many frontier entries whose URL ends in `suffix` the database holds as done, read through a
+// connection of its own (a second reader of the crawl's WAL database).
+int64_t DoneEntries(const std::string& db_path, const std::string& suffix = "") {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  SQLite::Statement query(db, "SELECT count(*) FROM frontier WHERE done = 1 AND url LIKE ?");
+  query.bind(1, "%" + suffix);
+  query.executeStep();
+  return query.getColumn(0).getInt64();
+}
+
+// A plain-text report body of `bytes`: table rows that take a few hundred ms to analyse.
+std::string BigTextPage(size_t bytes) {
+  std::string text;
+  while (text.size() < bytes) text += "第" + std::to_string(text.size()) + "项  统计  1  2  3\n";
+  return text;
+}
+
+// Bodies held past max_buffered_bytes stop new transfers: a fetched page waiting for (or under)
+// analysis keeps the next one unrequested until it is stored. (The count of bodies alone would let
+// the next transfer start at once: one is analysing, and 2 × threads + 2 may.)
+TEST_F(CrawlerTest, BodiesUnderAnalysisPastTheByteCapHoldBackTheNextTransfer) {
+  HttpServer site;
+  const int kPages = 3;
+  std::vector<int64_t> stored_before_request(kPages + 1, -1);
+  for (int i = 1; i <= kPages; ++i) {
+    std::string body = BigTextPage(4u << 20);
+    site.Handle("/p" + std::to_string(i) + ".txt", [&, i, body](const HttpRequest&) {
+      stored_before_request[i] = DoneEntries(db_path_, ".txt");
+      return Html(body, "text/plain; charset=utf-8");
+    });
+  }
+  std::unique_ptr<Store> store = Store::Open(db_path_);
+  CrawlOptions options = TestOptions();
+  options.delay_seconds = 0;
+  options.max_body_bytes = 8 << 20;
+  options.max_buffered_bytes = 1 << 20;  // less than one body
+  options.analysis_threads = 2;
+  options.total_timeout_seconds = 30;
+  Crawler crawler(*store, rules_, options);
+  std::atomic<bool> stop{false};
+  std::vector<std::string> seeds;
+  for (int i = 1; i <= kPages; ++i) seeds.push_back(site.Url("/p" + std::to_string(i) + ".txt"));
+  CrawlSummary summary = crawler.Crawl(seeds, stop);
+  EXPECT_EQ(summary.fetched, kPages);
+  // Requested in seed order (one host, one connection), each only once the one before is stored.
+  for (int i = 1; i <= kPages; ++i) EXPECT_EQ(stored_before_request[i], i - 1) << "page " << i;
+}
+
+// The bytes of transfers still in flight count too: a transfer that has received more than the
+// cap (and then stalls) keeps a page found meanwhile on another host unrequested until it ends.
+// The first round of transfers starts at 0 bytes, so the bound is the cap plus one round's bodies.
+TEST_F(CrawlerTest, BytesOfATransferInFlightPastTheByteCapHoldBackNewTransfers) {
+  HttpServer site(HttpServer::kAnyLoopback);
+  HttpResponse stalls;  // 2 MiB of a 10 MiB body, then silence until the total timeout
+  stalls.raw =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+      "Content-Length: 10485760\r\n\r\n" +
+      std::string(2u << 20, 'x');
+  stalls.hang_after_raw = true;
+  site.Serve("/stalls.txt", stalls);
+  const std::string other = site.OriginOn("127.0.0.2");
+  HttpResponse list =
+      Html(ListPageHtml({ListLink{other + "/r1.html", "2023年政府信息公开工作年度报告"}}));
+  list.delay_seconds = 1.0;  // the stalled transfer holds its 2 MiB well before the link is found
+  site.Serve("/list.html", list);
+  int64_t stalled_done_at_request = -1;
+  site.Handle("/r1.html", [&](const HttpRequest&) {
+    stalled_done_at_request = DoneEntries(db_path_, "/stalls.txt");
+    return Html(ReportPageHtml("v2021", 2023, 1));
+  });
+  std::unique_ptr<Store> store = Store::Open(db_path_);
+  CrawlOptions options = TestOptions();
+  options.delay_seconds = 0;
+  options.max_body_bytes = 16 << 20;
+  options.max_buffered_bytes = 1 << 20;
+  options.max_tries = 1;
+  options.total_timeout_seconds = 3;
+  Crawler crawler(*store, rules_, options);
+  std::atomic<bool> stop{false};
+  CrawlSummary summary =
+      crawler.Crawl({site.OriginOn("127.0.0.1") + "/stalls.txt", other + "/list.html"}, stop);
+  EXPECT_EQ(site.RequestCount("/r1.html"), 1u);
+  EXPECT_EQ(stalled_done_at_request, 1) << "the report was requested while 2 MiB were in flight";
+  EXPECT_EQ(summary.new_versions, 1);
+}
+
 // The real binary, killed with SIGKILL after some requests, then run again: every URL is fetched,
 // no finished URL again, and only the one in flight at the kill (if any) twice.
 TEST_F(CrawlerTest, KilledCrawlResumesWithoutRefetching) {

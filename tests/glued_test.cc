@@ -11,6 +11,8 @@
 
 #include "extract/extract.h"
 #include "extract/read/glued.h"
+#include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
 
 namespace nianbao {
 namespace {
@@ -226,6 +228,73 @@ TEST(GluedText, NoSplitFitsAViolatedRow) {
   EXPECT_FALSE(f["requests.new.total"].has_value());
   EXPECT_FALSE(f["requests.new.natural_person"].has_value());
   for (const CheckFailure& c : e.checks) EXPECT_NE(c.kind, "total_missing") << c.identity;
+}
+
+TEST(SplitDigits, AMinusSignStartsANumber) {
+  bool complete = true;
+  EXPECT_EQ(SplitDigits("35-15", 2, 100, &complete),
+            (std::vector<std::vector<std::string>>{{"35", "-15"}}));
+  EXPECT_EQ(SplitDigits("-15", 1, 100, &complete),
+            (std::vector<std::vector<std::string>>{{"-15"}}));
+  EXPECT_EQ(SplitDigits("2648-18538", 3, 100, &complete).size(), 7u);  // 3 + 4: no one split
+  EXPECT_TRUE(SplitDigits("35-15", 1, 100, &complete).empty());  // the sign starts a second cell
+  EXPECT_TRUE(SplitDigits("3--5", 2, 100, &complete).empty());
+  EXPECT_TRUE(SplitDigits("35-", 2, 100, &complete).empty());
+}
+
+// The real page.txt of the 2020 Pingtan report (tests/data/SOURCE.md): 行政事业性收费35-15 is 35
+// and -15 (the page's HTML prints them in two cells). Cut at the sign, the run "35" alone split
+// into the row's two cells as 3 and 5: a wrong number, unflagged. 行政处罚2648-18538 has several
+// splits (2648, -18, 538 among them), so its values are null with a warning quoting the run.
+TEST(GluedRealPage, NegativeChangesOfTableTwoAreReadOrLeftNullNeverCut) {
+  Extraction e =
+      Extract(testing::ReadFileBytes(testing::DataDir() + "/archive/pingtan-2020-page.txt"),
+              *RuleSet::LoadEmbedded());
+  EXPECT_EQ(e.template_id, "v2019");
+  std::map<std::string, Value> fields = Fields(e);
+  EXPECT_EQ(fields.at("active.fees.prev_items"), Value(35.0));
+  EXPECT_EQ(fields.at("active.fees.change"), Value(-15.0));
+  for (const char* field :
+       {"active.penalty.prev_items", "active.penalty.change", "active.penalty.decisions"}) {
+    EXPECT_EQ(fields.at(field), Value()) << field;
+  }
+  bool warned = false;
+  for (const std::string& w : e.warnings) warned |= w.find("\"2648-18538\"") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+// A header word in the prose before the tables ("信息内容审核发布规范", as the 2022 Pingtan report
+// writes it) is no table: the reader tries the next one, from where the first try stopped.
+TEST(GluedText, AHeaderWordInTheProseBeforeTheTablesIsPassedOver) {
+  std::string page = Page(Consistent());
+  page.insert(page.find('\n') + 1, "我区制定《信息内容审核发布规范》，全年主动公开信息120条。");
+  Extraction e = Extract(page, *RuleSet::LoadEmbedded());
+  ASSERT_EQ(e.template_id, "v2021");
+  auto f = Fields(e);
+  EXPECT_EQ(f["requests.new.total"], 34);
+  EXPECT_EQ(f["outcome.total.total"], 33);
+}
+
+// The real page.txt of the 2022 Pingtan report (tests/data/SOURCE.md): its tables glued, after
+// prose that names 信息内容. The new requests 713000074 are 71, 3, 0, 0, 0, 0, 74; the prose says
+// 75 of them, 72 by natural persons: two text-against-table failures, reported, not repaired.
+TEST(GluedRealPage, TablesAfterAHeaderWordInTheProseAndTheirTextChecks) {
+  Extraction e =
+      Extract(testing::ReadFileBytes(testing::DataDir() + "/archive/pingtan-2022-page.txt"),
+              *RuleSet::LoadEmbedded());
+  ASSERT_EQ(e.template_id, "v2021");
+  auto f = Fields(e);
+  EXPECT_EQ(f["requests.new.natural_person"], 71);
+  EXPECT_EQ(f["requests.new.commercial"], 3);
+  EXPECT_EQ(f["requests.new.total"], 74);
+  std::map<std::string, std::pair<double, double>> text_failures;
+  for (const CheckFailure& c : e.checks) {
+    if (c.kind == "text_vs_table")
+      text_failures[c.total_field] = {c.expected, c.found.value_or(-1)};
+  }
+  EXPECT_EQ(text_failures,
+            (std::map<std::string, std::pair<double, double>>{
+                {"requests.new.total", {75, 74}}, {"requests.new.natural_person", {72, 71}}}));
 }
 
 }  // namespace

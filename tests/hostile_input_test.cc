@@ -140,7 +140,7 @@ TEST(HostileInputTest, AMegabyteOfEachHostileInputThroughTheBinary) {
   }
   // By its bytes: random bytes are binary data, form feeds alone an empty page, the rest text.
   const std::vector<std::string> sniffed = {"binary", "empty", "text", "text",
-                                            "text",   "text",  "text"};
+                                            "text",   "text",  "text", "text"};
   for (std::string mode : {"", "--text", "--html"}) {
     SCOPED_TRACE("mode '" + mode + "'");
     BinaryRun run = RunNianbao("extract --jobs 1 " + mode + files);

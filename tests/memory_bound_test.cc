@@ -22,7 +22,7 @@ namespace nianbao {
 namespace {
 
 // The README's bound on `nianbao extract` of a body (fetch and crawl, "Politeness and limits"):
-// 64 MB + 60 × the body. Measured: 16 MB of text rows 873 MB, 10 MB of random bytes 94 MB.
+// 64 MB + 60 × the body. Measured: 16 MB of text rows 473 MB, 10 MB of random bytes 94 MB.
 constexpr double kPeakPerBodyByte = 60;
 constexpr double kPeakFixedMb = 64;
 

@@ -194,5 +194,55 @@ TEST(NarrativeExtract, ReportWithoutTableKeepsItsFacts) {
   EXPECT_EQ(json["narrative"].size(), 2u);
 }
 
+// Sentences of the real 2021–2023 reports of 平潭综合实验区 (the public archive
+// changwu/pingtan-gov-zwgk-archive, page.txt of each; none of them is in the corpus): the number
+// before 件申请, a qualifier between 接收 and 申请, and the applicants listed after the total.
+TEST(NarrativeFacts, NewRequestsAndTheirApplicantsAsRealReportsWordThem) {
+  auto v2021 = FieldsOf("v2021");
+  EXPECT_EQ(ByField(FindNarrativeFacts(
+                "本年度全区共收到70件申请，及时依法依规办结69件，1件结转下年度继续办理。", "v2021",
+                2021, v2021)),
+            (std::map<std::string, double>{{"requests.new.total", 70},
+                                           {"outcome.total.total", 69},
+                                           {"requests.carried_forward.total", 1}}));
+  EXPECT_EQ(ByField(FindNarrativeFacts("2022年，全区收到政府信息公开申请75件，涉及自然人72件、商业"
+                                       "企业3件，均在法定期限内予以答复，办结率100%。",
+                                       "v2021", 2022, v2021)),
+            (std::map<std::string, double>{{"requests.new.total", 75},
+                                           {"requests.new.natural_person", 72},
+                                           {"requests.new.commercial", 3}}));
+  EXPECT_EQ(
+      ByField(FindNarrativeFacts("2023年全区接收通过邮寄、网络提交的各类政府信息公开申请共计81"
+                                 "件，涉及自然人80件、商业企业1件。",
+                                 "v2021", 2023, v2021)),
+      (std::map<std::string, double>{{"requests.new.total", 81},
+                                     {"requests.new.natural_person", 80},
+                                     {"requests.new.commercial", 1}}));
+}
+
+// What the new phrases must not take: carried-over requests named in the qualifier, an applicant
+// list after another figure (outcomes), a list after a total that counts a part, and 法人或其他组织
+// (five columns, no one field), which is passed over.
+TEST(NarrativeFacts, ApplicantListsOnlyAfterTheNewRequestsTotalTheyBreakDown) {
+  auto v2021 = FieldsOf("v2021");
+  EXPECT_EQ(
+      ByField(FindNarrativeFacts("本年收到上年结转的政府信息公开申请3件。", "v2021", 2024, v2021)),
+      (std::map<std::string, double>{{"requests.carried_over.total", 3}}));
+  EXPECT_EQ(ByField(FindNarrativeFacts("全年办结申请60件，自然人50件、商业企业10件。", "v2021",
+                                       2024, v2021)),
+            (std::map<std::string, double>{{"outcome.total.total", 60}}));
+  EXPECT_TRUE(
+      ByField(FindNarrativeFacts("其中，区直各部门收到政府信息公开申请20件，涉及自然人18件、"
+                                 "商业企业2件。",
+                                 "v2021", 2024, v2021))
+          .empty());
+  EXPECT_EQ(ByField(FindNarrativeFacts("收到政府信息公开申请9件，涉及自然人5件、法人或其他组织4件、"
+                                       "其他0件。",
+                                       "v2021", 2024, v2021)),
+            (std::map<std::string, double>{{"requests.new.total", 9},
+                                           {"requests.new.natural_person", 5},
+                                           {"requests.new.other_org", 0}}));
+}
+
 }  // namespace
 }  // namespace nianbao

@@ -111,6 +111,22 @@ TEST(ParseTextTest, TabSeparatedKeepsEmptyCells) {
   EXPECT_EQ(RowOf(t, 2), "二、上年结转||0");
 }
 
+// The typographic spaces (U+2002 en, U+2003 em, U+2009 thin, U+200B zero-width) are blanks like
+// U+0020 and U+3000 (extract/read/utf8.h BlankAt, the one test the value parser and the narrative
+// use too): a run of two separates cells, and a cell is trimmed of them.
+TEST(ParseTextTest, TypographicSpacesSeparateAndTrimCellsLikeSpaces) {
+  Page page = ParseText(
+      "\u2003指标\u2002\u2002单位\u2003\u2003数量\u2009\n"
+      "收到申请数\u2009\u2009件\u200B\u200B782\n"
+      "网络申请\u3000\u3000件\u2002\u2002582\u200B\n");
+  ASSERT_EQ(page.tables.size(), 1u);
+  const Grid& t = page.tables[0];
+  EXPECT_EQ(t.columns, 3);
+  EXPECT_EQ(RowOf(t, 0), "指标|单位|数量");
+  EXPECT_EQ(RowOf(t, 1), "收到申请数|件|782");
+  EXPECT_EQ(RowOf(t, 2), "网络申请|件|582");
+}
+
 TEST(ParseTextTest, LayoutColumnsFromRunsOfBlanks) {
   // pdftotext -layout style: cells separated by runs of spaces (and U+3000), values right-aligned.
   Page page = ParseText(

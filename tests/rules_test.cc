@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "extract/map/rule_files.h"
 #include "extract/read/page.h"
 #include "tests/support/temp_dir.h"
 
@@ -260,6 +261,43 @@ TEST(ShippedRules, OnePassMatchingAgreesWithEachRule) {
     }
   }
   EXPECT_GT(matched, 300);
+}
+
+// rule_files.h: the one TSV reader of the bodies, seeds and deadlines and of the codebook.
+TEST(RuleFilesTest, ReadTsvSkipsBomCommentsBlanksAndCrsAndNamesTheLineOfAWrongRow) {
+  std::string content = "\xEF\xBB\xBF# comment\r\ncode\tname\r\n\n350128\t平潭\r\n#\n350100\t\n";
+  std::vector<TsvLine> lines = ReadTsv("regions.tsv", content, "code\tname");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].number, 4);
+  EXPECT_EQ(lines[0].cells, (std::vector<std::string>{"350128", "平潭"}));
+  EXPECT_EQ(lines[0].where, "regions.tsv:4: ");
+  EXPECT_EQ(lines[1].cells, (std::vector<std::string>{"350100", ""}));
+  auto error = [](const std::string& text) {
+    try {
+      ReadTsv("regions.tsv", text, "code\tname");
+    } catch (const RuleError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("code\tname\n1\t2\t3\n"),
+            "regions.tsv:2: expected 2 tab-separated columns, got 3");
+  EXPECT_EQ(error("code name\n"), "regions.tsv:1: expected the header \"code\tname\"");
+  EXPECT_EQ(error("# only a comment\n"), "regions.tsv: no header line");
+}
+
+TEST(RuleFilesTest, ReadRuleFileReadsTheBuiltInFilesOrADirectory) {
+  EXPECT_NE(ReadRuleFile("", "glossary.tsv").find("part\tenglish"), std::string::npos);
+  EXPECT_THROW(ReadRuleFile("", "nothing.tsv"), RuleError);
+  testing::TempDir dir;
+  std::ofstream(dir.File("glossary.tsv")) << "part\tenglish\n";
+  EXPECT_EQ(ReadRuleFile(dir.path(), "glossary.tsv"), "part\tenglish\n");
+  try {
+    ReadRuleFile(dir.path(), "seeds.tsv");
+    ADD_FAILURE() << "a missing file is an error";
+  } catch (const RuleError& e) {
+    EXPECT_EQ(std::string(e.what()), dir.path() + "/seeds.tsv: cannot read");
+  }
 }
 
 }  // namespace

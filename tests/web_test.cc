@@ -529,6 +529,14 @@ TEST(WebHtml, EscapingAndNumbers) {
                                   "b")),
             "a\xEF\xBF\xBD"
             "b");
+  // What the decoder and the JSON writer refuse is shown as U+FFFD too: a surrogate, an overlong
+  // form, a code point past U+10FFFF, a truncated sequence.
+  for (std::string bad : {"\xED\xA0\x80", "\xE0\x80\xAF", "\xF4\x90\x80\x80", "\xE5\xB9"}) {
+    std::string html = web::Html("a" + bad + "b");
+    EXPECT_EQ(html.substr(0, 4), "a\xEF\xBF\xBD") << web::QueryEscape(bad);
+    EXPECT_EQ(html.find(bad), std::string::npos) << web::QueryEscape(bad);
+  }
+  EXPECT_EQ(web::Html("平潭"), "平潭");
   EXPECT_EQ(web::QueryUnescape(web::QueryEscape("a b&c=d/平潭")), "a b&c=d/平潭");
   EXPECT_EQ(web::NumberText(12), "12");
   EXPECT_EQ(web::NumberText(0.5), "0.5");

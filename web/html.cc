@@ -4,23 +4,9 @@
 #include <cstdio>
 #include <ctime>
 
+#include "extract/read/utf8.h"
+
 namespace nianbao::web {
-namespace {
-
-// Length of the valid UTF-8 sequence at `text[i]`, or 0 when it is not one.
-size_t Utf8Length(std::string_view text, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char c = byte(i);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > text.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  if (n == 2 && c < 0xC2) return 0;  // overlong
-  return n;
-}
-
-}  // namespace
 
 void AppendHtml(std::string& out, std::string_view text) {
   // Runs of bytes that stay as they are (printable ASCII but the five, \n, \t, valid UTF-8) are
@@ -35,7 +21,7 @@ void AppendHtml(std::string& out, std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(data[i]);
     if (c >= 0x80) {
-      size_t n = Utf8Length(text, i);
+      size_t n = Utf8SequenceLength(text, i);
       if (n == 0) {
         replace(i++, "\xEF\xBF\xBD");
       } else {

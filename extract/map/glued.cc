@@ -215,12 +215,71 @@ std::string RowName(const GluedRow& row) {
 
 }  // namespace
 
+namespace {
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The pieces of a run cut before each minus sign: "35-15" → {"35", "-15"}. Empty when a sign is
+// not between digits (or at the start) and before one.
+std::vector<std::string> SignedPieces(const std::string& run) {
+  std::vector<std::string> pieces;
+  size_t start = 0;
+  for (size_t i = 1; i <= run.size(); ++i) {
+    if (i < run.size() && run[i] != '-') continue;
+    std::string piece = run.substr(start, i - start);
+    if (!AllDigits(piece[0] == '-' ? std::string_view(piece).substr(1) : std::string_view(piece)))
+      return {};
+    pieces.push_back(std::move(piece));
+    start = i;
+  }
+  return pieces;
+}
+
+// Every split of pieces[at…] into `count` numbers, each piece into at least one; a piece's sign
+// goes with its first number.
+void SplitPieces(const std::vector<std::string>& pieces, size_t at, int count, size_t limit,
+                 std::vector<std::string>* parts, std::vector<std::vector<std::string>>* out,
+                 bool* complete) {
+  int pieces_left = static_cast<int>(pieces.size() - at);
+  if (pieces_left == 0) {
+    if (count == 0) out->push_back(*parts);
+    return;
+  }
+  bool negative = pieces[at][0] == '-';
+  std::string digits = negative ? pieces[at].substr(1) : pieces[at];
+  for (int k = 1; k <= count - (pieces_left - 1); ++k) {
+    bool piece_complete = true;
+    for (std::vector<std::string>& split : SplitDigits(digits, k, limit, &piece_complete)) {
+      if (out->size() >= limit) {
+        *complete = false;
+        return;
+      }
+      if (negative) split[0].insert(0, "-");
+      size_t before = parts->size();
+      parts->insert(parts->end(), split.begin(), split.end());
+      SplitPieces(pieces, at + 1, count - k, limit, parts, out, complete);
+      parts->resize(before);
+    }
+    if (!piece_complete) *complete = false;
+  }
+}
+
+}  // namespace
+
 std::vector<std::vector<std::string>> SplitDigits(const std::string& digits, int count,
                                                   size_t limit, bool* complete) {
   std::vector<std::vector<std::string>> out;
   *complete = true;
   if (count <= 0 || digits.size() < static_cast<size_t>(count)) return out;
-  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!AllDigits(digits)) {
+    if (digits.find('-') != std::string::npos && digits.find('.') == std::string::npos) {
+      std::vector<std::string> pieces = SignedPieces(digits);
+      std::vector<std::string> parts;
+      if (!pieces.empty()) SplitPieces(pieces, 0, count, limit, &parts, &out, complete);
+      return out;
+    }
     if (count == 1) out.push_back({digits});  // a decimal is one cell
     return out;
   }

@@ -30,7 +30,8 @@ GluedSplit SplitGluedRuns(std::vector<Grid>* grids, const TemplateRules& tmpl,
                           const std::vector<Identity>& identities, LabelCache& labels);
 
 // Every way to cut `digits` into `count` numbers without leading zeros, at most `limit` of them
-// (more: the result is cut short and `*complete` is false).
+// (more: the result is cut short and `*complete` is false). A minus sign starts a number
+// ("35-15" in two: 35 and -15, the 本年增/减 of a 表二 row).
 std::vector<std::vector<std::string>> SplitDigits(const std::string& digits, int count,
                                                   size_t limit, bool* complete);
 

@@ -8,6 +8,8 @@
 #include <iterator>
 #include <memory>
 
+#include "extract/read/utf8.h"
+
 namespace nianbao {
 namespace {
 
@@ -24,9 +26,12 @@ struct Phrase {
 
 // Order matters only for overlapping figures: the first phrase that claims a figure keeps it.
 constexpr Phrase kPhrases[] = {
-    {"(?:受理|收到|接收|新收)了?(?:各类|群众|公民、法人和其他组织)?的?(?:政府信息公开|"
+    {"(?:受理|收到|接收|新收)了?(?:[^，。；：\\d]{0,24}?的)?(?:各类|群众|公民、法人和其他组织)?的?"
+     "(?:政府信息公开|"
      "依申请公开政府"
      "信息|依申请公开)申请(?:共计|共|总计|合计)?" NIANBAO_NUM "(?:件|个|宗)",
+     "requests.new.total", "requests.received", "", ""},
+    {"(?:受理|收到|接收|新收)了?" NIANBAO_NUM "件(?:各类)?(?:政府信息公开|依申请公开)?申请",
      "requests.new.total", "requests.received", "", ""},
     {"上一?年度?结转的?(?:政府信息公开)?(?:申请)?(?:共)?" NIANBAO_NUM "件",
      "requests.carried_over.total", "", "", ""},
@@ -54,6 +59,17 @@ constexpr Outcome kOutcomes[] = {
     {"结果纠正" NIANBAO_NUM "(?:件|起|宗|个)", "corrected", true},
     {"其他结果" NIANBAO_NUM "(?:件|起|宗|个)", "other", true},
     {"尚未审结" NIANBAO_NUM "(?:件|起|宗|个)", "pending", false},
+};
+
+// "收到申请75件，涉及自然人72件、商业企业3件": the applicants of the new requests, listed right
+// after their total (only there: elsewhere 自然人 may count outcomes). 法人或其他组织 is a sum of
+// five columns, no field of its own, and does not end the list.
+constexpr const char* kApplicantList =
+    "(?:，|、|；|,)?(?:涉及|其中|包括|含)?[：:]?"
+    "(自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|其他)" NIANBAO_NUM "件";
+constexpr std::pair<std::string_view, const char*> kApplicants[] = {
+    {"自然人", "natural_person"},  {"商业企业", "commercial"},         {"科研机构", "research"},
+    {"社会公益组织", "nonprofit"}, {"法律服务机构", "legal_services"}, {"其他", "other_org"},
 };
 
 // The patterns of kPhrases and kOutcomes, compiled once per process (compiling them on every page
@@ -87,14 +103,8 @@ struct Joined {
   }
 };
 
-// Length of the blank at text[i] (ASCII blanks and line breaks, U+3000, U+00A0), or 0.
-size_t DroppedAt(std::string_view text, size_t i) {
-  unsigned char c = static_cast<unsigned char>(text[i]);
-  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') return 1;
-  if (c == 0xE3) return text.substr(i, 3) == "\u3000" ? 3 : 0;  // compared only at its lead byte
-  if (c == 0xC2) return text.substr(i, 2) == "\u00a0" ? 2 : 0;
-  return 0;
-}
+// Length of the blank at text[i] (utf8.h BlankAt, or a line break), or 0.
+size_t DroppedAt(std::string_view text, size_t i) { return text[i] == '\n' ? 1 : BlankAt(text, i); }
 
 Joined Join(std::string_view text) {
   Joined out;
@@ -135,6 +145,16 @@ std::pair<size_t, size_t> SentenceAround(const std::string& text, size_t at) {
   return {start, end};
 }
 
+// The text after the last clause mark (，；：) of `lead`.
+std::string_view LastClause(std::string_view lead) {
+  size_t clause = 0;
+  for (std::string_view mark : {"，", "；", "："}) {
+    size_t at = lead.rfind(mark);
+    if (at != std::string_view::npos) clause = std::max(clause, at + mark.size());
+  }
+  return lead.substr(clause);
+}
+
 // The figure counts a part, not the whole: "其中，区直各部门主动公开政府信息1592条",
 // "各乡镇…477条".
 bool CountsAPart(std::string_view sentence_lead) {
@@ -143,12 +163,7 @@ bool CountsAPart(std::string_view sentence_lead) {
   std::string_view since =
       group == std::string_view::npos ? sentence_lead : sentence_lead.substr(group);
   if (since.find("其中") != std::string_view::npos) return true;
-  size_t clause = 0;
-  for (std::string_view mark : {"，", "；", "："}) {
-    size_t at = sentence_lead.rfind(mark);
-    if (at != std::string_view::npos) clause = std::max(clause, at + mark.size());
-  }
-  std::string_view lead = sentence_lead.substr(clause);
+  std::string_view lead = LastClause(sentence_lead);
   for (std::string_view part : {"各乡镇", "各部门", "各县", "各区", "各街道", "各单位", "各地",
                                 "区直", "市直", "县直", "下属", "所属"}) {
     if (lead.find(part) != std::string_view::npos) return true;
@@ -204,6 +219,26 @@ class Finder {
 
 }  // namespace
 
+// The applicant list that starts at `at` (kApplicantList), one fact per item; `attached`: the total
+// before it is attached to its field, so the items may be too.
+void ApplicantFacts(const Finder& finder, const Joined& joined, size_t at, bool attached,
+                    std::vector<std::pair<size_t, size_t>>* claimed,
+                    std::vector<std::pair<size_t, NarrativeFact>>* found) {
+  static const RE2* const pattern = new RE2(kApplicantList);  // never destroyed, as Compiled()
+  re2::StringPiece input(joined.text.data() + at, joined.text.size() - at);
+  re2::StringPiece label, before, number, after;
+  while (RE2::Consume(&input, *pattern, &label, &before, &number, &after)) {
+    std::string id;
+    for (const auto& [name, suffix] : kApplicants) {
+      if (attached && std::string_view(label.data(), label.size()) == name)
+        id = std::string("requests.new.") + suffix;
+    }
+    size_t figure = static_cast<size_t>(before.data() - joined.text.data());
+    claimed->push_back({figure, static_cast<size_t>(input.data() - joined.text.data())});
+    found->push_back({figure, finder.Make(id, before, number, after)});
+  }
+}
+
 std::vector<NarrativeFact> FindNarrativeFacts(std::string_view text,
                                               const std::optional<std::string>& template_id,
                                               std::optional<int> year,
@@ -238,8 +273,15 @@ std::vector<NarrativeFact> FindNarrativeFacts(std::string_view text,
                   bool received = field == "requests.new.total" || field == "requests.received";
                   if (received && (rest.substr(0, 6) == "（含" || rest.substr(0, 4) == "(含"))
                     fact.field.clear();
+                  // "收到上年结转的…申请3件": the qualifier names the carried-over requests;
+                  // the figure is left to the phrase of those.
+                  if (received && LastClause(lead).find("结转") != std::string_view::npos) return;
                   claimed.push_back({figure, match_end});
                   found.push_back({figure, fact});
+                  if (field == "requests.new.total") {
+                    ApplicantFacts(finder, joined, match_end, !fact.field.empty(), &claimed,
+                                   &found);
+                  }
                   // "行政复议351件，其中结果维持72件，结果纠正64件…": the outcomes of the same
                   // clause.
                   std::string_view prefixes(phrase.outcomes);

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdlib>
 
+#include "extract/read/utf8.h"
+
 namespace nianbao {
 namespace {
 
@@ -11,18 +13,8 @@ constexpr std::array<std::string_view, 18> kUnits = {"人次", "亿元", "万元
                                                      "条",   "个",   "次",   "人",   "篇", "项",
                                                      "家",   "份",   "场",   "期",   "%",  "％"};
 
-// Length of the whitespace character at `pos` (ASCII, NBSP, U+2000–U+200B, U+3000), else 0.
-size_t SpaceAt(std::string_view s, size_t pos) {
-  unsigned char c = s[pos];
-  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
-  if (c == 0xC2 && pos + 1 < s.size() && static_cast<unsigned char>(s[pos + 1]) == 0xA0) return 2;
-  if (c == 0xE3 && s.substr(pos, 3) == "\xE3\x80\x80") return 3;
-  if (c == 0xE2 && pos + 2 < s.size() && static_cast<unsigned char>(s[pos + 1]) == 0x80 &&
-      static_cast<unsigned char>(s[pos + 2]) <= 0x8B) {
-    return 3;
-  }
-  return 0;
-}
+// Length of the blank at `pos` (utf8.h BlankAt, or a line break), else 0.
+size_t SpaceAt(std::string_view s, size_t pos) { return s[pos] == '\n' ? 1 : BlankAt(s, pos); }
 
 // Full-width digits and signs to ASCII; spaces dropped.
 std::string ToAsciiForm(std::string_view s) {

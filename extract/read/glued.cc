@@ -1,6 +1,8 @@
 #include "extract/read/glued.h"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -114,32 +116,64 @@ void AddLabelRows(std::string_view text, std::vector<Row>* rows) {
   }
 }
 
-}  // namespace
+// The statistics headers (信息内容, 申请人情况) of a line in order. Each word's next place is
+// looked up again only once a try has passed it, so a line of many is searched once.
+class HeaderWords {
+ public:
+  explicit HeaderWords(std::string_view line) : line_(line) {}
+  // The first header word at or after `from`, or npos.
+  size_t At(size_t from) {
+    size_t first = std::string_view::npos;
+    for (size_t w = 0; w < std::size(kWords); ++w) {
+      if (next_[w] != std::string_view::npos && (!found_[w] || next_[w] < from)) {
+        next_[w] = line_.find(kWords[w], from);
+        found_[w] = true;
+      }
+      first = std::min(first, next_[w]);
+    }
+    return first;
+  }
 
-std::optional<Grid> FindGluedGrid(std::string_view line) {
-  size_t start = line.find("信息内容");
-  if (start == std::string_view::npos) start = line.find("申请人情况");
-  if (start == std::string_view::npos) return std::nullopt;
-  // Back to the heading of the table part (二、主动公开政府信息情况 …), when it is near.
-  for (size_t back = start; back > 0 && start - back < 120;) {
+ private:
+  static constexpr std::string_view kWords[] = {"信息内容", "申请人情况"};
+  std::string_view line_;
+  size_t next_[std::size(kWords)] = {0, 0};
+  bool found_[std::size(kWords)] = {false, false};
+};
+
+// Where the table part of the header word at `marker` starts: the heading before it
+// (二、主动公开政府信息情况 …) when it is near and after `from`, else the word itself.
+size_t TablePartStart(std::string_view line, size_t marker, size_t from) {
+  for (size_t back = marker; back > from && marker - back < 120;) {
     --back;
-    while (back > 0 && (line[back] & 0xC0) == 0x80) --back;
+    while (back > from && (line[back] & 0xC0) == 0x80) --back;
     bool names_paragraph = back >= 3 && line.substr(back - 3, 3) == "第";
     if (NumberingAt(line.substr(back)) > 0 && !IsDigit(line[back]) && !names_paragraph) {
-      start = back;
-      break;
+      return back;
     }
   }
-  std::vector<Row> rows;
+  return marker;
+}
+
+// The rows of the table part from `start` up to the first number followed by a unit of prose;
+// returns where it stopped.
+size_t ScanRows(std::string_view line, size_t start, std::vector<Row>* rows_out) {
+  std::vector<Row>& rows = *rows_out;
   std::string text;  // label text since the last number
   size_t i = start;
+  // A minus sign between label and digits, or between digits, is part of the run: a 表二 row's
+  // 本年增/减 may be negative ("行政事业性收费35-15" is 35 and -15), and a run cut at the sign
+  // would split its first part alone.
+  auto signed_digit_at = [&](size_t k) {
+    return k + 1 < line.size() && line[k] == '-' && IsDigit(line[k + 1]);
+  };
   while (i < line.size()) {
-    if (!IsDigit(line[i])) {
+    if (!IsDigit(line[i]) && !signed_digit_at(i)) {
       text += line[i++];
       continue;
     }
     size_t end = i;
-    while (end < line.size() && IsDigit(line[end])) ++end;
+    while (end < line.size() && (IsDigit(line[end]) || signed_digit_at(end))) ++end;
     if (end + 1 < line.size() && line[end] == '.' && IsDigit(line[end + 1])) {  // a decimal
       ++end;
       while (end < line.size() && IsDigit(line[end])) ++end;
@@ -158,7 +192,7 @@ std::optional<Grid> FindGluedGrid(std::string_view line) {
       i = end;
       continue;
     }
-    if (IsProseUnit(after)) break;
+    if (IsProseUnit(after)) return i;
     AddLabelRows(text, &rows);
     text.clear();
     if (!rows.empty() && rows.back().run.empty() &&
@@ -170,9 +204,27 @@ std::optional<Grid> FindGluedGrid(std::string_view line) {
     text = std::string(numbering);
     i = end;
   }
-  int value_rows = 0;
-  for (const Row& row : rows) value_rows += row.run.empty() ? 0 : 1;
-  if (value_rows < kMinValueRows) return std::nullopt;
+  return i;
+}
+
+}  // namespace
+
+std::optional<Grid> FindGluedGrid(std::string_view line) {
+  // A statistics header word may be in the prose before the tables too ("信息内容审核发布规范"):
+  // the table part is the first candidate whose rows hold values. Each try starts where the one
+  // before stopped, so a line is read once, however many candidates it holds.
+  std::vector<Row> rows;
+  HeaderWords header_words(line);
+  for (size_t from = 0;;) {
+    size_t marker = header_words.At(from);
+    if (marker == std::string_view::npos) return std::nullopt;
+    rows.clear();
+    size_t stopped = ScanRows(line, TablePartStart(line, marker, from), &rows);
+    int value_rows = 0;
+    for (const Row& row : rows) value_rows += row.run.empty() ? 0 : 1;
+    if (value_rows >= kMinValueRows) break;
+    from = std::max(stopped, marker + 1);
+  }
 
   Grid grid;
   grid.glued = true;

@@ -11,8 +11,9 @@
 // rows.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <deque>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -46,41 +47,15 @@ bool Cancelled(const std::atomic<bool>* cancel) {
   return cancel && cancel->load(std::memory_order_relaxed);
 }
 
-// Looks at the lead byte first: this runs once per byte of every line.
-size_t BlankAt(std::string_view s, size_t i) {
-  if (i >= s.size()) return 0;
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return 1;
-  if (c == 0xC2) return i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0 ? 2 : 0;
-  if (c == 0xE3) {
-    return i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                   static_cast<unsigned char>(s[i + 2]) == 0x80
-               ? 3
-               : 0;
-  }
-  return 0;
-}
-
 std::string_view Trim(std::string_view s) {
+  while (size_t n = BlankAt(s, 0)) s.remove_prefix(n);
   for (;;) {
-    size_t n = BlankAt(s, 0);
-    if (n == 0) break;
-    s.remove_prefix(n);
+    size_t n = s.empty() ? 0 : BlankAt(s, s.size() - 1);  // the ASCII ones
+    if (n == 0 && s.size() >= 2) n = BlankAt(s, s.size() - 2) == 2 ? 2 : 0;
+    if (n == 0 && s.size() >= 3) n = BlankAt(s, s.size() - 3) == 3 ? 3 : 0;
+    if (n == 0) return s;
+    s.remove_suffix(n);
   }
-  for (;;) {
-    if (s.empty()) break;
-    if (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\f' ||
-        s.back() == '\v') {
-      s.remove_suffix(1);
-    } else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xA0") {
-      s.remove_suffix(2);
-    } else if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE3\x80\x80") {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
-  }
-  return s;
 }
 
 // Display position in code points of byte offset `i` (pdftotext -layout places one character per
@@ -271,12 +246,30 @@ HeaderRole HeaderRoleOf(std::string_view line) {
 
 // ---- (a) delimited rows ----------------------------------------------------------------------
 
-struct SplitRow {
-  std::vector<std::string> cells;
-  std::vector<size_t> starts;  // display column of each cell (layout-separated rows only)
-  bool rule = false;           // a |---|---| line
-  bool positional = false;     // cells separated by blanks: place them by position
+// Cells are views into the page's text, or into the run's TextArena for labels joined from
+// pieces: a run of millions of cells costs no allocation per cell.
+struct SplitCell {
+  std::string_view text;
+  size_t start = 0;    // display column (positional rows only)
+  bool taken = false;  // joined to another row's label (MergeLabelFragments)
 };
+
+struct SplitRow {
+  std::vector<SplitCell> cells;
+  bool rule = false;        // a |---|---| line
+  bool positional = false;  // cells separated by blanks, with their starts: place them by position
+};
+
+// The labels of a run joined from pieces on several lines. A deque never moves what it holds, so
+// the views into it stay valid while the run is built.
+using TextArena = std::deque<std::string>;
+
+std::string_view JoinLines(TextArena* arena, std::string_view first, std::string_view second) {
+  std::string& joined = arena->emplace_back();
+  joined.reserve(first.size() + 1 + second.size());
+  joined.append(first).append("\n").append(second);
+  return joined;
+}
 
 bool IsRuleCell(std::string_view cell) {
   if (cell.empty()) return true;
@@ -295,7 +288,7 @@ SplitRow SplitDelimited(std::string_view raw) {
   std::string_view line = Trim(raw);
   if (line.empty()) return row;
   if (line.find('|') != std::string_view::npos) {
-    std::vector<std::string_view> parts;
+    std::vector<SplitCell>& parts = row.cells;
     size_t start = 0;
     bool whole = true;  // every part of the line was read (not stopped at kMaxCells)
     for (size_t i = 0; i <= line.size(); ++i) {
@@ -304,26 +297,28 @@ SplitRow SplitDelimited(std::string_view raw) {
           whole = false;
           break;
         }
-        parts.push_back(Trim(line.substr(start, i - start)));
+        parts.push_back({Trim(line.substr(start, i - start))});
         start = i + 1;
       }
     }
     bool framed = line.front() == '|' || line.back() == '|';
     if (line.front() == '|') parts.erase(parts.begin());
     if (whole && line.back() == '|' && !parts.empty()) parts.pop_back();
-    if (parts.size() < 2 && !framed) return row;
-    row.rule = !parts.empty() && std::all_of(parts.begin(), parts.end(), IsRuleCell) &&
-               line.find('-') != std::string_view::npos;
-    if (!row.rule) {
-      for (std::string_view part : parts) row.cells.emplace_back(part);
+    if (parts.size() < 2 && !framed) {
+      parts.clear();
+      return row;
     }
+    row.rule = !parts.empty() && std::all_of(parts.begin(), parts.end(), [](const SplitCell& part) {
+      return IsRuleCell(part.text);
+    }) && line.find('-') != std::string_view::npos;
+    if (row.rule) parts.clear();
     return row;
   }
   if (line.find('\t') != std::string_view::npos) {
     size_t start = 0;
     for (size_t i = 0; i <= line.size() && row.cells.size() < kMaxCells; ++i) {
       if (i == line.size() || line[i] == '\t') {
-        row.cells.emplace_back(Trim(line.substr(start, i - start)));
+        row.cells.push_back({Trim(line.substr(start, i - start))});
         start = i + 1;
       }
     }
@@ -355,19 +350,15 @@ SplitRow SplitDelimited(std::string_view raw) {
       ++blanks;
     }
     if (blanks >= 2) {
-      row.cells.emplace_back(line.substr(cell_start, run_start - cell_start));
-      row.starts.push_back(column_of(offset + cell_start));
+      row.cells.push_back(
+          {line.substr(cell_start, run_start - cell_start), column_of(offset + cell_start)});
       cell_start = i;
     }
   }
   if (row.cells.size() < kMaxCells) {
-    row.cells.emplace_back(line.substr(cell_start));
-    row.starts.push_back(column_of(offset + cell_start));
+    row.cells.push_back({line.substr(cell_start), column_of(offset + cell_start)});
   }
-  if (row.cells.size() < 2) {
-    row.cells.clear();
-    row.starts.clear();
-  }
+  if (row.cells.size() < 2) row.cells.clear();
   row.positional = true;
   return row;
 }
@@ -381,10 +372,11 @@ struct TextGrid {
 // How many rows of `columns` slots fit in a grid.
 size_t RowsThatFit(size_t columns) { return kMaxGridSlots / std::max<size_t>(columns, 1); }
 
-// Builds a grid from rows of cells: cells[r][c] → slot (r, c); empty rows of `columns` are allowed.
-// Rows past RowsThatFit(columns) are dropped and `*clipped` set. The cells are moved out of `rows`,
-// which are freed as they are read: a large table is held once, not twice.
-Grid MakeGrid(std::vector<std::vector<std::string>> rows, int columns, bool* clipped) {
+// Builds a grid from rows of cells (strings or views): cells[r][c] → slot (r, c); empty rows of
+// `columns` are allowed. Rows past RowsThatFit(columns) are dropped and `*clipped` set. The cells
+// are moved out of `rows`, which are freed as they are read: a large table is held once, not twice.
+template <typename Text>
+Grid MakeGrid(std::vector<std::vector<Text>> rows, int columns, bool* clipped) {
   Grid grid;
   size_t kept = std::min(rows.size(), RowsThatFit(static_cast<size_t>(columns)));
   if (kept < rows.size()) *clipped = true;
@@ -394,21 +386,22 @@ Grid MakeGrid(std::vector<std::vector<std::string>> rows, int columns, bool* cli
   for (int r = 0; r < grid.rows; ++r) {
     for (int c = 0; c < columns && c < static_cast<int>(rows[r].size()); ++c) {
       GridCell cell;
-      cell.text = std::move(rows[r][c]);
+      cell.text = std::string(std::move(rows[r][c]));
       cell.row = r;
       cell.column = c;
       grid.slots[static_cast<size_t>(r) * columns + c] = static_cast<int>(grid.cells.size());
       grid.cells.push_back(std::move(cell));
     }
-    std::vector<std::string>().swap(rows[r]);
+    std::vector<Text>().swap(rows[r]);
   }
   return grid;
 }
 
 // Places the cells of a blank-separated row with fewer cells than the widest rows at the columns
 // whose positions they are nearest to, keeping their order.
-std::vector<std::string> PlaceByPosition(const SplitRow& row, const std::vector<double>& anchors) {
-  std::vector<std::string> placed(anchors.size());
+std::vector<std::string_view> PlaceByPosition(const SplitRow& row,
+                                              const std::vector<double>& anchors) {
+  std::vector<std::string_view> placed(anchors.size());
   size_t next = 0;
   for (size_t k = 0; k < row.cells.size(); ++k) {
     size_t remaining = row.cells.size() - k - 1;
@@ -418,11 +411,11 @@ std::vector<std::string> PlaceByPosition(const SplitRow& row, const std::vector<
     // Anchors increase from column to column, so the distance falls to its minimum and then only
     // grows: stop there (a wide row stays linear in its width).
     for (size_t c = next; c <= last_allowed; ++c) {
-      double distance = std::abs(anchors[c] - static_cast<double>(row.starts[k]));
+      double distance = std::abs(anchors[c] - static_cast<double>(row.cells[k].start));
       if (distance >= best_distance) break;
       best_distance = distance, best = c;
     }
-    placed[best] = row.cells[k];
+    placed[best] = row.cells[k].text;
     next = best + 1;
   }
   return placed;
@@ -437,159 +430,166 @@ std::vector<std::string> PlaceByPosition(const SplitRow& row, const std::vector<
 // lines up with a numbered label of the row below is a heading of its own and stays a row.
 constexpr size_t kAlignTolerance = 4;  // columns a continuation line may be shifted by
 
-struct LayoutRow {
-  SplitRow row;
+// What MergeLabelFragments knows of each row of the run, beside the row itself.
+struct RowLayout {
   bool has_value = false;
   size_t first_value = 0;  // start of its first value cell
   bool fragment = false;   // label cells only, no section line
-  std::vector<bool> taken;
 };
 
 bool Aligned(size_t a, size_t b) { return (a > b ? a - b : b - a) <= kAlignTolerance; }
 
 // Index of the label cell of `row` (left of its values) starting near `start`, or -1.
-int AlignedLabel(const LayoutRow& row, size_t start) {
-  for (size_t c = 0; c < row.row.cells.size(); ++c) {
-    if (row.has_value && row.row.starts[c] >= row.first_value) break;
-    if (Aligned(row.row.starts[c], start)) return static_cast<int>(c);
+int AlignedLabel(const SplitRow& row, const RowLayout& layout, size_t start) {
+  for (size_t c = 0; c < row.cells.size(); ++c) {
+    if (layout.has_value && row.cells[c].start >= layout.first_value) break;
+    if (Aligned(row.cells[c].start, start)) return static_cast<int>(c);
   }
   return -1;
 }
 
-void InsertLabel(LayoutRow* row, std::string text, size_t start) {
+void InsertLabel(SplitRow* row, std::string_view text, size_t start) {
   size_t at = 0;
-  while (at < row->row.cells.size() && row->row.starts[at] < start) ++at;
-  row->row.cells.insert(row->row.cells.begin() + static_cast<std::ptrdiff_t>(at), std::move(text));
-  row->row.starts.insert(row->row.starts.begin() + static_cast<std::ptrdiff_t>(at), start);
+  while (at < row->cells.size() && row->cells[at].start < start) ++at;
+  row->cells.insert(row->cells.begin() + static_cast<std::ptrdiff_t>(at), {text, start});
 }
 
-std::vector<SplitRow> MergeLabelFragments(std::vector<SplitRow> run) {
-  std::vector<LayoutRow> rows;
-  rows.reserve(run.size());
-  for (SplitRow& split_row : run) {
-    LayoutRow row{std::move(split_row), false, 0, false, {}};
-    const SplitRow& split = row.row;
-    bool labels_only = split.positional && !split.cells.empty();
-    for (size_t c = 0; c < split.cells.size(); ++c) {
-      if (!split.positional) break;
-      if (IsValueToken(split.cells[c])) {
-        if (!row.has_value) row.first_value = split.starts[c];
-        row.has_value = true;
-        labels_only = false;
-      } else if (IsSectionLine(split.cells[c]) || IsUnit(split.cells[c])) {
-        labels_only = false;
-      }
+RowLayout LayoutOf(const SplitRow& row) {
+  RowLayout layout;
+  bool labels_only = row.positional && !row.cells.empty();
+  for (const SplitCell& cell : row.cells) {
+    if (!row.positional) break;
+    if (IsValueToken(cell.text)) {
+      if (!layout.has_value) layout.first_value = cell.start;
+      layout.has_value = true;
+      labels_only = false;
+    } else if (IsSectionLine(cell.text) || IsUnit(cell.text)) {
+      labels_only = false;
     }
-    row.fragment = labels_only && split.cells.size() <= kMaxFragmentCells;
-    row.taken.assign(split.cells.size(), false);
-    rows.push_back(std::move(row));
   }
-  std::vector<SplitRow>().swap(run);
+  layout.fragment = labels_only && row.cells.size() <= kMaxFragmentCells;
+  return layout;
+}
+
+// Joins the fragments rows[begin, end) to the row above and the row below; marks what it joined
+// as taken.
+void JoinFragments(std::vector<SplitRow>* run, std::vector<RowLayout>* layouts, size_t begin,
+                   size_t end, TextArena* arena) {
+  std::vector<SplitRow>& rows = *run;
+  SplitRow* above = begin > 0 && (*layouts)[begin - 1].has_value ? &rows[begin - 1] : nullptr;
+  SplitRow* below = end < rows.size() && (*layouts)[end].has_value ? &rows[end] : nullptr;
+  RowLayout* above_layout = above ? &(*layouts)[begin - 1] : nullptr;
+  RowLayout* below_layout = below ? &(*layouts)[end] : nullptr;
+  // Labels lie left of the values of both rows: a line reaching further is a header.
+  size_t zone = std::min(above ? above_layout->first_value : SIZE_MAX,
+                         below ? below_layout->first_value : SIZE_MAX);
+  // Continuations of the row above, top down, until a numbered fragment.
+  size_t k = begin;
+  for (; above && k < end && k - begin < kMaxFragmentLines; ++k) {
+    SplitRow& f = rows[k];
+    bool numbered = false, all_taken = true;
+    for (SplitCell& cell : f.cells) {
+      if (StartsWithNumbering(cell.text)) {
+        numbered = true;
+        all_taken = false;
+        continue;
+      }
+      int target = cell.start < zone ? AlignedLabel(*above, *above_layout, cell.start) : -1;
+      if (target < 0) {
+        all_taken = false;
+        continue;
+      }
+      std::string_view& label = above->cells[target].text;
+      label = JoinLines(arena, label, cell.text);
+      cell.taken = true;
+    }
+    if (numbered || !all_taken) break;
+  }
+  // Heads and spanning labels of the row below, bottom up.
+  for (size_t j = end; below && j > k && end - j < kMaxFragmentLines;) {
+    --j;
+    SplitRow& f = rows[j];
+    bool stop = false;
+    for (size_t c = f.cells.size(); c-- > 0;) {
+      if (f.cells[c].taken) continue;
+      size_t start = f.cells[c].start;
+      if (start >= zone) {
+        stop = true;
+        break;
+      }
+      int target = AlignedLabel(*below, *below_layout, start);
+      if (target >= 0 && StartsWithNumbering(below->cells[target].text)) {
+        stop = true;
+        break;
+      }
+      if (target >= 0) {
+        SplitCell& label = below->cells[target];
+        label.text = JoinLines(arena, f.cells[c].text, label.text);
+        label.start = std::min(label.start, start);
+      } else {
+        InsertLabel(below, f.cells[c].text, start);
+      }
+      below_layout->first_value = std::max(below_layout->first_value, start + 1);
+      f.cells[c].taken = true;
+    }
+    if (stop) break;
+  }
+}
+
+// Drops the cells joined to other rows, and the rows wholly joined to others.
+void DropTaken(std::vector<SplitRow>* run) {
+  size_t kept = 0;
+  for (size_t r = 0; r < run->size(); ++r) {
+    SplitRow& row = (*run)[r];
+    bool had_cells = !row.cells.empty();
+    std::erase_if(row.cells, [](const SplitCell& cell) { return cell.taken; });
+    if (had_cells && row.cells.empty()) continue;  // wholly merged into a row
+    if (kept != r) (*run)[kept] = std::move(row);  // never onto itself: that would empty it
+    ++kept;
+  }
+  run->resize(kept);
+}
+
+void MergeLabelFragments(std::vector<SplitRow>* run, TextArena* arena) {
+  std::vector<RowLayout> layouts;
+  layouts.reserve(run->size());
+  for (const SplitRow& row : *run) layouts.push_back(LayoutOf(row));
   // The table's label zone ends where its values begin (rows of several values say where best):
   // a label-only line reaching past it is a header line, not a piece of a label.
   size_t run_zone = SIZE_MAX, any_zone = SIZE_MAX;
-  for (const LayoutRow& row : rows) {
-    if (!row.has_value) continue;
-    any_zone = std::min(any_zone, row.first_value);
-    if (row.row.cells.size() >= 3) run_zone = std::min(run_zone, row.first_value);
+  for (size_t r = 0; r < run->size(); ++r) {
+    if (!layouts[r].has_value) continue;
+    any_zone = std::min(any_zone, layouts[r].first_value);
+    if ((*run)[r].cells.size() >= 3) run_zone = std::min(run_zone, layouts[r].first_value);
   }
   if (run_zone == SIZE_MAX) run_zone = any_zone;
-  for (LayoutRow& row : rows) {
-    for (size_t c = 0; row.fragment && c < row.row.starts.size(); ++c) {
-      if (row.row.starts[c] >= run_zone) row.fragment = false;
+  for (size_t r = 0; r < run->size(); ++r) {
+    for (const SplitCell& cell : (*run)[r].cells) {
+      if (cell.start >= run_zone) layouts[r].fragment = false;
     }
   }
-  for (size_t i = 0; i < rows.size();) {
-    if (!rows[i].fragment) {
+  for (size_t i = 0; i < run->size();) {
+    if (!layouts[i].fragment) {
       ++i;
       continue;
     }
     size_t end = i;
-    while (end < rows.size() && rows[end].fragment) ++end;
-    LayoutRow* above = i > 0 && rows[i - 1].has_value ? &rows[i - 1] : nullptr;
-    LayoutRow* below = end < rows.size() && rows[end].has_value ? &rows[end] : nullptr;
-    // Labels lie left of the values of both rows: a line reaching further is a header.
-    size_t zone =
-        std::min(above ? above->first_value : SIZE_MAX, below ? below->first_value : SIZE_MAX);
-    // Continuations of the row above, top down, until a numbered fragment.
-    size_t k = i;
-    for (; above && k < end && k - i < kMaxFragmentLines; ++k) {
-      LayoutRow& f = rows[k];
-      bool numbered = false, all_taken = true;
-      for (size_t c = 0; c < f.row.cells.size(); ++c) {
-        if (StartsWithNumbering(f.row.cells[c])) {
-          numbered = true;
-          all_taken = false;
-          continue;
-        }
-        int target = f.row.starts[c] < zone ? AlignedLabel(*above, f.row.starts[c]) : -1;
-        if (target < 0) {
-          all_taken = false;
-          continue;
-        }
-        above->row.cells[target] += "\n" + f.row.cells[c];
-        f.taken[c] = true;
-      }
-      if (numbered || !all_taken) break;
-    }
-    // Heads and spanning labels of the row below, bottom up.
-    for (size_t j = end; below && j > k && end - j < kMaxFragmentLines;) {
-      --j;
-      LayoutRow& f = rows[j];
-      bool stop = false;
-      for (size_t c = f.row.cells.size(); c-- > 0;) {
-        if (f.taken[c]) continue;
-        size_t start = f.row.starts[c];
-        if (start >= zone) {
-          stop = true;
-          break;
-        }
-        int target = AlignedLabel(*below, start);
-        if (target >= 0 && StartsWithNumbering(below->row.cells[target])) {
-          stop = true;
-          break;
-        }
-        if (target >= 0) {
-          below->row.cells[target] = f.row.cells[c] + "\n" + below->row.cells[target];
-          below->row.starts[target] = std::min(below->row.starts[target], start);
-        } else {
-          InsertLabel(below, f.row.cells[c], start);
-        }
-        below->first_value = std::max(below->first_value, start + 1);
-        f.taken[c] = true;
-      }
-      if (stop) break;
-    }
+    while (end < run->size() && layouts[end].fragment) ++end;
+    JoinFragments(run, &layouts, i, end, arena);
     i = end;
   }
-  std::vector<SplitRow> merged;
-  merged.reserve(rows.size());
-  for (LayoutRow& row : rows) {
-    SplitRow kept;
-    kept.rule = row.row.rule;
-    kept.positional = row.row.positional;
-    kept.cells.reserve(row.row.cells.size());
-    kept.starts.reserve(row.row.starts.size());
-    for (size_t c = 0; c < row.row.cells.size(); ++c) {
-      if (c < row.taken.size() && row.taken[c]) continue;
-      kept.cells.push_back(std::move(row.row.cells[c]));
-      if (c < row.row.starts.size()) kept.starts.push_back(row.row.starts[c]);
-    }
-    if (kept.cells.empty() && !row.taken.empty()) continue;  // wholly merged into a row
-    merged.push_back(std::move(kept));
-  }
-  return merged;
+  DropTaken(run);
 }
 
 // Turns a run of split rows (and the single-cell lines inside it) into a grid. Each stage frees
 // the one before it (a run of millions of cells is held at most twice at once).
-Grid BuildDelimitedGrid(std::vector<SplitRow> split_run, bool* clipped) {
-  std::vector<SplitRow> run = MergeLabelFragments(std::move(split_run));
+Grid BuildDelimitedGrid(std::vector<SplitRow> run, bool* clipped) {
+  TextArena arena;
+  MergeLabelFragments(&run, &arena);
   size_t width = 0;
   for (SplitRow& row : run) {
     if (row.cells.size() > kMaxGridColumns) {
       row.cells.resize(kMaxGridColumns);
-      if (row.starts.size() > kMaxGridColumns) row.starts.resize(kMaxGridColumns);
       *clipped = true;
     }
     width = std::max(width, row.cells.size());
@@ -600,34 +600,34 @@ Grid BuildDelimitedGrid(std::vector<SplitRow> split_run, bool* clipped) {
   int widest = 0;
   for (const SplitRow& row : run) {
     if (!row.positional || row.cells.size() != width) continue;
-    for (size_t c = 0; c < width; ++c) anchors[c] += static_cast<double>(row.starts[c]);
+    for (size_t c = 0; c < width; ++c) anchors[c] += static_cast<double>(row.cells[c].start);
     ++widest;
   }
   for (double& anchor : anchors) anchor = widest > 0 ? anchor / widest : 0;
 
-  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<std::string_view>> rows;
   int wrapped = 0;  // lines joined to rows.back()
   for (SplitRow& row : run) {
     if (rows.size() >= max_rows) {
       *clipped = true;
       break;
     }
-    if (row.cells.size() == 1 && !rows.empty() && row.positional && !row.starts.empty() &&
-        wrapped < kMaxWrappedLines && !StartsWithNumbering(row.cells[0]) &&
-        !IsSectionLine(row.cells[0])) {
+    if (row.cells.size() == 1 && !rows.empty() && row.positional && wrapped < kMaxWrappedLines &&
+        !StartsWithNumbering(row.cells[0].text) && !IsSectionLine(row.cells[0].text)) {
       // A wrapped line: join it to the cell of the row above that it lines up with.
-      std::vector<std::string>& above = rows.back();
+      std::vector<std::string_view>& above = rows.back();
       size_t best = 0;
       double best_distance = 1e18;
       for (size_t c = 0; c < above.size(); ++c) {
         if (above[c].empty()) continue;
         double anchor = widest > 0 && c < anchors.size() ? anchors[c] : static_cast<double>(c);
-        double distance = std::abs(anchor - static_cast<double>(row.starts[0]));
+        double distance = std::abs(anchor - static_cast<double>(row.cells[0].start));
         if (distance < best_distance) best_distance = distance, best = c;
       }
       // Never into a value: a line centred over the values (a section line, a heading) is a row.
       if (!above.empty() && !IsValueToken(above[best])) {
-        above[best] += above[best].empty() ? row.cells[0] : "\n" + row.cells[0];
+        above[best] = above[best].empty() ? row.cells[0].text
+                                          : JoinLines(&arena, above[best], row.cells[0].text);
         ++wrapped;
         continue;
       }
@@ -636,9 +636,12 @@ Grid BuildDelimitedGrid(std::vector<SplitRow> split_run, bool* clipped) {
     if (row.positional && widest > 0 && row.cells.size() < width) {
       rows.push_back(PlaceByPosition(row, anchors));
     } else {
-      rows.push_back(std::move(row.cells));
+      std::vector<std::string_view> texts;
+      texts.reserve(row.cells.size());
+      for (const SplitCell& cell : row.cells) texts.push_back(cell.text);
+      rows.push_back(std::move(texts));
     }
-    std::vector<std::size_t>().swap(row.starts);
+    std::vector<SplitCell>().swap(row.cells);
   }
   std::vector<SplitRow>().swap(run);
   return MakeGrid(std::move(rows), static_cast<int>(width), clipped);
@@ -715,10 +718,9 @@ std::vector<TextGrid> FindDelimitedGrids(const std::vector<std::string_view>& li
         if (!next_is_row && !(j > 0 && !Trim(lines[j - 1]).empty())) break;
         if (!next_is_row && StartsWithNumbering(trimmed)) break;
         SplitRow single;
-        single.cells.emplace_back(trimmed);
+        single.cells.push_back(
+            {trimmed, ColumnOf(lines[j], static_cast<size_t>(trimmed.data() - lines[j].data()))});
         single.positional = true;
-        single.starts.push_back(
-            ColumnOf(lines[j], static_cast<size_t>(trimmed.data() - lines[j].data())));
         run.push_back(std::move(single));
         run_lines.push_back(j);
         end = ++j;
@@ -1139,6 +1141,9 @@ std::vector<TextGrid> FindMultiValueGrids(const std::vector<std::string_view>& l
 // "— 3 —", "- 3 -", "－3－", "第3页", "第 3 页 共 12 页": a page number line.
 bool IsPageNumber(std::string_view line) {
   if (line.size() > kMaxTokenBytes) return false;
+  // Cheap first look, as this runs on every line: 第, a dash (E2 80 93–95, EF BC 8D) or '-'.
+  unsigned char first = line.empty() ? 0 : static_cast<unsigned char>(line[0]);
+  if (first != '-' && first != 0xE2 && first != 0xE7 && first != 0xEF) return false;
   std::string s = RemoveBlanks(line);
   std::string_view t = s;
   auto digits = [&] {
@@ -1200,21 +1205,34 @@ std::vector<bool> PageFurniture(const std::vector<std::string_view>& lines,
     last_nonempty = i;
   }
   if (edges.size() < 3) return furniture;  // one page: nothing repeats
-  // Edge lines grouped by their trimmed text (one hash lookup each, not a comparison of every
-  // pair): a text on two different lines is furniture on all of them.
-  struct Group {
-    size_t first_line;
-    bool repeated = false;
-  };
-  std::unordered_map<std::string_view, Group> groups;
-  groups.reserve(edges.size());
-  for (size_t line : edges) {
-    if (Cancelled(cancel)) return furniture;
-    auto [it, inserted] = groups.try_emplace(Trim(lines[line]), Group{line});
-    if (!inserted && it->second.first_line != line) it->second.repeated = true;
+  // Edge lines grouped by their trimmed text in an open-addressing table of edge indices (one
+  // probe sequence each, no allocation per line: a text of a million form feeds has two million
+  // edges): a text on two different lines is furniture on all of them.
+  std::vector<std::string_view> texts(edges.size());
+  std::vector<size_t> hashes(edges.size());
+  for (size_t e = 0; e < edges.size(); ++e) {
+    texts[e] = Trim(lines[edges[e]]);
+    hashes[e] = std::hash<std::string_view>{}(texts[e]);
   }
-  for (size_t line : edges) {
-    if (groups.find(Trim(lines[line]))->second.repeated) furniture[line] = true;
+  size_t capacity = 1;
+  while (capacity < 2 * edges.size()) capacity <<= 1;
+  constexpr uint32_t kFree = UINT32_MAX;
+  std::vector<uint32_t> table(capacity, kFree);  // the first edge of each text
+  std::vector<uint32_t> first_of(edges.size());  // edge → the first edge of its text
+  std::vector<bool> repeated(edges.size(), false);
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if ((e & 0xFFFF) == 0 && Cancelled(cancel)) return furniture;
+    size_t slot = hashes[e] & (capacity - 1);
+    while (table[slot] != kFree &&
+           (hashes[table[slot]] != hashes[e] || texts[table[slot]] != texts[e])) {
+      slot = (slot + 1) & (capacity - 1);
+    }
+    if (table[slot] == kFree) table[slot] = static_cast<uint32_t>(e);
+    first_of[e] = table[slot];
+    if (edges[first_of[e]] != edges[e]) repeated[first_of[e]] = true;
+  }
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if (repeated[first_of[e]]) furniture[edges[e]] = true;
   }
   return furniture;
 }

@@ -1,6 +1,6 @@
 // UTF-8 by code point: counting and cutting for the readers' length limits, which do not validate
-// (a continuation byte, 10xxxxxx, belongs to the code point before it, whatever came first), and
-// the one well-formedness test of the decoder and the JSON writer.
+// (a continuation byte, 10xxxxxx, belongs to the code point before it, whatever came first), the
+// one well-formedness test of the decoder and the JSON writer, and the one test for a blank.
 #ifndef NIANBAO_EXTRACT_READ_UTF8_H_
 #define NIANBAO_EXTRACT_READ_UTF8_H_
 
@@ -49,6 +49,21 @@ inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
     if (b0 == 0xF4 && b1 > 0x8F) return 0;
     return cont(1) && cont(2) && cont(3) ? 4 : 0;
   }
+  return 0;
+}
+
+// Length of the blank character at s[i] that is not a line break, or 0: ASCII space, tab, form
+// feed, vertical tab, a stray CR, U+00A0, U+2000–U+200B (the typographic spaces, thin and
+// zero-width) and U+3000. The text reader splits lines on '\n' and '\r' first; the value parser and
+// the narrative also drop line breaks. Looks at the lead byte first: this runs on every byte.
+inline size_t BlankAt(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r') return 1;
+  if (c == 0xC2) return i + 1 < s.size() && byte(i + 1) == 0xA0 ? 2 : 0;
+  if (c == 0xE2) return i + 2 < s.size() && byte(i + 1) == 0x80 && byte(i + 2) <= 0x8B ? 3 : 0;
+  if (c == 0xE3) return i + 2 < s.size() && byte(i + 1) == 0x80 && byte(i + 2) == 0x80 ? 3 : 0;
   return 0;
 }
 

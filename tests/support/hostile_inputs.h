@@ -23,7 +23,9 @@ inline std::string RepeatedTo(const std::string& unit, size_t size) {
 }
 
 // Name → bytes: random bytes, form feeds only, digits only, one line with no newline, digits and
-// spaces alternating, "总计 1 2 3" lines, and byte pairs of GBK's double-byte range.
+// spaces alternating, "总计 1 2 3" lines, byte pairs of GBK's double-byte range, and one line of
+// glued-table header words each followed by a figure of prose (each a table part tried and given
+// up).
 inline std::vector<std::pair<std::string, std::string>> HostileInputs(size_t size) {
   std::mt19937 generator(1);
   std::string random(size, '\0');
@@ -42,7 +44,8 @@ inline std::vector<std::pair<std::string, std::string>> HostileInputs(size_t siz
           {"one line, no newline", RepeatedTo("统计 1 2 abc ", size)},
           {"digits and spaces", RepeatedTo("1 ", size)},
           {"\"总计 1 2 3\" lines", RepeatedTo("总计 1 2 3\n", size)},
-          {"GBK double bytes", std::move(gbk)}};
+          {"GBK double bytes", std::move(gbk)},
+          {"glued header words", RepeatedTo("一、信息内容1年", size)}};
 }
 
 // The same bytes as the body of an HTML page.
