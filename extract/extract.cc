@@ -14,6 +14,7 @@
 #include "extract/map/values.h"
 #include "extract/read/decode.h"
 #include "extract/read/html_tree.h"
+#include "extract/read/ocr.h"
 #include "extract/read/office.h"
 #include "extract/read/ooxml.h"
 #include "extract/read/page.h"
@@ -62,7 +63,8 @@ Page Unsupported(Format format) {
     case Format::kTiff:
     case Format::kBmp:
     case Format::kGif:
-      page.warnings.push_back("unsupported format " + name + ": an image needs OCR, not built yet");
+      page.warnings.push_back("unsupported format " + name + ": an image needs OCR, which runs " +
+                              "only in a child process (isolation is off)");
       break;
     case Format::kZip:
     case Format::kRar:
@@ -90,6 +92,13 @@ Page ReadDocument(std::string_view bytes, Format format, const ExtractOptions& o
     case Format::kPdf:
       if (!options.isolate) return Unsupported(format);
       return ReadPdf(bytes, options.limits);
+    case Format::kPng:
+    case Format::kJpeg:
+    case Format::kTiff:
+    case Format::kBmp:
+    case Format::kGif:
+      if (!options.isolate) return Unsupported(format);
+      return ReadImage(bytes, options.limits);
     case Format::kDocx:
     case Format::kXlsx:
       if (!options.isolate) return format == Format::kDocx ? ParseDocx(bytes) : ParseXlsx(bytes);
@@ -126,6 +135,11 @@ Value ReadValue(const MatchedCell& matched, const std::string& field_unit,
                 std::vector<std::string>* warnings) {
   CellValue value = ParseValue(matched.cell.raw);
   if (value.kind == CellValue::Kind::kNull) return std::nullopt;
+  // Never guess: an OCR'd number that is not sure, or not cleanly a number, stays null.
+  if (std::optional<std::string> doubt = OcrDoubt(matched.cell)) {
+    warnings->push_back(Where(matched.cell) + ": " + *doubt + " (" + matched.field + ")");
+    return std::nullopt;
+  }
   if (value.kind == CellValue::Kind::kInvalid) {
     warnings->push_back(Where(matched.cell) + ": cannot read \"" + matched.cell.raw +
                         "\" as a number (" + matched.field + ")");
@@ -204,6 +218,33 @@ void MarkIncomplete(const RuleSet& rules, const Extraction& e, bool list_layout,
                 [&](const CheckFailure& f) { return incomplete.contains(f.identity); });
 }
 
+// A sum that fails on OCR'd cells may be the OCR's misreading rather than the report's error: a
+// warning names the cells involved, each with its page and pixel box, for a person to look at.
+void WarnOcrMisreadings(const Extraction& e, std::vector<std::string>* warnings) {
+  auto ocr = [&](const std::string& field) -> const FieldCell* {
+    auto it = e.cells.find(field);
+    return it != e.cells.end() && it->second.ocr.confidence >= 0 ? &it->second : nullptr;
+  };
+  for (const CheckFailure& f : e.checks) {
+    std::vector<std::string> involved = f.fields;
+    involved.insert(involved.begin(), f.total_field);
+    std::string where;
+    for (std::string field : involved) {
+      if (field.starts_with("-")) field.erase(0, 1);
+      if (const FieldCell* cell = ocr(field)) {
+        const PixelBox& b = cell->ocr;
+        where += (where.empty() ? "" : ", ") + field + " \"" + cell->raw + "\" page " +
+                 std::to_string(cell->page) + " (" + std::to_string(b.x0) + "," +
+                 std::to_string(b.y0) + ")-(" + std::to_string(b.x1) + "," + std::to_string(b.y1) +
+                 ")";
+      }
+    }
+    if (!where.empty())
+      warnings->push_back("ocr: " + f.identity +
+                          " fails on OCR'd cells, possibly a misreading: " + where);
+  }
+}
+
 // The prose's figures; without a statistics table their field ids are those of the format in use
 // in the report year.
 std::vector<NarrativeFact> ReadNarrative(const std::string& text, const TemplateRules* tmpl,
@@ -270,6 +311,7 @@ void MapPage(Page& page, const RuleSet& rules, const ExtractOptions& options, Ex
   MarkIncomplete(rules, *out, tmpl->list_layout, &checks);
   out->checks = std::move(checks.failures);
   out->check_status = std::move(checks.statuses);
+  WarnOcrMisreadings(*out, &out->warnings);
   NarrativeChecks text_checks = CheckNarrative(out->narrative, values, unreadable);
   for (CheckFailure& f : text_checks.failures) out->checks.push_back(std::move(f));
   for (CheckStatus& s : text_checks.statuses) out->check_status.push_back(std::move(s));

@@ -66,6 +66,11 @@ nlohmann::ordered_json ToJson(const Extraction& e) {
                  {"row", cell.row},
                  {"column", cell.column}};
     if (cell.page > 0) cells[id]["page"] = cell.page;
+    if (cell.ocr.confidence >= 0) {
+      cells[id]["box"] = {cell.ocr.x0, cell.ocr.y0, cell.ocr.x1, cell.ocr.y1};
+      cells[id]["confidence"] = ValueToJson(cell.ocr.confidence);
+      if (!cell.ocr.alternative.empty()) cells[id]["alternative"] = cell.ocr.alternative;
+    }
   }
   out["cells"] = std::move(cells);
   Json checks = Json::array();
@@ -127,6 +132,12 @@ Extraction FromJson(const nlohmann::json& json) {
     e.cells[id] = FieldCell{cell.at("raw").get<std::string>(), cell.at("label").get<std::string>(),
                             cell.at("table").get<int>(),       cell.at("row").get<int>(),
                             cell.at("column").get<int>(),      cell.value("page", 0)};
+    if (cell.contains("box")) {
+      const auto& box = cell.at("box");
+      e.cells[id].ocr = PixelBox{box.at(0).get<int>(), box.at(1).get<int>(), box.at(2).get<int>(),
+                                 box.at(3).get<int>(), cell.at("confidence").get<double>(),
+                                 cell.value("alternative", std::string())};
+    }
   }
   for (const auto& c : json.at("checks")) {
     const auto& found = c.at("found");

@@ -16,6 +16,17 @@ namespace nianbao {
 // A number as printed (converted to the field's unit), or nullopt for "not reported".
 using Value = std::optional<double>;
 
+// Where OCR read a cell in its page image: pixels from the image's top-left corner, and the
+// engine's confidence (tesseract, 0–100) of its least sure word.
+struct PixelBox {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  double confidence = -1;  // < 0: not read by OCR (the box is then meaningless)
+  // The text pass's reading where it differs from the digits pass's (which gives the cell's text),
+  // "(nothing)" when one pass read nothing there; empty when they agree. Such a value is null.
+  std::string alternative{};
+  bool operator==(const PixelBox&) const = default;
+};
+
 // Where a field's number came from.
 struct FieldCell {
   std::string raw;  // the cell text as printed (whitespace collapsed)
@@ -25,6 +36,7 @@ struct FieldCell {
   int row = 0;     // 0-based grid row of the value's origin cell
   int column = 0;  // 0-based grid column of the value's origin cell
   int page = 0;    // 1-based page of a paged document (PDF); 0 when the format has no pages
+  PixelBox ocr{};  // an OCR'd value: its box on page `page` and its confidence
   bool operator==(const FieldCell&) const = default;
 };
 

@@ -165,6 +165,21 @@ void WriteCells(Writer& w, const std::map<std::string, FieldCell>& cells) {
       w.Key("page");
       w.Int(cell.page);
     }
+    if (cell.ocr.confidence >= 0) {  // OCR: where in the page image, and how sure
+      w.Key("box");
+      w.BeginArray();
+      for (int v : {cell.ocr.x0, cell.ocr.y0, cell.ocr.x1, cell.ocr.y1}) {
+        w.Element();
+        w.Int(v);
+      }
+      w.EndArray();
+      w.Key("confidence");
+      w.Number(cell.ocr.confidence);
+      if (!cell.ocr.alternative.empty()) {
+        w.Key("alternative");
+        w.String(cell.ocr.alternative);
+      }
+    }
     w.EndObject();
   }
   w.EndObject();

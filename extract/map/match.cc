@@ -234,7 +234,10 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
   };
   // Positional reading: the row's values in the format's printed order.
   std::string positional;
-  if (count > 0 && (row_rule || !has_row_dim)) {
+  // Only under a row label that is itself understood, as for the labels' reading: a row whose own
+  // label matched nothing ((七)总计 read by OCR under a lost 三、本年度办理结果) is not its
+  // parent's row.
+  if (count > 0 && ((row_rule && result.row_ok) || !has_row_dim)) {
     const std::vector<std::string>& order =
         row_rule && !row_rule->columns.empty() ? row_rule->columns : table.fallback;
     if (static_cast<int>(order.size()) == count && position < count) {
@@ -758,7 +761,8 @@ class GridMatcher {
     }
     result_.cells.push_back(
         {best.field,
-         FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column, cell.page}, unit});
+         FieldCell{CollapseSpace(cell.text), label, c.table, c.row, c.column, cell.page, cell.ocr},
+         unit});
   }
 
   const TemplateRules& tmpl_;
@@ -882,7 +886,7 @@ class ListMatcher {
     std::string unit = pending_.unit;
     if (unit.empty()) unit = path.back().label->unit;
     result_.cells.push_back(
-        {field, FieldCell{text, label, table, cell.row, cell.column, cell.page}, unit});
+        {field, FieldCell{text, label, table, cell.row, cell.column, cell.page, cell.ocr}, unit});
   }
 
   // The header of a column of totals over the years (历年累计, 累计数).

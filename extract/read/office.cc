@@ -11,48 +11,12 @@
 #include <string>
 
 #include "extract/read/ooxml.h"
+#include "extract/read/temp_file.h"
 
 namespace nianbao {
 namespace {
 
 constexpr int kMinOfficeWallMilliseconds = 120000;
-
-// A private temporary directory (input, output and LibreOffice profile), removed with its
-// contents when this goes out of scope.
-class TempDir {
- public:
-  TempDir() {
-    const char* dir = getenv("TMPDIR");
-    path_ = std::string(dir && *dir ? dir : "/tmp") + "/nianbao-office-XXXXXX";
-    if (!mkdtemp(path_.data())) path_.clear();
-  }
-  ~TempDir() {
-    if (!path_.empty()) RemoveTree(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  static void RemoveTree(const std::string& path) {
-    if (DIR* dir = opendir(path.c_str())) {
-      while (dirent* entry = readdir(dir)) {
-        std::string name = entry->d_name;
-        if (name == "." || name == "..") continue;
-        std::string child = path + "/" + name;
-        struct stat st;
-        if (lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-          RemoveTree(child);
-        } else {
-          unlink(child.c_str());
-        }
-      }
-      closedir(dir);
-    }
-    rmdir(path.c_str());
-  }
-  std::string path_;
-};
 
 std::string Upper(std::string_view s) {
   std::string out(s);

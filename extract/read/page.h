@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "extract/extraction.h"
+
 namespace nianbao {
 
 struct GridCell {
@@ -22,7 +24,8 @@ struct GridCell {
   int column = 0;
   int rowspan = 1;
   int colspan = 1;
-  int page = 0;  // 1-based page of a paged document (PDF) the cell was printed on; 0 otherwise
+  int page = 0;    // 1-based page of a paged document (PDF) the cell was printed on; 0 otherwise
+  PixelBox ocr{};  // OCR: the pixels its words were read from and their lowest confidence
 };
 
 struct Grid {
