@@ -318,5 +318,30 @@ TEST(LayoutTest, PageNumbersAndRunningHeadersOnlyAtPageBreaks) {
   EXPECT_EQ(page.title, "示例县2023年报告");
 }
 
+// The header rows of a '|' table that lost their spans, as a search index rendered a real 2020
+// report of a Guangdong district office (williamhillcn.org mirror, post_7036712): 自然人 |
+// 法人或其他组织 | 总计 over seven value columns, 商业企业 … 其他 in five cells. Read under them by
+// index, the natural persons' 25 was printed as requests.new.research, and three more numbers went
+// to other columns' fields, unflagged. Such header rows now become one cell: no number under a
+// misplaced header.
+TEST(PipeTableTest, HeaderRowsThatLostTheirSpansPlaceNoValue) {
+  const std::string text =
+      "三、收到和处理政府信息公开申请情况\n"
+      "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 |\n"
+      "自然人 | 法人或其他组织 | 总计 |\n"
+      "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n"
+      "一、本年新收政府信息公开申请数量 | 25 |\n|\n|\n|\n|\n| 25 |\n"
+      "二、上年结转政府信息公开申请数量 |\n|\n|\n|\n|\n|\n| 0 |\n"
+      "三、本年度办理结果 | (一)予以公开 | 7 |\n|\n|\n|\n|\n| 7 |\n";
+  ExtractOptions options;
+  options.input = ExtractOptions::Input::kText;
+  Extraction e = Extract(text, *RuleSet::LoadEmbedded(), options);
+  for (const auto& [field, value] : e.fields) {
+    if (field.starts_with("requests.") || field.starts_with("outcome.")) {
+      EXPECT_FALSE(value.has_value()) << field << " = " << value.value_or(-1);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nianbao

@@ -581,11 +581,42 @@ void MergeLabelFragments(std::vector<SplitRow>* run, TextArena* arena) {
   DropTaken(run);
 }
 
+// The header rows of a '|' or tab table (those before its first row of values) with fewer cells
+// than its rows: their spans were lost ("自然人 | 法人或其他组织 | 总计" over seven value columns),
+// so a header cell's index is not the column it stands over, and reading values under them would
+// put a number in another column's field. They become one header cell, so that the matcher reads
+// the rows in the format's printed order instead (as for the one-cell-a-line tables).
+void MergeShortHeaderRows(std::vector<std::vector<std::string_view>>* rows, size_t width,
+                          TextArena* arena) {
+  size_t header_rows = 0;
+  bool short_header = false;
+  for (const std::vector<std::string_view>& row : *rows) {
+    bool values = std::any_of(row.begin() + (row.empty() ? 0 : 1), row.end(),
+                              [](std::string_view cell) { return IsValueToken(cell); });
+    if (values) break;
+    short_header |= row.size() < width;
+    ++header_rows;
+  }
+  if (!short_header || header_rows == 0 || header_rows == rows->size()) return;
+  std::string_view joined;
+  for (size_t r = 0; r < header_rows; ++r) {
+    for (std::string_view cell : (*rows)[r]) {
+      if (cell.empty()) continue;
+      joined = joined.empty() ? cell : JoinLines(arena, joined, cell);
+    }
+  }
+  rows->erase(rows->begin(), rows->begin() + static_cast<std::ptrdiff_t>(header_rows));
+  rows->insert(rows->begin(), std::vector<std::string_view>{joined});
+}
+
 // Turns a run of split rows (and the single-cell lines inside it) into a grid. Each stage frees
 // the one before it (a run of millions of cells is held at most twice at once).
 Grid BuildDelimitedGrid(std::vector<SplitRow> run, bool* clipped) {
   TextArena arena;
   MergeLabelFragments(&run, &arena);
+  bool delimited = std::any_of(run.begin(), run.end(), [](const SplitRow& row) {
+    return !row.positional && !row.cells.empty();  // '|' or tab rows, not blank-separated ones
+  });
   size_t width = 0;
   for (SplitRow& row : run) {
     if (row.cells.size() > kMaxGridColumns) {
@@ -644,6 +675,7 @@ Grid BuildDelimitedGrid(std::vector<SplitRow> run, bool* clipped) {
     std::vector<SplitCell>().swap(row.cells);
   }
   std::vector<SplitRow>().swap(run);
+  if (delimited) MergeShortHeaderRows(&rows, width, &arena);
   return MakeGrid(std::move(rows), static_cast<int>(width), clipped);
 }
 
