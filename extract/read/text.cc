@@ -581,23 +581,24 @@ void MergeLabelFragments(std::vector<SplitRow>* run, TextArena* arena) {
   DropTaken(run);
 }
 
-// The header rows of a '|' or tab table (those before its first row of values) with fewer cells
-// than its rows: their spans were lost ("自然人 | 法人或其他组织 | 总计" over seven value columns),
-// so a header cell's index is not the column it stands over, and reading values under them would
-// put a number in another column's field. They become one header cell, so that the matcher reads
-// the rows in the format's printed order instead (as for the one-cell-a-line tables).
-void MergeShortHeaderRows(std::vector<std::vector<std::string_view>>* rows, size_t width,
-                          TextArena* arena) {
-  size_t header_rows = 0;
-  bool short_header = false;
+// The header rows of a '|' or tab table (those before its first row of values) with more cells
+// than that row: the row's blank cells were lost (a rendering put them on lines of their own), and
+// the header's spans too ("自然人 | 法人或其他组织 | 总计" over "一、本年新收… | 25"), so a header
+// cell's index is not the column it stands over, and reading the row's values under them would put
+// a number in another column's field. They become one header cell, and such rows give no value.
+// (A row as wide as the table is read in the format's printed order whatever its header.)
+void MergeHeaderRowsWiderThanTheirRows(std::vector<std::vector<std::string_view>>* rows,
+                                       TextArena* arena) {
+  size_t header_rows = 0, header_width = 0;
   for (const std::vector<std::string_view>& row : *rows) {
     bool values = std::any_of(row.begin() + (row.empty() ? 0 : 1), row.end(),
                               [](std::string_view cell) { return IsValueToken(cell); });
     if (values) break;
-    short_header |= row.size() < width;
+    header_width = std::max(header_width, row.size());
     ++header_rows;
   }
-  if (!short_header || header_rows == 0 || header_rows == rows->size()) return;
+  if (header_rows == 0 || header_rows == rows->size()) return;
+  if ((*rows)[header_rows].size() >= header_width) return;
   std::string_view joined;
   for (size_t r = 0; r < header_rows; ++r) {
     for (std::string_view cell : (*rows)[r]) {
@@ -675,7 +676,7 @@ Grid BuildDelimitedGrid(std::vector<SplitRow> run, bool* clipped) {
     std::vector<SplitCell>().swap(row.cells);
   }
   std::vector<SplitRow>().swap(run);
-  if (delimited) MergeShortHeaderRows(&rows, width, &arena);
+  if (delimited) MergeHeaderRowsWiderThanTheirRows(&rows, &arena);
   return MakeGrid(std::move(rows), static_cast<int>(width), clipped);
 }
 
