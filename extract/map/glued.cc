@@ -14,7 +14,7 @@ namespace nianbao {
 namespace {
 
 constexpr size_t kMaxSplitsPerRow = 20000;
-constexpr size_t kMaxCombinations = 200000;
+constexpr size_t kMaxCombinations = 20000;
 
 using Position = std::tuple<int, int, int>;  // table, row, column
 
