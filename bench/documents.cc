@@ -8,41 +8,19 @@
 // iteration: each costs a LibreOffice start), plus corpus/pingtan-2024.html for comparison.
 // Prints wall and CPU (this process + its children) milliseconds. Targets: PDF text path ≤ 150 ms
 // for a 5-page report; DOCX ≤ 20 ms.
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench/measure.h"
 #include "extract/extract.h"
 #include "extract/read/office.h"
 
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// CPU seconds of this process and of its waited-for children (the isolated readers): on a loaded
-// machine wall time says more about the neighbours than about the reader.
-double CpuSeconds() {
-  double total = 0;
-  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
-    struct rusage usage;
-    getrusage(who, &usage);
-    total += usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-             (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  }
-  return total;
-}
 
 struct Case {
   std::string label;
@@ -78,13 +56,13 @@ int main(int argc, char** argv) {
       std::printf("%-36s  skipped: LibreOffice is not installed\n", c.label.c_str());
       continue;
     }
-    std::string bytes = ReadFile(c.path);
+    std::string bytes = nianbao::bench::ReadFile(c.path);
     nianbao::ExtractOptions options;
     options.isolate = c.isolate;
     int runs = c.needs_office ? 1 : iterations;
     std::string tmpl = "null";
     auto start = std::chrono::steady_clock::now();
-    double cpu_start = CpuSeconds();
+    double cpu_start = nianbao::bench::ProcessAndChildrenSeconds();
     for (int i = 0; i < runs; ++i) {
       nianbao::Extraction e = nianbao::Extract(bytes, *rules, options);
       tmpl = e.template_id.value_or("null");
@@ -92,7 +70,7 @@ int main(int argc, char** argv) {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count() /
                 runs;
-    double cpu_ms = (CpuSeconds() - cpu_start) * 1000 / runs;
+    double cpu_ms = (nianbao::bench::ProcessAndChildrenSeconds() - cpu_start) * 1000 / runs;
     std::printf("%-36s %6d %12.1f %12.1f %s\n", c.label.c_str(), runs, ms, cpu_ms, tmpl.c_str());
   }
   return 0;

@@ -39,6 +39,12 @@ inline double ProcessSeconds(int who = RUSAGE_SELF) {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+// CPU seconds of this process and of its waited-for children (isolated readers, OCR): on a loaded
+// machine wall time says more about the neighbours than about the reader.
+inline double ProcessAndChildrenSeconds() {
+  return ProcessSeconds(RUSAGE_SELF) + ProcessSeconds(RUSAGE_CHILDREN);
+}
+
 inline double PeakRssMb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

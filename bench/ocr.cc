@@ -11,40 +11,20 @@
 // null where the truth has one, and wall / CPU seconds per page (CPU of this process and its
 // children: tesseract and pdftoppm). Targets (issue 17): ≥ 98 % exact at 300 dpi, ≥ 95 % on the
 // degraded copies, 0 wrong unflagged, ≤ 10 s per page.
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench/measure.h"
 #include "extract/extract.h"
 
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-double CpuSeconds() {
-  double total = 0;
-  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
-    struct rusage usage;
-    getrusage(who, &usage);
-    total += usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-             (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  }
-  return total;
-}
 
 struct Score {
   int fields = 0, exact = 0, wrong = 0, wrong_unflagged = 0, null = 0;
@@ -101,7 +81,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench/ocr: %s failed\n", make.c_str());
     return 1;
   }
-  nlohmann::json truth = nlohmann::json::parse(ReadFile(report + ".truth.json"))["fields"];
+  nlohmann::json truth =
+      nlohmann::json::parse(nianbao::bench::ReadFile(report + ".truth.json"))["fields"];
   auto rules = nianbao::RuleSet::LoadEmbedded();
   const int pages = 6;
   std::printf("%-18s %8s %6s %6s %10s %6s %8s %8s\n", "set", "exact", "%", "wrong", "unflagged",
@@ -110,12 +91,12 @@ int main(int argc, char** argv) {
        {"render-300", "render-200", "render-150", "degraded-rotate+2", "degraded-rotate-2",
         "degraded-jpeg40", "degraded-grey", "degraded-salt"}) {
     if (!only.empty() && set != only) continue;
-    std::string bytes = ReadFile(data + "/" + set + ".pdf");
+    std::string bytes = nianbao::bench::ReadFile(data + "/" + set + ".pdf");
     auto start = std::chrono::steady_clock::now();
-    double cpu = CpuSeconds();
+    double cpu = nianbao::bench::ProcessAndChildrenSeconds();
     nianbao::Extraction e = nianbao::Extract(bytes, *rules);
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    cpu = CpuSeconds() - cpu;
+    cpu = nianbao::bench::ProcessAndChildrenSeconds() - cpu;
     Score s = Judge(e, truth);
     std::printf("%-18s %4d/%-3d %6.1f %6d %10d %6d %8.2f %8.2f\n", set.c_str(), s.exact, s.fields,
                 100.0 * s.exact / s.fields, s.wrong, s.wrong_unflagged, s.null, wall / pages,
