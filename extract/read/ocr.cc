@@ -171,17 +171,6 @@ bool HasIdeograph(std::string_view text) {
   return false;
 }
 
-// Widens `into` to cover `box`, keeping the lower confidence and every alternative reading.
-void Cover(PixelBox* into, const PixelBox& box) {
-  into->x0 = std::min(into->x0, box.x0);
-  into->y0 = std::min(into->y0, box.y0);
-  into->x1 = std::max(into->x1, box.x1);
-  into->y1 = std::max(into->y1, box.y1);
-  into->confidence = std::min(into->confidence, box.confidence);
-  if (!box.alternative.empty())
-    into->alternative += (into->alternative.empty() ? "" : " ") + box.alternative;
-}
-
 // chi_sim reads the full-width "（" of a label's numbering as "〈" and now and then drops it
 // ("一)予以公开"): the numbering is what places a damaged label in the template's fixed rows.
 std::string RepairedBrackets(std::string text) {
@@ -546,7 +535,7 @@ LayoutPage WordsFromTsv(std::string_view text_tsv, std::string_view digits_tsv, 
                      static_cast<unsigned char>(w.text.front()) < 0x80;
         run->text += (ascii ? " " : "") + w.text;
         run->x1 = std::max(run->x1, right * scale);
-        Cover(&run->ocr, box);
+        CoverBox(&run->ocr, box);
       }
       run_right = std::max(run_right, right);
       ruled = w.ruled_right;

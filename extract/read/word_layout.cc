@@ -22,22 +22,6 @@ namespace {
 
 using Word = LayoutWord;
 
-// Widens `into` to cover `box` and keeps the lower confidence; boxes of no OCR are ignored.
-void Cover(PixelBox* into, const PixelBox& box) {
-  if (box.confidence < 0) return;
-  if (into->confidence < 0) {
-    *into = box;
-    return;
-  }
-  into->x0 = std::min(into->x0, box.x0);
-  into->y0 = std::min(into->y0, box.y0);
-  into->x1 = std::max(into->x1, box.x1);
-  into->y1 = std::max(into->y1, box.y1);
-  into->confidence = std::min(into->confidence, box.confidence);
-  if (!box.alternative.empty())
-    into->alternative += (into->alternative.empty() ? "" : " ") + box.alternative;
-}
-
 // A cell's text on one line: words closer than a character's height.
 struct Segment {
   double x0, x1, y0, y1;  // y in the stacked coordinate (pages one below the other)
@@ -137,7 +121,7 @@ std::vector<Line> PageLines(std::vector<Word> words, int page, double offset, do
         last->x1 = std::max(last->x1, w.x1);
         last->y0 = std::min(last->y0, w.y0 + offset);
         last->y1 = std::max(last->y1, w.y1 + offset);
-        Cover(&last->ocr, w.ocr);
+        CoverBox(&last->ocr, w.ocr);
         continue;
       }
       line.segments.push_back(
@@ -551,7 +535,7 @@ void PlaceSpan(GridBuilder* builder, int r0, int r1, int c0, int colspan, const 
       if (int occupant = builder->At(r, c); occupant >= 0) {
         GridCell& cell = builder->Cell(occupant);
         cell.text = JoinText(cell.text, text);
-        Cover(&cell.ocr, ocr);
+        CoverBox(&cell.ocr, ocr);
         return;
       }
     }
@@ -710,5 +694,20 @@ Page Layout(const std::vector<LayoutPage>& raw) {
 }  // namespace word_layout
 
 Page PageFromWords(const std::vector<LayoutPage>& pages) { return word_layout::Layout(pages); }
+
+void CoverBox(PixelBox* into, const PixelBox& box) {
+  if (box.confidence < 0) return;
+  if (into->confidence < 0) {
+    *into = box;
+    return;
+  }
+  into->x0 = std::min(into->x0, box.x0);
+  into->y0 = std::min(into->y0, box.y0);
+  into->x1 = std::max(into->x1, box.x1);
+  into->y1 = std::max(into->y1, box.y1);
+  into->confidence = std::min(into->confidence, box.confidence);
+  if (!box.alternative.empty())
+    into->alternative += (into->alternative.empty() ? "" : " ") + box.alternative;
+}
 
 }  // namespace nianbao

@@ -32,6 +32,10 @@ struct LayoutPage {
   double segment_gap = 0.8;
 };
 
+// Widens `into` to cover `box`, keeping the lower confidence and every alternative reading; a box
+// no OCR read (confidence < 0) is ignored, and one that was never read takes `box` whole.
+void CoverBox(PixelBox* into, const PixelBox& box);
+
 // The page's title, visible text (one line a line) and tables; `positional` is set. Cells record
 // their 1-based page.
 Page PageFromWords(const std::vector<LayoutPage>& pages);
