@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -98,6 +99,12 @@ std::string Page(const std::map<std::string, std::vector<int>>& t3,
   return "标题: 某区2024年度政府信息公开工作年度报告\n" + Glue(rows) + "\n";
 }
 
+// True when a warning of `e` holds `text`.
+bool Warns(const Extraction& e, const std::string& text) {
+  return std::any_of(e.warnings.begin(), e.warnings.end(),
+                     [&](const std::string& w) { return w.find(text) != std::string::npos; });
+}
+
 std::map<std::string, Value> Fields(const Extraction& e) {
   return {e.fields.begin(), e.fields.end()};
 }
@@ -184,10 +191,7 @@ TEST(GluedText, SplitsWhereOnlyOneSplitFitsAndWithholdsTheRest) {
   // "5037": 5|0|37, 50|3|7, 5|03… — no identity ties 表二's three columns: null, and said.
   EXPECT_FALSE(f["active.normative_docs.issued"].has_value());
   EXPECT_FALSE(f["active.normative_docs.in_force"].has_value());
-  bool warned = false;
-  for (const std::string& w : e.warnings)
-    warned |= w.find("glued digits \"5037\"") != std::string::npos;
-  EXPECT_TRUE(warned);
+  EXPECT_TRUE(Warns(e, "glued digits \"5037\""));
   EXPECT_EQ(e.cells.at("active.normative_docs.issued").raw, "5037");
   EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
   EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
@@ -258,9 +262,7 @@ TEST(GluedRealPage, NegativeChangesOfTableTwoAreReadOrLeftNullNeverCut) {
        {"active.penalty.prev_items", "active.penalty.change", "active.penalty.decisions"}) {
     EXPECT_EQ(fields.at(field), Value()) << field;
   }
-  bool warned = false;
-  for (const std::string& w : e.warnings) warned |= w.find("\"2648-18538\"") != std::string::npos;
-  EXPECT_TRUE(warned);
+  EXPECT_TRUE(Warns(e, "\"2648-18538\""));
 }
 
 // A header word in the prose before the tables ("信息内容审核发布规范", as the 2022 Pingtan report
@@ -312,10 +314,7 @@ TEST(GluedRealPage, BlanksInARunAreCellBoundariesAndTheProcurementUnitIsNoProse)
   EXPECT_EQ(f["requests.new.total"], 23);
   EXPECT_EQ(f["outcome.disclosed.total"], 7);
   EXPECT_FALSE(f["active.procurement.amount"].has_value());
-  bool warned = false;
-  for (const std::string& w : e.warnings)
-    warned |= w.find("\"13575394432.52\"") != std::string::npos;
-  EXPECT_TRUE(warned);
+  EXPECT_TRUE(Warns(e, "\"13575394432.52\""));
   EXPECT_TRUE(e.checks.empty()) << e.checks.front().identity;
 }
 
