@@ -343,5 +343,43 @@ TEST(PipeTableTest, HeaderRowsThatLostTheirSpansPlaceNoValue) {
   }
 }
 
+// A text copy that lost a cell of a row (pingtan-2024's 表三, rendered one '|' row a line, with one
+// of the 予以公开 row's zeros gone): its six values could be any six of the seven columns, so the
+// row is null with a warning; the rows around it read as before.
+TEST(PipeTableTest, RowThatLostACellIsNullAndSaysSo) {
+  auto table = [](const std::string& disclosed_values) {
+    return "三、收到和处理政府信息公开申请情况\n\n"
+           "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况\n"
+           "自然人 | 法人或其他组织 | 总计\n"
+           "商业企业 | 科研机构 | 社会公益 组织 | 法律服务 机构 | 其他\n"
+           "一、本年新收政府信息公开申请数量 | 217 | 1 | 0 | 0 | 0 | 0 | 218\n"
+           "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+           "三、本年度办 理结果 | （一）予以公开 | " +
+           disclosed_values +
+           "\n"
+           "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 29 | 0 | 0 | 0 | 0 | 0 | "
+           "29\n";
+  };
+  Extraction whole = ExtractText(table("71 | 0 | 0 | 0 | 0 | 0 | 71"));
+  EXPECT_EQ(Field(whole, "outcome.disclosed.natural_person"), 71);
+  EXPECT_EQ(Field(whole, "outcome.disclosed.nonprofit"), 0);
+  EXPECT_EQ(Field(whole, "outcome.disclosed.total"), 71);
+
+  Extraction short_row = ExtractText(table("71 | 0 | 0 | 0 | 0 | 71"));
+  for (const char* column : {"natural_person", "commercial", "research", "nonprofit",
+                             "legal_services", "other_org", "total"}) {
+    EXPECT_EQ(Field(short_row, std::string("outcome.disclosed.") + column), std::nullopt) << column;
+  }
+  EXPECT_EQ(Field(short_row, "outcome.partial.natural_person"), 29);
+  EXPECT_EQ(Field(short_row, "requests.new.total"), 218);
+  int warned = 0;
+  for (const std::string& w : short_row.warnings) {
+    if (w.find("6 value cells") != std::string::npos &&
+        w.find("has 7 columns") != std::string::npos && w.find("予以公开") != std::string::npos)
+      ++warned;
+  }
+  EXPECT_EQ(warned, 1) << "one warning for the row, naming it";
+}
+
 }  // namespace
 }  // namespace nianbao

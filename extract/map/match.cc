@@ -174,9 +174,11 @@ class DimCache {
 };
 
 struct TableMatch {
-  std::string field;       // empty when no field
-  bool row_ok = false;     // the row path was understood
-  bool column_ok = false;  // the column path was understood
+  std::string field;         // empty when no field
+  bool row_ok = false;       // the row path was understood
+  bool column_ok = false;    // the column path was understood
+  bool by_position = false;  // `field` comes from the row's printed order, not its labels
+  int printed_columns = 0;   // values the row's printed order has, when the row was understood
 };
 
 bool SearchesRow(Axis axis) { return axis == Axis::kRow || axis == Axis::kAny; }
@@ -240,6 +242,7 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
   if (count > 0 && ((row_rule && result.row_ok) || !has_row_dim)) {
     const std::vector<std::string>& order =
         row_rule && !row_rule->columns.empty() ? row_rule->columns : table.fallback;
+    result.printed_columns = static_cast<int>(order.size());
     if (static_cast<int>(order.size()) == count && position < count) {
       positional =
           row_rule && !row_rule->group ? row_rule->key + "." + order[position] : order[position];
@@ -254,11 +257,13 @@ TableMatch MatchInTable(const TableRules& table, const TemplateRules& tmpl, cons
   }
   if (positional_first && !positional.empty()) {
     result.field = positional;
+    result.by_position = true;
   } else if (!by_labels.empty()) {
     result.field = by_labels;
   } else if (!positional.empty() && column.empty()) {
     // No header at all above this row: the printed order is the only evidence.
     result.field = positional;
+    result.by_position = true;
   }
   if (!result.field.empty()) result.row_ok = result.column_ok = true;
   return result;
@@ -351,6 +356,7 @@ struct Candidate {  // a value cell with its context
   Path row_path, column_path;
   int position, count;
   std::string row_unit;
+  int slots;  // the row's value cells, blank ones included
 };
 
 // Text grids may glue the next line's label to a value ("4\n第二十条第（五）项" when the text
@@ -690,8 +696,11 @@ class GridMatcher {
         Path column_path;
         int c = cell.column + offset;
         if (columns && c >= 0 && c < static_cast<int>(columns->size())) column_path = (*columns)[c];
-        Candidate candidate{table,        r,     cell.column, value_cells[i], row_path, column_path,
-                            positions[i], count, row_unit};
+        Candidate candidate{table,        r,
+                            cell.column,  value_cells[i],
+                            row_path,     column_path,
+                            positions[i], count,
+                            row_unit,     static_cast<int>(value_cells.size())};
         Resolve(grid, candidate, &unmatched);
       }
     }
@@ -742,6 +751,19 @@ class GridMatcher {
       unmatched->push_back(std::move(u));
       return;
     }
+    // A text row with fewer value cells than its printed order has columns lost one (a copy that
+    // dropped a blank cell): its values cannot be told apart, and read by a header they would land
+    // one column off.
+    if (text_input_ && !best.by_position && best.printed_columns > c.slots) {
+      if (short_rows_.insert({c.table, c.row}).second) {
+        result_.warnings.push_back(
+            "table " + std::to_string(c.table) + " row " + std::to_string(c.row) + ": " +
+            std::to_string(c.slots) + " value cells where \"" + PathText(c.row_path) + "\" has " +
+            std::to_string(best.printed_columns) +
+            " columns (a cell lost?): which value is whose is unknown, the row is left null");
+      }
+      return;
+    }
     auto [it, inserted] = seen_.emplace(best.field, static_cast<int>(result_.cells.size()));
     if (!inserted) {
       const FieldCell& first = result_.cells[it->second].cell;
@@ -777,6 +799,7 @@ class GridMatcher {
   std::map<std::string, int> seen_;
   std::set<std::string> reported_;
   std::vector<ByNumbering> by_numbering_;
+  std::set<std::pair<int, int>> short_rows_;  // (table, row) warned of as short
 };
 
 // --- List reading (legacy) ----------------------------------------------------------------------
