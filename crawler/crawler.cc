@@ -556,6 +556,12 @@ struct Crawler::Impl {
     return response && response->error.empty() && response->status / 100 == 2;
   }
 
+  // A picture found on a page (its parent), to be read with it.
+  static bool IsPictureOfAPage(const Job& job, std::string_view body) {
+    return !job.api && job.entry.kind == "attachment" && !job.entry.parent.empty() &&
+           IsPicture(body);
+  }
+
   // An attachment: a document that is not a page, by the frontier, the URL or its bytes (the format
   // Extract sniffed: anything but HTML and text), never by the Content-Type, which these sites get
   // wrong both ways.
@@ -632,6 +638,9 @@ struct Crawler::Impl {
                         base == job.api->vars.end() ? job.api->url : base->second, link_rules);
       return analysis;
     }
+    // A picture of a page is read with the page once all its pictures are in (StorePicture):
+    // alone it is not read at all.
+    if (IsPictureOfAPage(job, response.body)) return analysis;
     ExtractedPage page;
     analysis.extraction = Extract(response.body, rules, extract_options, &page);
     analysis.text = std::move(page.text);
@@ -651,6 +660,14 @@ struct Crawler::Impl {
     if (!analysis.extraction.template_id) {
       analysis.links = page.html ? DiscoverLinks(*page.html, job.hop_url, link_rules)
                                  : DiscoverLinks(decoded_source(), job.hop_url, link_rules);
+      // No statistics table read: the report may print its tables as pictures.
+      if (page.html) {
+        std::vector<std::string>& attachments = analysis.links.attachments;
+        for (std::string& url : ArticleImages(*page.html, job.hop_url, link_rules)) {
+          if (std::find(attachments.begin(), attachments.end(), url) == attachments.end())
+            attachments.push_back(std::move(url));
+        }
+      }
     } else if (MayLinkAttachments(response.body, link_rules)) {
       std::string source = page.html ? std::string() : decoded_source();
       analysis.links.attachments = DiscoverAttachments(
@@ -740,7 +757,9 @@ struct Crawler::Impl {
       ++summary->documents;
       return;
     }
-    if (attachment) {
+    if (attachment && IsPictureOfAPage(job, response.body)) {
+      StorePicture(job, analysis, summary, outcome);
+    } else if (attachment) {
       StoreAttachment(job, sha, analysis, origin, summary, outcome);
     } else if (analysis.extraction.template_id) {
       if (Snapshot(url, outcome->fetch_id, analysis, origin, summary, outcome))
@@ -799,6 +818,38 @@ struct Crawler::Impl {
     store.SetSourceChecks(
         entry.parent, entry.url,
         SourceMismatches(latest->extraction, analysis.extraction, entry.url, sha));
+  }
+
+  // A picture found on a page (ArticleImages, or a linked image file) is linked to it. Once the
+  // last of the page's pending children is in, the page is read again with all its pictures
+  // (ExtractWithPictures) and, when that gives a statistics table and the page has none of its
+  // own, that is the page's report: origin the page, each OCR'd cell's `page` its picture.
+  void StorePicture(const Job& job, const PageAnalysis& analysis, CrawlSummary* summary,
+                    Outcome* outcome) {
+    const FrontierEntry& entry = job.entry;
+    outcome->kind = "attachment";
+    ++summary->documents;
+    store.LinkAttachment(entry.parent, entry.url, analysis.document.sha256, entry.parent_kind);
+    if (store.PendingChildren(entry.parent, entry.url) > 0) return;  // the last one reads them
+    std::optional<ArchivedDocument> page = store.LatestDocument(entry.parent);
+    if (!page) return;
+    std::optional<StoredDocument> page_body = store.GetDocument(page->sha256);
+    if (!page_body) return;
+    std::vector<StoredDocument> pictures;
+    for (const ArchivedDocument& attachment : store.ReportAttachments(entry.parent)) {
+      std::optional<StoredDocument> body = store.GetDocument(attachment.sha256);
+      if (body && IsPicture(body->body)) pictures.push_back(std::move(*body));
+    }
+    std::vector<std::string_view> views;
+    for (const StoredDocument& picture : pictures) views.push_back(picture.body);
+    ExtractOptions options;
+    if (!page->charset.empty()) options.http_charset = page->charset;
+    PageAnalysis read;
+    read.extraction = ExtractWithPictures(page_body->body, views, *rules, options);
+    if (!read.extraction.template_id) return;
+    const SnapshotOrigin origin{page->url, page->sha256, rules->sha256()};
+    if (Snapshot(entry.parent, page->fetch_id, read, origin, summary, outcome))
+      outcome->kind = "report";
   }
 
   // An analysis that was cancelled (stop, deadline) or threw: counted; the entry stays pending

@@ -26,6 +26,10 @@ struct LinkRules::Impl {
   std::vector<std::unique_ptr<RE2>> page_text, page_url;
   std::vector<PageScript> page_scripts;
   std::set<std::string> extensions;
+  // [article_images]: where a report page's body begins and ends, and the pictures that are
+  // furniture.
+  std::vector<std::unique_ptr<RE2>> article_start, article_end, article_skip;
+  int article_max_images = 0;
   bool same_site = true;
   int max_pages = 50;
   std::unique_ptr<ListRules> lists;  // the [[list]] mechanisms
@@ -341,6 +345,17 @@ std::shared_ptr<const LinkRules> LinkRules::Parse(std::string_view text,
       if (auto extension = node.value<std::string>()) impl->extensions.insert(*extension);
     }
   }
+  impl->article_start = Patterns(table, "article_images", "start", source);
+  impl->article_end = Patterns(table, "article_images", "end", source);
+  impl->article_skip = Patterns(table, "article_images", "skip", source);
+  if (const toml::node* max = table.at_path("article_images.max_images").node()) {
+    std::optional<int64_t> n = max->value<int64_t>();
+    if (!n || *n < 0 || *n > 100) {
+      throw RuleError(source + ":" + std::to_string(max->source().begin.line) +
+                      ": [article_images] max_images is a whole number from 0 to 100");
+    }
+    impl->article_max_images = static_cast<int>(*n);
+  }
   if (impl->report_text.empty() && impl->report_url.empty()) {
     throw RuleError(source + ": [report] needs `text` or `url` patterns");
   }
@@ -404,6 +419,85 @@ std::vector<std::string> DiscoverAttachments(std::string_view html, const std::s
       std::string url = Unwrapped(*resolved);
       if (IsAttachmentUrl(url, rules) && seen.insert(url).second) found.push_back(url);
     }
+  }
+  return found;
+}
+
+namespace {
+
+bool AnyMatches(const std::vector<std::unique_ptr<RE2>>& patterns, std::string_view text) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const auto& re) { return RE2::PartialMatch(text, *re); });
+}
+
+// The text read last in document order, blanks dropped, so that a heading split over several tags
+// (<span>二、</span>主动公开…) is matched whole. Holds about kWindow bytes.
+class RecentText {
+ public:
+  void Add(std::string_view text) {
+    for (char c : text) {
+      if (c != ' ' && c != '\n' && c != '\t' && c != '\r') text_ += c;
+    }
+    if (text_.size() > 2 * kWindow) {
+      size_t cut = text_.size() - kWindow;
+      while (cut < text_.size() && (static_cast<unsigned char>(text_[cut]) & 0xC0) == 0x80) ++cut;
+      text_.erase(0, cut);
+    }
+  }
+  std::string_view view() const { return text_; }
+  void Clear() { text_.clear(); }
+
+ private:
+  static constexpr size_t kWindow = 256;
+  std::string text_;
+};
+
+}  // namespace
+
+std::vector<std::string> ArticleImages(const HtmlTree& page, const std::string& page_url,
+                                       const LinkRules& rules) {
+  const LinkRules::Impl& r = rules.impl();
+  std::vector<std::string> found;
+  if (page.root() == nullptr || r.article_start.empty() || r.article_max_images == 0) return found;
+  std::string base = page_url;
+  std::set<std::string> seen;
+  RecentText recent;
+  bool in_body = false;
+  std::vector<const GumboNode*> stack = {page.root()};
+  while (!stack.empty() && static_cast<int>(found.size()) < r.article_max_images) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type == GUMBO_NODE_TEXT) {
+      recent.Add(node->v.text.text);
+      if (!in_body && AnyMatches(r.article_start, recent.view())) {
+        in_body = true;
+        recent.Clear();
+      } else if (in_body && AnyMatches(r.article_end, recent.view())) {
+        break;
+      }
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboElement& element = node->v.element;
+    if (element.tag == GUMBO_TAG_SCRIPT || element.tag == GUMBO_TAG_STYLE) continue;
+    if (element.tag == GUMBO_TAG_BASE) {
+      const GumboAttribute* href = gumbo_get_attribute(&element.attributes, "href");
+      if (href) base = ResolveUrl(page_url, href->value).value_or(base);
+    }
+    if (element.tag == GUMBO_TAG_IMG && in_body) {
+      // Lazy-loading pages put the picture in data-src or data-original and a placeholder in src.
+      for (const char* name : {"data-original", "data-src", "src"}) {
+        const GumboAttribute* src = gumbo_get_attribute(&element.attributes, name);
+        if (!src || std::string_view(src->value).starts_with("data:") || !*src->value) continue;
+        std::optional<std::string> url = ResolveUrl(base, src->value);
+        if (url && !AnyMatches(r.article_skip, *url) && seen.insert(*url).second)
+          found.push_back(*url);
+        break;
+      }
+    }
+    const GumboVector& children = element.children;
+    for (unsigned i = children.length; i-- > 0;)
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
   }
   return found;
 }

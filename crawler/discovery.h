@@ -64,6 +64,14 @@ DiscoveredLinks DiscoverReply(const ListRequest& request, std::string_view body,
 std::vector<std::string> DiscoverAttachments(std::string_view html, const std::string& page_url,
                                              const LinkRules& rules);
 
+// The pictures in the article body of a report page, in page order, for a report that prints its
+// statistics tables as images (read by ExtractWithPictures). The body is the part of the page after
+// a text matching one of links.toml's [article_images] `start` patterns (the report's own section
+// headings) and before one matching `end`; an <img> there whose URL matches no `skip` pattern
+// (logos, banners, QR codes) is one. At most `max_images`; none when the rules have no `start`.
+std::vector<std::string> ArticleImages(const HtmlTree& page, const std::string& page_url,
+                                       const LinkRules& rules);
+
 // True when the URL's path names an attachment by the rules' extensions.
 bool IsAttachmentUrl(const std::string& url, const LinkRules& rules);
 

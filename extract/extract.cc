@@ -345,6 +345,46 @@ void ExtractInto(std::string_view bytes, const RuleSet& rules, const ExtractOpti
   }
 }
 
+bool IsPicture(Format format) {
+  return format == Format::kPng || format == Format::kJpeg || format == Format::kTiff ||
+         format == Format::kBmp || format == Format::kGif;
+}
+
+// Appends the grids, text and warnings of picture `index` (1-based) to `page`.
+void AppendPicture(Page picture, int index, Page* page) {
+  for (Grid& grid : picture.tables) {
+    for (GridCell& cell : grid.cells) cell.page = index;
+    page->tables.push_back(std::move(grid));
+  }
+  page->positional |= picture.positional;
+  if (!picture.text.empty()) page->text += "\n" + picture.text;
+  for (std::string& w : picture.warnings)
+    page->warnings.push_back("picture " + std::to_string(index) + ": " + w);
+}
+
+void ExtractWithPicturesInto(std::string_view bytes, const std::vector<std::string_view>& pictures,
+                             const RuleSet& rules, const ExtractOptions& options, Extraction* out) {
+  std::shared_ptr<const HtmlTree> tree;
+  Format format = InputFormat(bytes, options);
+  Page page = format == Format::kHtml || format == Format::kText
+                  ? ReadDocument(bytes, format, options, &tree)
+                  : Page();
+  tree.reset();
+  for (size_t i = 0; i < pictures.size(); ++i) {
+    if (Cancelled(options)) return;
+    int index = static_cast<int>(i) + 1;
+    Format picture = SniffFormat(pictures[i]);
+    if (!IsPicture(picture)) {
+      page.warnings.push_back("picture " + std::to_string(index) + ": not an image (" +
+                              std::string(FormatName(picture)) + "), skipped");
+      continue;
+    }
+    AppendPicture(ReadDocument(pictures[i], picture, options, &tree), index, &page);
+  }
+  out->format = "ocr";
+  MapPage(page, rules, options, out);
+}
+
 }  // namespace
 
 Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options,
@@ -358,5 +398,18 @@ Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOp
   }
   return extraction;
 }
+
+Extraction ExtractWithPictures(std::string_view page, const std::vector<std::string_view>& pictures,
+                               const RuleSet& rules, const ExtractOptions& options) {
+  Extraction extraction;
+  try {
+    ExtractWithPicturesInto(page, pictures, rules, options, &extraction);
+  } catch (const std::exception& e) {
+    extraction.warnings.push_back(std::string("extraction stopped: ") + e.what());
+  }
+  return extraction;
+}
+
+bool IsPicture(std::string_view bytes) { return IsPicture(SniffFormat(bytes)); }
 
 }  // namespace nianbao

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "extract/extraction.h"
 #include "extract/map/rules.h"
@@ -53,6 +54,17 @@ struct ExtractedPage {
 // `page`, when given, receives the ExtractedPage.
 Extraction Extract(std::string_view bytes, const RuleSet& rules, const ExtractOptions& options = {},
                    ExtractedPage* page = nullptr);
+
+// A report page whose statistics tables are pictures (an <img> where 表一–表四 should be). The page
+// (HTML or text) gives the title, metadata and prose; `pictures`, its article-body images in page
+// order, are OCR'd like image files and give the tables, after any of the page's own. All are
+// mapped as one page, so 表一 in the first picture and 表三 in the second make one extraction and a
+// table cut over two pictures keeps its header. A picture's cells carry its 1-based index as their
+// `page`; bytes that are no picture are skipped with a warning naming their index. Format "ocr".
+Extraction ExtractWithPictures(std::string_view page, const std::vector<std::string_view>& pictures,
+                               const RuleSet& rules, const ExtractOptions& options = {});
+// Whether `bytes` are a picture (PNG, JPEG, TIFF, BMP, GIF) that ExtractWithPictures reads.
+bool IsPicture(std::string_view bytes);
 
 }  // namespace nianbao
 

@@ -51,6 +51,7 @@ class SqliteStore final : public Store {
   std::vector<FrontierEntry> PendingEntries(size_t limit, int64_t after_id) override;
   void MarkDone(const std::string& url, const std::string& outcome) override;
   int64_t PendingCount() override;
+  int64_t PendingChildren(const std::string& parent_url, const std::string& except_url) override;
   int RecordAnalysisFailure(const std::string& url, const std::string& reason) override;
   bool HoldSuspect(const std::string& url, int64_t fetch_id,
                    const std::string& data_sha256) override;

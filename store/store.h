@@ -172,8 +172,8 @@ struct ExportOptions {
   std::optional<int> year;                 // only reports of this year
   std::optional<std::string> issuer;       // only reports whose issuer contains this text
   bool all_versions = false;               // every version, not only each report's latest
-  bool excel = false;  // --bom: a UTF-8 BOM (CSV)
-  bool guard = true;   // CSV: text cells starting with = + - @ prefixed with ' (--no-guard: off)
+  bool excel = false;                      // --bom: a UTF-8 BOM (CSV)
+  bool guard = true;  // CSV: text cells starting with = + - @ prefixed with ' (--no-guard: off)
   bool only_clean = false;  // only report versions with no failed check and no unmatched label
   std::vector<CrosswalkEntry> crosswalk;  // the panel's indicators (rules/harmonised.tsv)
   // The field catalogue (RuleSet::Fields()): the wide layout's columns and both layouts' units.
@@ -181,9 +181,9 @@ struct ExportOptions {
 };
 
 struct ExportStats {
-  int64_t rows = 0;       // data rows written (the header not counted)
-  int64_t snapshots = 0;  // report versions written
-  int64_t not_clean = 0;  // report versions left out by only_clean
+  int64_t rows = 0;              // data rows written (the header not counted)
+  int64_t snapshots = 0;         // report versions written
+  int64_t not_clean = 0;         // report versions left out by only_clean
   int64_t panel_duplicates = 0;  // panel: other reports of a (body, year) already written
   int64_t panel_unkeyed = 0;     // panel: reports without issuer or year, left out
 };
@@ -286,6 +286,9 @@ class Store {
   virtual std::vector<FrontierEntry> PendingEntries(size_t limit, int64_t after_id = 0) = 0;
   virtual void MarkDone(const std::string& url, const std::string& outcome) = 0;
   virtual int64_t PendingCount() = 0;
+  // Pending entries found on `parent_url` (FrontierEntry::parent), `except_url` not counted: a
+  // page's pictures are read together once the last of them is in.
+  virtual int64_t PendingChildren(const std::string& parent_url, const std::string& except_url) = 0;
   // Counts one failed analysis of the pending entry `url` (its last reason kept with it); returns
   // how many it has had. The entry stays pending; MarkDone gives it up.
   virtual int RecordAnalysisFailure(const std::string& url, const std::string& reason) = 0;

@@ -562,6 +562,19 @@ int64_t SqliteStore::PendingCount() {
   });
 }
 
+int64_t SqliteStore::PendingChildren(const std::string& parent_url, const std::string& except_url) {
+  return Read("reading the frontier", [&] {
+    auto& count =
+        Prepared("SELECT count(*) FROM frontier WHERE done = 0 AND parent = ? AND url <> ?");
+    count.bind(1, parent_url);
+    count.bind(2, UrlKey(except_url));
+    count.executeStep();
+    int64_t n = count.getColumn(0).getInt64();
+    count.reset();
+    return n;
+  });
+}
+
 void SqliteStore::ResetFrontier(const std::string& seed) {
   Write("resetting the frontier", [&] {
     auto& reset = Prepared("DELETE FROM frontier WHERE seed = ? AND done = 1");
