@@ -28,6 +28,18 @@ ReadDocument ReadArchived(Store& store, const RuleSet& rules, const ArchivedDocu
   return read;
 }
 
+// A page with no statistics table of its own, read again with its pictures (ExtractWithPictures).
+void ReadWithPictures(Store& store, const RuleSet& rules,
+                      const std::vector<StoredDocument>& pictures, ReadDocument* page) {
+  std::optional<StoredDocument> body = store.GetDocument(page->document.sha256);
+  if (!body) return;
+  std::vector<std::string_view> views;
+  for (const StoredDocument& picture : pictures) views.push_back(picture.body);
+  ExtractOptions options;
+  if (!page->document.charset.empty()) options.http_charset = page->document.charset;
+  page->extraction = ExtractWithPictures(body->body, views, rules, options);
+}
+
 int LatestVersionOrZero(Store& store, const std::string& url) {
   try {
     return store.History(url).back().version;
@@ -57,12 +69,19 @@ ReextractResult Reextract(Store& store, const RuleSet& rules, const std::string&
   ReextractResult result;
   result.url = page_url;
   std::vector<ReadDocument> documents;  // the page (when archived), then its attachments
-  if (std::optional<ArchivedDocument> page = store.LatestDocument(page_url)) {
-    documents.push_back(ReadArchived(store, rules, *page));
-  }
+  std::optional<ArchivedDocument> page = store.LatestDocument(page_url);
+  if (page) documents.push_back(ReadArchived(store, rules, *page));
+  std::vector<StoredDocument> pictures;  // read with the page, not alone (as the crawler does)
   for (const ArchivedDocument& attachment : store.ReportAttachments(page_url)) {
+    std::optional<StoredDocument> body = store.GetDocument(attachment.sha256);
+    if (body && IsPicture(body->body)) {
+      pictures.push_back(std::move(*body));
+      continue;
+    }
     documents.push_back(ReadArchived(store, rules, attachment));
   }
+  if (page && !pictures.empty() && documents[0].extraction && !documents[0].extraction->template_id)
+    ReadWithPictures(store, rules, pictures, &documents[0]);
   std::vector<const Extraction*> extractions;
   for (const ReadDocument& d : documents) {
     extractions.push_back(d.extraction ? &*d.extraction : nullptr);

@@ -1,6 +1,7 @@
 // reextract: reads the archived documents again with the current rules (and readers), so that
 // what was harvested improves when they do. For one report page it extracts the page's latest
-// archived body and every attachment linked from it, picks the source by the rule of
+// archived body and every attachment linked from it (a page without a table of its own is read
+// with its pictures, ExtractWithPictures, as the crawler reads it), picks the source by the rule of
 // crawler/report_sources.h, and saves a new snapshot version only when the data changed (the store
 // compares data hashes); the version records the document it came from and the rules' hash. The
 // source_mismatch checks of the report's latest version are replaced by the new comparison.

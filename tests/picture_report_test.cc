@@ -1,8 +1,9 @@
 // Reports whose statistics tables are pictures in the page (issue 17): ArticleImages finds the
 // body's pictures and not the site's furniture; ExtractWithPictures reads a page with its pictures
 // as one report; a crawl fetches the pictures of such a page and stores the report they give under
-// the page. The pictures are pages 4 and 5 of the corpus's real huaian-2024.pdf at 300 dpi, made by
-// the ocr_data fixture (label ocr); the furniture is the real Pingtan page's.
+// the page, and reextract reads them so again. The pictures are pages 4 and 5 of the corpus's real
+// huaian-2024.pdf at 300 dpi, made by the ocr_data fixture (label ocr); the furniture is the real
+// Pingtan page's.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 
 #include "crawler/crawler.h"
 #include "crawler/discovery.h"
+#include "crawler/reextract.h"
 #include "extract/extract.h"
 #include "extract/read/html_tree.h"
 #include "extract/read/ocr.h"
@@ -185,6 +187,13 @@ TEST(PictureReport, ACrawlFetchesAReportPagesPicturesAndStoresTheirReportUnderTh
   }
   EXPECT_GE(read, 100);
   EXPECT_EQ(store->ReportAttachments(server.Url("/art/2025/1/20/report.html")).size(), 2u);
+
+  // Read again from the archive, the page is read with its pictures as the crawl read it.
+  ReextractResult again = Reextract(*store, *rules, server.Url("/art/2025/1/20/report.html"));
+  EXPECT_EQ(again.outcome, ReextractResult::Outcome::kUnchanged);
+  EXPECT_EQ(again.source_url, server.Url("/art/2025/1/20/report.html"));
+  EXPECT_EQ(again.format, "ocr");
+  EXPECT_EQ(again.version, 1);
 }
 
 }  // namespace
