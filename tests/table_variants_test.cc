@@ -355,5 +355,50 @@ TEST(TableVariants, LegacyShortLabelsOfTheRegionalForms) {
   EXPECT_NE(e.unmatched[0].label.find("行政申诉数"), std::string::npos);
 }
 
+// The real pingtan-2024 page with its 表三 split in two at （四）无法提供, as a Word or PDF copy
+// breaks a table over pages: the second table has no header, and its rows are 8, 9 or 10 cells wide
+// by the spans they lost (三、本年度办理结果, （三）不予公开) or kept (（四）'s rowspan pushes
+// nothing, 四、结转下年度继续办理 spans three). Every value must be read under its own column: read
+// by the previous table's width, the 8-cell rows landed one column left.
+TEST(TableVariants, OutcomeTableContinuedAfterAPageBreakWithoutItsHeader) {
+  std::string page = testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html");
+  size_t label = page.find("（四）无法提供");
+  ASSERT_NE(label, std::string::npos);
+  size_t row = page.rfind("<tr", label);
+  page.insert(row, "</table><p>第 3 页</p><table>");
+  Extraction e = Extract(page, *RuleSet::LoadEmbedded());
+  nlohmann::json truth = nlohmann::json::parse(
+      testing::ReadFileBytes(testing::CorpusDir() + "/pingtan-2024.html.truth.json"));
+  EXPECT_TRUE(testing::ExpectFieldsAsTruth(e, truth, *RuleSet::LoadEmbedded()).empty());
+  EXPECT_TRUE(e.checks.empty()) << e.checks.size() << " checks fail, the first "
+                                << e.checks.front().identity;
+}
+
+// A continued row whose values cannot be lined up under the header it continues (a value cell
+// lost: six under seven columns, and one of them under the header's label columns) is null with a
+// warning, not read one column off.
+TEST(TableVariants, ContinuedRowThatDoesNotLineUpIsNullAndSaysSo) {
+  std::vector<Row> first = Header(false);
+  first.push_back(Values({{"一、本年新收政府信息公开申请数量", 1, 3}}, {11, 2, 0, 0, 1, 0, 14}));
+  std::string page = Page(first, "某县2024年政府信息公开工作年度报告");
+  std::string rest =
+      "<table><tr><td rowspan=\"2\">（四）无法提供</td><td>1.本机关不掌握相关政府信息</td>"
+      "<td>4</td><td>1</td><td>0</td><td>0</td><td>0</td><td>5</td></tr></table>";
+  page.insert(page.find("</body>"), rest);
+  Extraction e = Extract(page, *RuleSet::LoadEmbedded());
+  std::map<std::string, Value> fields = Fields(e);
+  EXPECT_EQ(fields["requests.new.natural_person"], 11);
+  for (const char* column : {"natural_person", "commercial", "research", "nonprofit",
+                             "legal_services", "other_org", "total"}) {
+    EXPECT_EQ(fields[std::string("outcome.unavailable.not_held.") + column], std::nullopt)
+        << column;
+  }
+  bool warned = false;
+  for (const std::string& w : e.warnings)
+    warned |= w.find("do not line up under its header") != std::string::npos &&
+              w.find("1.本机关不掌握相关政府信息") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
 }  // namespace
 }  // namespace nianbao

@@ -30,7 +30,8 @@ CellKind Classify(const std::string& text) {
 // One level of a row or column path.
 struct PathLabel {
   const Label* label;
-  int cell;  // index into the grid's cells (identity of a spanned label)
+  int cell;  // index into the grid's cells (identity of a spanned label); kEarlierGrid for a label
+             // an earlier table left on the stack
   int level;
 };
 using Path = std::vector<PathLabel>;
@@ -49,6 +50,8 @@ int EffectiveLevel(const Label& label) {
 }
 
 // The numbering hierarchy of the rows read so far: each row's labels pop the deeper levels.
+constexpr int kEarlierGrid = -1;
+
 class RowStack {
  public:
   // `labels` are one row's labels, left to right: each is the child of the one before it.
@@ -68,8 +71,11 @@ class RowStack {
     }
   }
   // Keeps only levels above `level` (a table that continues the previous one at a deeper level).
+  // What is kept belongs to the previous grid, whose cell indices mean nothing in this one: a
+  // kept label must not be taken for a label of this grid spanning rows.
   void KeepAbove(int level) {
     while (!stack_.empty() && stack_.back().level >= level) stack_.pop_back();
+    for (PathLabel& p : stack_) p.cell = kEarlierGrid;
   }
   void Clear() { stack_.clear(); }
   const Path& path() const { return stack_; }
@@ -609,6 +615,7 @@ class GridMatcher {
                            grid.columns > 1 && info.row_kinds[0] == RowKind::kSection;
     int matched_before = static_cast<int>(result_.cells.size());
     std::vector<Unmatched> unmatched;
+    std::vector<int> last_row_columns;  // of the last row of values read under this grid's header
     for (int r = 0; r < grid.rows; ++r) {
       RowKind kind = info.row_kinds[r];
       if (kind == RowKind::kHeader) {
@@ -683,6 +690,12 @@ class GridMatcher {
       const ColumnPaths* columns =
           own_header ? &header : (inherited_.empty() || unplaced_header ? nullptr : &inherited_);
       int offset = own_header || !columns ? 0 : inherited_columns_ - grid.columns;
+      std::vector<int> header_columns;  // the column of `columns` each value is read under
+      for (int index : value_cells) header_columns.push_back(grid.cells[index].column + offset);
+      if (columns == &inherited_ && !text_input_ &&
+          !AlignUnderInheritedHeader(table, r, row_path, &header_columns))
+        continue;
+      if (own_header && !value_cells.empty()) last_row_columns = header_columns;
       // Text rows are read positionally by their printed values: blank slots are alignment noise.
       int count = 0;
       std::vector<int> positions;
@@ -694,7 +707,7 @@ class GridMatcher {
         if (positions[i] < 0) continue;  // a blank alignment slot of a text row
         const GridCell& cell = grid.cells[value_cells[i]];
         Path column_path;
-        int c = cell.column + offset;
+        int c = header_columns[i];
         if (columns && c >= 0 && c < static_cast<int>(columns->size())) column_path = (*columns)[c];
         Candidate candidate{table,        r,
                             cell.column,  value_cells[i],
@@ -708,6 +721,7 @@ class GridMatcher {
     if (own_header) {
       inherited_ = header;
       inherited_columns_ = grid.columns;
+      inherited_value_columns_ = std::move(last_row_columns);
     } else if (!saw_data || unplaced_header) {
       inherited_.clear();  // what came before does not continue here
     }
@@ -718,6 +732,25 @@ class GridMatcher {
           result_.unmatched.push_back(std::move(u));
       }
     }
+  }
+
+  // A table continued without its header (a page break in a Word or PDF copy) has rows pushed
+  // sideways by the spans they lost or kept, so the previous table's width says nothing of where a
+  // row's values stand. A row with as many value cells as the last row read under that header is
+  // read under the same columns, in order; any other row is left null, with a warning (false).
+  bool AlignUnderInheritedHeader(int table, int row, const Path& row_path,
+                                 std::vector<int>* header_columns) {
+    if (header_columns->size() == inherited_value_columns_.size()) {
+      *header_columns = inherited_value_columns_;
+      return true;
+    }
+    result_.warnings.push_back("table " + std::to_string(table) + " row " + std::to_string(row) +
+                               ": " + std::to_string(header_columns->size()) +
+                               " value cells of \"" + PathText(row_path) +
+                               "\" where the rows of the table it continues have " +
+                               std::to_string(inherited_value_columns_.size()) +
+                               ": they do not line up under its header, so the row is left null");
+    return false;
   }
 
   void Resolve(const Grid& grid, const Candidate& c, std::vector<Unmatched>* unmatched) {
@@ -794,6 +827,7 @@ class GridMatcher {
   RowStack stack_;
   ColumnPaths inherited_;
   int inherited_columns_ = 0;
+  std::vector<int> inherited_value_columns_;  // of the last row of values read under inherited_
   RowKind previous_grid_last_kind_ = RowKind::kEmpty;
   DimCache dim_cache_;
   std::map<std::string, int> seen_;
