@@ -381,5 +381,19 @@ TEST(PipeTableTest, RowThatLostACellIsNullAndSaysSo) {
   EXPECT_EQ(warned, 1) << "one warning for the row, naming it";
 }
 
+// Traditional-character copies of reports (mirrors such as newton.com.tw; rows of its copy of 武汉市
+// 生态环境局's 2020 report) write 文件 as 檔案: 規範性檔案 is the 规范性文件 row.
+TEST(PipeTableTest, TraditionalCopyNamesNormativeDocumentsWithDangan) {
+  Extraction e = ExtractText(
+      "第二十條第(一)項 | ||||\n"
+      "信息內容 | 本年新 製作數量 | 本年新 公開數量 | 對外公開總數量 | ||\n"
+      "規章 | 0 | 0 | 0 | ||\n"
+      "規範性檔案 | 2 | 2 | 19 | ||\n");
+  EXPECT_EQ(Field(e, "active.normative_docs.new_made"), 2);
+  EXPECT_EQ(Field(e, "active.normative_docs.new_published"), 2);
+  EXPECT_EQ(Field(e, "active.normative_docs.total_published"), 19);
+  EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+}
+
 }  // namespace
 }  // namespace nianbao
