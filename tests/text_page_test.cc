@@ -381,8 +381,8 @@ TEST(PipeTableTest, RowThatLostACellIsNullAndSaysSo) {
   EXPECT_EQ(warned, 1) << "one warning for the row, naming it";
 }
 
-// Traditional-character copies of reports (mirrors such as newton.com.tw; rows of its copy of 武汉市
-// 生态环境局's 2020 report) write 文件 as 檔案: 規範性檔案 is the 规范性文件 row.
+// Traditional-character copies of reports (mirrors such as newton.com.tw; rows of its copy of
+// 武汉市 生态环境局's 2020 report) write 文件 as 檔案: 規範性檔案 is the 规范性文件 row.
 TEST(PipeTableTest, TraditionalCopyNamesNormativeDocumentsWithDangan) {
   Extraction e = ExtractText(
       "第二十條第(一)項 | ||||\n"
@@ -393,6 +393,22 @@ TEST(PipeTableTest, TraditionalCopyNamesNormativeDocumentsWithDangan) {
   EXPECT_EQ(Field(e, "active.normative_docs.new_published"), 2);
   EXPECT_EQ(Field(e, "active.normative_docs.total_published"), 19);
   EXPECT_TRUE(e.unmatched.empty()) << e.unmatched.front().label;
+}
+
+// Pages copied one cell a line from tables whose borders became bars: "规章 |" and "||||" lines
+// (a real 岳阳南湖新区 report), or a "|" line after each cell (the 汉阳 / 石家庄 shape). No line
+// holds two cells between bars, so the bars are borders: every row shown reads as its truth.
+TEST(PerLineTextTest, BordersSavedAsBarsAreNotCellSeparators) {
+  for (const char* name : {"yueyang-nanhu-2019-bars.txt", "xjnlk-2023-bars.txt"}) {
+    std::string path = testing::DataDir() + "/pages/" + name;
+    Extraction e = ExtractText(testing::ReadFileBytes(path));
+    nlohmann::json truth = nlohmann::json::parse(testing::ReadFileBytes(path + ".truth.json"));
+    EXPECT_EQ(e.template_id, truth["template"].get<std::string>()) << name;
+    EXPECT_TRUE(testing::ExpectFieldsAsTruth(e, truth, Rules()).empty()) << name;
+    int read = 0;
+    for (const auto& [field, value] : e.fields) read += value.has_value();
+    EXPECT_GE(read, 20) << name;
+  }
 }
 
 }  // namespace

@@ -1313,6 +1313,40 @@ std::string DocumentTitle(const std::vector<std::string>& lines) {
   return "";
 }
 
+// Cells of a line split on '|' that hold more than blanks, up to two (all the caller asks).
+int FilledPipeCells(std::string_view line) {
+  int filled = 0;
+  while (filled < 2) {
+    size_t bar = line.find('|');
+    if (!Trim(line.substr(0, bar)).empty()) ++filled;
+    if (bar == std::string_view::npos) break;
+    line.remove_prefix(bar + 1);
+  }
+  return filled;
+}
+
+// A page copied one table cell a line from a table whose borders became '|' (a line of bars after
+// each cell, or a bar after each cell: "规章 |", "|||", "0 |") has no line of two cells. When no
+// line holds two cells between bars and such lines are many, the bars are borders, not cell
+// separators: they are dropped, leaving one cell a line.
+void DropBorderBars(std::vector<std::string_view>* lines) {
+  constexpr int kMinBorderLines = 4;
+  int bordered = 0;
+  for (std::string_view line : *lines) {
+    if (line.find('|') == std::string_view::npos) continue;
+    if (FilledPipeCells(line) > 1) return;  // a real '|' table
+    ++bordered;
+  }
+  if (bordered < kMinBorderLines) return;
+  for (std::string_view& line : *lines) {
+    if (line.find('|') == std::string_view::npos) continue;
+    std::string_view cell = Trim(line);
+    while (!cell.empty() && cell.front() == '|') cell = Trim(cell.substr(1));
+    while (!cell.empty() && cell.back() == '|') cell = Trim(cell.substr(0, cell.size() - 1));
+    line = cell;
+  }
+}
+
 Page ParseText(std::string_view text, const std::atomic<bool>* cancel) {
   Page page;
   page.positional = true;
@@ -1344,6 +1378,7 @@ Page ParseText(std::string_view text, const std::atomic<bool>* cancel) {
     }
   }
   if (Cancelled(cancel)) return page;
+  DropBorderBars(&lines);
   std::vector<bool> used(lines.size(), false);
   std::vector<TextGrid> grids = FindDelimitedGrids(lines, &used, cancel);
   if (Cancelled(cancel)) return page;
