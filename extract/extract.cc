@@ -257,6 +257,35 @@ std::vector<NarrativeFact> ReadNarrative(const std::string& text, const Template
                             has_field);
 }
 
+// A page whose text names a format's columns (本年制发件数, 现行有效件数 …) but in which no table
+// of values was found says so: "no template" alone would not tell a report read badly from a page
+// that is no report. Only the first MiB of text is searched (reports are far shorter).
+void WarnOfTablesNotFound(std::string_view text, const RuleSet& rules,
+                          std::vector<std::string>* warnings) {
+  constexpr size_t kSearchedBytes = 1 << 20;
+  std::string packed;
+  for (char c : text.substr(0, kSearchedBytes)) {
+    if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\f') packed += c;
+  }
+  const TemplateRules* best = nullptr;
+  std::vector<std::string> best_found;
+  for (const TemplateRules& tmpl : rules.templates()) {
+    std::vector<std::string> found;
+    for (const std::string& marker : tmpl.markers) {
+      if (packed.find(marker) != std::string::npos) found.push_back(marker);
+    }
+    if (static_cast<int>(found.size()) >= tmpl.min_markers && found.size() > best_found.size()) {
+      best = &tmpl;
+      best_found = std::move(found);
+    }
+  }
+  if (!best) return;
+  std::string names;
+  for (size_t i = 0; i < best_found.size() && i < 3; ++i) names += (i ? ", " : "") + best_found[i];
+  warnings->push_back("the text names columns of the " + best->id + " format (" + names +
+                      "), but no table of its values was found in it");
+}
+
 // Metadata, template, values and checks of a page already read (glued digit runs are split in
 // its grids first).
 void MapPage(Page& page, const RuleSet& rules, const ExtractOptions& options, Extraction* out) {
@@ -271,7 +300,10 @@ void MapPage(Page& page, const RuleSet& rules, const ExtractOptions& options, Ex
   const TemplateRules* tmpl = DetectTemplate(page.tables, rules, labels, meta.year, options.cancel);
   if (Cancelled(options)) return;
   out->narrative = ReadNarrative(page.text, tmpl, rules, meta.year);
-  if (!tmpl) return;
+  if (!tmpl) {
+    WarnOfTablesNotFound(page.text, rules, &out->warnings);
+    return;
+  }
   GluedSplit glued = SplitGluedRuns(&page.tables, *tmpl, rules.identities(), labels);
   MatchResult match = MatchGrids(page.tables, *tmpl, labels, page.positional);
   if (match.cells.empty()) {

@@ -411,5 +411,22 @@ TEST(PerLineTextTest, BordersSavedAsBarsAreNotCellSeparators) {
   }
 }
 
+// A page cut short inside 表一 (two rows of values: too few to be taken for a table) gives no
+// template, and says that its text names the format's columns: "no template" alone would not tell
+// a report read badly from a page that is no report.
+TEST(PerLineTextTest, TextNamingAFormatsColumnsWithoutATableSaysSo) {
+  std::string page = testing::ReadFileBytes(testing::DataDir() + "/pages/xjnlk-2023-bars.txt");
+  page.resize(page.find("第二十条第(五)项"));
+  Extraction e = ExtractText(page);
+  EXPECT_FALSE(e.template_id.has_value());
+  ASSERT_EQ(e.warnings.size(), 1u);
+  EXPECT_EQ(
+      e.warnings[0],
+      "the text names columns of the v2021 format (本年制发件数, 本年废止件数, 现行有效件数), "
+      "but no table of its values was found in it");
+  EXPECT_TRUE(
+      ExtractText("二、主动公开政府信息情况\n本机关今年主动公开信息25条。\n").warnings.empty());
+}
+
 }  // namespace
 }  // namespace nianbao
