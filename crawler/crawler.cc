@@ -17,6 +17,7 @@
 #include "crawler/fetcher.h"
 #include "crawler/junk.h"
 #include "crawler/politeness.h"
+#include "crawler/reextract.h"
 #include "crawler/report_sources.h"
 #include "crawler/robots.h"
 #include "crawler/url.h"
@@ -833,20 +834,15 @@ struct Crawler::Impl {
     if (store.PendingChildren(entry.parent, entry.url) > 0) return;  // the last one reads them
     std::optional<ArchivedDocument> page = store.LatestDocument(entry.parent);
     if (!page) return;
-    std::optional<StoredDocument> page_body = store.GetDocument(page->sha256);
-    if (!page_body) return;
     std::vector<StoredDocument> pictures;
     for (const ArchivedDocument& attachment : store.ReportAttachments(entry.parent)) {
       std::optional<StoredDocument> body = store.GetDocument(attachment.sha256);
       if (body && IsPicture(body->body)) pictures.push_back(std::move(*body));
     }
-    std::vector<std::string_view> views;
-    for (const StoredDocument& picture : pictures) views.push_back(picture.body);
-    ExtractOptions options;
-    if (!page->charset.empty()) options.http_charset = page->charset;
+    std::optional<Extraction> extraction = ReadWithPictures(store, *rules, *page, pictures);
+    if (!extraction || !extraction->template_id) return;
     PageAnalysis read;
-    read.extraction = ExtractWithPictures(page_body->body, views, *rules, options);
-    if (!read.extraction.template_id) return;
+    read.extraction = std::move(*extraction);
     const SnapshotOrigin origin{page->url, page->sha256, rules->sha256()};
     if (Snapshot(entry.parent, page->fetch_id, read, origin, summary, outcome))
       outcome->kind = "report";

@@ -13,6 +13,7 @@
 #include "crawler/url.h"
 #include "extract/map/rules.h"
 #include "extract/read/html_tree.h"
+#include "extract/read/utf8.h"
 #include "rules/embedded_rules.h"
 
 namespace nianbao {
@@ -435,12 +436,10 @@ bool AnyMatches(const std::vector<std::unique_ptr<RE2>>& patterns, std::string_v
 class RecentText {
  public:
   void Add(std::string_view text) {
-    for (char c : text) {
-      if (c != ' ' && c != '\n' && c != '\t' && c != '\r') text_ += c;
-    }
+    AppendWithoutBlanks(text, &text_);
     if (text_.size() > 2 * kWindow) {
       size_t cut = text_.size() - kWindow;
-      while (cut < text_.size() && (static_cast<unsigned char>(text_[cut]) & 0xC0) == 0x80) ++cut;
+      while (cut < text_.size() && IsUtf8Continuation(text_[cut])) ++cut;
       text_.erase(0, cut);
     }
   }

@@ -28,18 +28,6 @@ ReadDocument ReadArchived(Store& store, const RuleSet& rules, const ArchivedDocu
   return read;
 }
 
-// A page with no statistics table of its own, read again with its pictures (ExtractWithPictures).
-void ReadWithPictures(Store& store, const RuleSet& rules,
-                      const std::vector<StoredDocument>& pictures, ReadDocument* page) {
-  std::optional<StoredDocument> body = store.GetDocument(page->document.sha256);
-  if (!body) return;
-  std::vector<std::string_view> views;
-  for (const StoredDocument& picture : pictures) views.push_back(picture.body);
-  ExtractOptions options;
-  if (!page->document.charset.empty()) options.http_charset = page->document.charset;
-  page->extraction = ExtractWithPictures(body->body, views, rules, options);
-}
-
 int LatestVersionOrZero(Store& store, const std::string& url) {
   try {
     return store.History(url).back().version;
@@ -49,6 +37,18 @@ int LatestVersionOrZero(Store& store, const std::string& url) {
 }
 
 }  // namespace
+
+std::optional<Extraction> ReadWithPictures(Store& store, const RuleSet& rules,
+                                           const ArchivedDocument& page,
+                                           const std::vector<StoredDocument>& pictures) {
+  std::optional<StoredDocument> body = store.GetDocument(page.sha256);
+  if (!body) return std::nullopt;
+  std::vector<std::string_view> views;
+  for (const StoredDocument& picture : pictures) views.push_back(picture.body);
+  ExtractOptions options;
+  if (!page.charset.empty()) options.http_charset = page.charset;
+  return ExtractWithPictures(body->body, views, rules, options);
+}
 
 std::vector<std::string> ReextractTargets(Store& store, const std::vector<std::string>& urls) {
   std::vector<std::string> candidates = urls.empty() ? store.ArchivedPages() : urls;
@@ -80,8 +80,11 @@ ReextractResult Reextract(Store& store, const RuleSet& rules, const std::string&
     }
     documents.push_back(ReadArchived(store, rules, attachment));
   }
-  if (page && !pictures.empty() && documents[0].extraction && !documents[0].extraction->template_id)
-    ReadWithPictures(store, rules, pictures, &documents[0]);
+  if (page && !pictures.empty() && documents[0].extraction &&
+      !documents[0].extraction->template_id) {
+    if (std::optional<Extraction> read = ReadWithPictures(store, rules, *page, pictures))
+      documents[0].extraction = std::move(read);
+  }
   std::vector<const Extraction*> extractions;
   for (const ReadDocument& d : documents) {
     extractions.push_back(d.extraction ? &*d.extraction : nullptr);

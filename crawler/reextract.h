@@ -10,6 +10,7 @@
 #ifndef NIANBAO_CRAWLER_REEXTRACT_H_
 #define NIANBAO_CRAWLER_REEXTRACT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,13 @@ struct ReextractResult {
   std::string format;      // its format as read
   int mismatches = 0;      // source_mismatch checks now on the latest version
 };
+
+// The archived page `page` read again with its archived pictures (ExtractWithPictures), as both the
+// crawl (once a page's last picture is in) and Reextract read a page without a table of its own;
+// nullopt when the page's body is no longer stored.
+std::optional<Extraction> ReadWithPictures(Store& store, const RuleSet& rules,
+                                           const ArchivedDocument& page,
+                                           const std::vector<StoredDocument>& pictures);
 
 // The report pages to visit for `urls` (empty: every archived page, Store::ArchivedPages): a URL
 // that is an attachment of report pages stands for those pages. Each page once, in order.

@@ -20,6 +20,7 @@
 #include "extract/read/page.h"
 #include "extract/read/pdf.h"
 #include "extract/read/sniff.h"
+#include "extract/read/utf8.h"
 
 namespace nianbao {
 namespace {
@@ -264,9 +265,7 @@ void WarnOfTablesNotFound(std::string_view text, const RuleSet& rules,
                           std::vector<std::string>* warnings) {
   constexpr size_t kSearchedBytes = 1 << 20;
   std::string packed;
-  for (char c : text.substr(0, kSearchedBytes)) {
-    if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\f') packed += c;
-  }
+  AppendWithoutBlanks(text.substr(0, kSearchedBytes), &packed);
   const TemplateRules* best = nullptr;
   std::vector<std::string> best_found;
   for (const TemplateRules& tmpl : rules.templates()) {

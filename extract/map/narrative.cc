@@ -103,19 +103,16 @@ struct Joined {
   }
 };
 
-// Length of the blank at text[i] (utf8.h BlankAt, or a line break), or 0.
-size_t DroppedAt(std::string_view text, size_t i) { return text[i] == '\n' ? 1 : BlankAt(text, i); }
-
 Joined Join(std::string_view text) {
   Joined out;
   out.text.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    if (size_t blank = DroppedAt(text, i)) {
+    if (size_t blank = BlankOrBreakAt(text, i)) {
       i += blank;
       continue;
     }
     size_t end = i + 1;
-    while (end < text.size() && !DroppedAt(text, end)) ++end;
+    while (end < text.size() && !BlankOrBreakAt(text, end)) ++end;
     out.runs.emplace_back(static_cast<uint32_t>(out.text.size()), static_cast<uint32_t>(i));
     out.text.append(text, i, end - i);
     i = end;

@@ -13,14 +13,11 @@ constexpr std::array<std::string_view, 18> kUnits = {"人次", "亿元", "万元
                                                      "条",   "个",   "次",   "人",   "篇", "项",
                                                      "家",   "份",   "场",   "期",   "%",  "％"};
 
-// Length of the blank at `pos` (utf8.h BlankAt, or a line break), else 0.
-size_t SpaceAt(std::string_view s, size_t pos) { return s[pos] == '\n' ? 1 : BlankAt(s, pos); }
-
 // Full-width digits and signs to ASCII; spaces dropped.
 std::string ToAsciiForm(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size();) {
-    if (size_t n = SpaceAt(s, i); n > 0) {
+    if (size_t n = BlankOrBreakAt(s, i); n > 0) {
       i += n;
       continue;
     }
@@ -101,7 +98,7 @@ std::string CollapseSpace(std::string_view text) {
   std::string out;
   bool pending_space = false;
   for (size_t i = 0; i < text.size();) {
-    if (size_t n = SpaceAt(text, i); n > 0) {
+    if (size_t n = BlankOrBreakAt(text, i); n > 0) {
       pending_space = !out.empty();
       i += n;
       continue;

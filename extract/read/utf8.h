@@ -67,6 +67,24 @@ inline size_t BlankAt(std::string_view s, size_t i) {
   return 0;
 }
 
+// Length of a blank (BlankAt) or a line break at s[i], or 0: what the value parser and the
+// narrative drop, and what is dropped where a label is looked for across the cells and lines it was
+// printed over.
+inline size_t BlankOrBreakAt(std::string_view s, size_t i) {
+  return i < s.size() && s[i] == '\n' ? 1 : BlankAt(s, i);
+}
+
+// Appends `s` to `out` without its blanks and line breaks (BlankOrBreakAt).
+inline void AppendWithoutBlanks(std::string_view s, std::string* out) {
+  for (size_t i = 0; i < s.size();) {
+    if (size_t n = BlankOrBreakAt(s, i)) {
+      i += n;
+    } else {
+      out->push_back(s[i++]);
+    }
+  }
+}
+
 }  // namespace nianbao
 
 #endif  // NIANBAO_EXTRACT_READ_UTF8_H_
